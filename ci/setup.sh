@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what perftrack needs to build, test and run, from Debian 12 packages.
+# Safe to run twice: packages already installed are skipped. Works as root or with sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  postgresql libpqxx-dev libbenchmark-dev libcurl4-openssl-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libcli11-dev libfmt-dev libboost-math-dev libtomlplusplus-dev
+  libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  # Real tools whose output the tests capture, and the browser for the HTML report tests.
+  packages+=(chromium hyperfine catch2 python3 python3-pytest-benchmark)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "ci/setup.sh: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null; then
+  SUDO=(sudo)
+else
+  echo "ci/setup.sh: need root or sudo to install: ${missing[*]}" >&2
+  exit 2
+fi
+echo "ci/setup.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing[@]}"

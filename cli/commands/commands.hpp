@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand registers its flags on the app and sets `action` when it is the one chosen;
+// the action runs after parsing, inside the single top-level error handler (cli/app.cpp).
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace perftrack::cli {
+
+using Action = std::function<int()>;
+
+void register_ingest(CLI::App& app, Action& action);
+void register_db(CLI::App& app, Action& action);
+void register_push(CLI::App& app, Action& action);
+
+}  // namespace perftrack::cli

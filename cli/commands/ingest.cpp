@@ -1,0 +1,122 @@
+// perftrack ingest --format F FILE...
+// Parses every file first (any bad file: exit 2, nothing written), groups the files that belong
+// to the same run, and stores each run in its own transaction. When the database cannot be
+// reached, the runs not yet stored are spooled and the command exits 3.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "cli/commands/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/output.hpp"
+#include "cli/run_assembly.hpp"
+#include "cli/store_or_spool.hpp"
+#include "cli/value_parsers.hpp"
+#include "core/exit_code.hpp"
+#include "core/file_io.hpp"
+#include "runner/adapters/adapter.hpp"
+
+namespace perftrack::cli {
+
+namespace {
+
+struct IngestOptions {
+    CommonOptions common;
+    IdentityFlags identity;
+    std::string format = "auto";
+    std::vector<std::string> files;
+    std::vector<std::string> directions;  // NAME=higher|lower
+    std::vector<std::string> metrics;     // NAME=unit:direction
+    std::string params;                   // a,b,c
+    std::string suite;
+    std::string max_input_size = "256MiB";
+};
+
+int run_ingest(const IngestOptions& o) {
+    auto max_bytes = parse_byte_size(o.max_input_size);
+    if (!max_bytes) throw core::ErrorException(max_bytes.error());
+    runner::adapters::AdapterOptions adapter_options;
+    adapter_options.suite = o.suite;
+    for (const auto& d : o.directions) {
+        auto parsed = parse_direction_override(d);
+        if (!parsed) throw core::ErrorException(parsed.error());
+        adapter_options.directions[parsed->first] = parsed->second;
+    }
+    for (const auto& m : o.metrics) {
+        auto parsed = parse_metric_override(m);
+        if (!parsed) throw core::ErrorException(parsed.error());
+        adapter_options.metrics[parsed->first] = parsed->second;
+    }
+    adapter_options.param_fields = split_list(o.params);
+
+    const core::RunContext flags = context_from_flags(o.common, o.identity);
+    const ResolveEnvironment env = current_environment();
+
+    // Parse and resolve everything before writing anything.
+    std::vector<store::RunToStore> runs;
+    std::vector<std::string> sources;
+    std::map<std::string, std::size_t> by_group;
+    for (const auto& file : o.files) {
+        auto text = core::read_input_file(file, *max_bytes);
+        if (!text) throw core::ErrorException(text.error());
+        auto parsed = runner::adapters::parse_results(o.format, *text, file, adapter_options);
+        if (!parsed) throw core::ErrorException(parsed.error());
+        for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
+        if (!o.common.quiet)
+            for (const auto& n : parsed->notes) print_note(fmt::format("{}: {}", file, n));
+        auto run = resolve_run(std::move(*parsed), flags, env);
+        if (!run) {
+            auto e = run.error();
+            e.message = fmt::format("{}: {}", file, e.message);
+            throw core::ErrorException(e);
+        }
+        const std::string key = run_group_key(*run);
+        if (auto it = by_group.find(key); it != by_group.end()) {
+            auto merged = merge_into(runs[it->second], std::move(*run), sources[it->second], file);
+            if (!merged) throw core::ErrorException(merged.error());
+            sources[it->second] += ", " + file;
+        } else {
+            by_group.emplace(key, runs.size());
+            runs.push_back(std::move(*run));
+            sources.push_back(file);
+        }
+    }
+    for (auto& run : runs) finish_run(run);
+    return store_runs_or_spool(o.common, runs);
+}
+
+}  // namespace
+
+void register_ingest(CLI::App& app, Action& action) {
+    auto options = std::make_shared<IngestOptions>();
+    auto* cmd = app.add_subcommand(
+        "ingest",
+        "Store benchmark results from files. Files of the same project, testbed, branch and\n"
+        "commit form one run; each run is stored in one transaction, and ingesting the same\n"
+        "results again stores nothing.");
+    add_common_options(*cmd, options->common);
+    cmd->add_option("--format,-f", options->format,
+                    "Input format: auto, " + runner::adapters::adapter_names())
+        ->capture_default_str();
+    cmd->add_option("files", options->files, "Result files ('-' for standard input)")
+        ->required()
+        ->expected(1, -1);
+    cmd->add_option("--run-id", options->identity.run_id,
+                    "Idempotency key of the run (else derived from CI variables, else random)");
+    cmd->add_option("--run-group", options->identity.run_group,
+                    "Shards with the same group, commit and testbed form one run");
+    cmd->add_option("--shard", options->identity.shard, "This file holds shard I/N of the run");
+    cmd->add_option("--direction", options->directions,
+                    "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
+    cmd->add_option("--metric", options->metrics,
+                    "NAME=UNIT:DIRECTION: unit and direction of a metric (records format)");
+    cmd->add_option("--params", options->params,
+                    "Comma-separated fields that become params (records format)");
+    cmd->add_option("--suite", options->suite, "Suite name to record when the format has none");
+    cmd->add_option("--max-input-size", options->max_input_size,
+                    "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)")
+        ->capture_default_str();
+    cmd->callback([options, &action] { action = [options] { return run_ingest(*options); }; });
+}
+
+}  // namespace perftrack::cli

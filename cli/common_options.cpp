@@ -1,0 +1,49 @@
+#include "cli/common_options.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/redact.hpp"
+#include "store/embedded/local_cluster.hpp"
+#include "store/pg/pg_store.hpp"
+
+namespace perftrack::cli {
+
+void add_db_option(CLI::App& command, CommonOptions& o) {
+    command.add_option("--db", o.db,
+                       "PostgreSQL URL (else $PERFTRACK_DB, else $DATABASE_URL, else the embedded "
+                       "local database under $PERFTRACK_HOME)");
+}
+
+void add_common_options(CLI::App& command, CommonOptions& o) {
+    add_db_option(command, o);
+    command.add_option("--project", o.project, "Project name (else from context, CI or git)");
+    command.add_option("--testbed", o.testbed,
+                       "Testbed: where the run happened (else $PERFTRACK_TESTBED, else the host "
+                       "name)");
+    command.add_option("--branch", o.branch, "Branch (else from context, CI or git)");
+    command.add_option("--commit", o.commit, "Commit sha (else from context, CI or git)");
+    command.add_option("--commit-time", o.commit_time,
+                       "Commit time, ISO 8601 (else from context, CI or git)");
+    command.add_flag("-q,--quiet", o.quiet, "Print only errors");
+    command.add_flag("-v,--verbose", o.verbose, "Print more detail");
+}
+
+std::string describe_target(const store::ConnectionTarget& t) {
+    if (t.embedded) return fmt::format("embedded database under {}", t.home.string());
+    return fmt::format("{} ({})", core::redact_database_url(t.url), t.source);
+}
+
+std::string conninfo_for(const store::ConnectionTarget& target) {
+    if (!target.embedded) return target.url;
+    store::LocalCluster cluster(target.home);
+    auto started = cluster.ensure_running();
+    if (!started) throw core::ErrorException(started.error());
+    return *started;
+}
+
+std::unique_ptr<store::Store> open_store(const CommonOptions& options) {
+    return store::pg::connect(conninfo_for(store::resolve_connection_target(options.db)));
+}
+
+}  // namespace perftrack::cli

@@ -1,0 +1,42 @@
+#pragma once
+// Flags shared by the subcommands (DESIGN.md, "Common flags"), and the wiring from them to a
+// store: --db, else $PERFTRACK_DB, else $DATABASE_URL, else the embedded local cluster.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "store/connection_target.hpp"
+#include "store/store.hpp"
+
+namespace perftrack::cli {
+
+struct CommonOptions {
+    std::optional<std::string> db;
+    std::optional<std::string> project;
+    std::optional<std::string> testbed;
+    std::optional<std::string> branch;
+    std::optional<std::string> commit;
+    std::optional<std::string> commit_time;
+    bool quiet = false;
+    bool verbose = false;
+};
+
+// Adds --db, --project, --testbed, --branch, --commit, --commit-time, --quiet, --verbose.
+void add_common_options(CLI::App& command, CommonOptions& options);
+// Adds only --db (commands that do not name a series, such as `db status`).
+void add_db_option(CLI::App& command, CommonOptions& options);
+
+// Connects (starting the embedded cluster when that is the target) and migrates. Throws
+// StoreError (unavailable() for exit 3) or core::ErrorException.
+std::unique_ptr<store::Store> open_store(const CommonOptions& options);
+
+// The connection string of the target, starting the embedded cluster when needed.
+std::string conninfo_for(const store::ConnectionTarget& target);
+
+// The target with the password hidden, for messages: "embedded (/root/.local/share/perftrack)".
+std::string describe_target(const store::ConnectionTarget& target);
+
+}  // namespace perftrack::cli

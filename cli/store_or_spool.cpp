@@ -1,0 +1,68 @@
+#include "cli/store_or_spool.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/output.hpp"
+#include "core/exit_code.hpp"
+#include "store/spool.hpp"
+
+namespace perftrack::cli {
+
+namespace {
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+}  // namespace
+
+std::string describe_outcome(const store::RunToStore& run, const store::IngestOutcome& outcome) {
+    const std::string where =
+        fmt::format("project {}, testbed {}, branch {}, commit {}", run.project, run.testbed,
+                    run.branch, run.commit.substr(0, 12));
+    if (!outcome.stored)
+        return fmt::format("run {} ({}) was already ingested; nothing written", run.run_key, where);
+    const auto& c = outcome.counts;
+    std::string line = fmt::format("stored run {} ({}): {}, {}, {}", run.run_key, where,
+                                   plural(c.benchmarks, "benchmark", "benchmarks"),
+                                   plural(c.metrics, "metric", "metrics"),
+                                   plural(c.samples, "sample", "samples"));
+    if (c.failures > 0) line += fmt::format(", {} failed", c.failures);
+    return line;
+}
+
+int store_runs_or_spool(const CommonOptions& options, const std::vector<store::RunToStore>& runs) {
+    const auto target = store::resolve_connection_target(options.db);
+    std::size_t next = 0;
+    std::string why;
+    try {
+        auto db = open_store(options);
+        for (; next < runs.size(); ++next) {
+            const auto outcome = db->ingest(runs[next]);
+            if (!options.quiet) fmt::print("{}\n", describe_outcome(runs[next], outcome));
+        }
+        std::fflush(stdout);
+        return 0;
+    } catch (const store::StoreError& e) {
+        if (!e.unavailable()) throw;
+        why = e.what();
+    } catch (const core::ErrorException& e) {
+        if (e.error.kind != core::ErrorKind::database_unavailable) throw;
+        why = e.error.message;
+    }
+    std::fflush(stdout);
+    print_error(why);
+    for (; next < runs.size(); ++next) {
+        auto file = store::spool_run(target.home, runs[next]);
+        if (!file) {
+            // Nowhere to keep it: say so loudly; the caller's input files are still intact.
+            print_error(fmt::format("could not spool run {}: {}", runs[next].run_key,
+                                    file.error().message));
+            continue;
+        }
+        print_note(fmt::format("database unavailable: spooled run {} to {}; upload it later with "
+                               "'perftrack push'",
+                               runs[next].run_key, file->string()));
+    }
+    return static_cast<int>(core::ExitCode::database_unavailable);
+}
+
+}  // namespace perftrack::cli

@@ -1,0 +1,27 @@
+# Generates a C++ file holding every store/migrations/NNNN_name.sql as a string, so the binary
+# carries its schema and `perftrack db migrate` needs no files beside it.
+# Usage: cmake -DMIGRATIONS_DIR=... -DOUTPUT=... -P EmbedMigrations.cmake
+file(GLOB files RELATIVE ${MIGRATIONS_DIR} ${MIGRATIONS_DIR}/*.sql)
+list(SORT files)
+set(body "")
+foreach(f IN LISTS files)
+  if(NOT f MATCHES "^([0-9][0-9][0-9][0-9])_([a-z0-9_]+)\\.sql$")
+    message(FATAL_ERROR "migration file name must be NNNN_name.sql: ${f}")
+  endif()
+  string(REGEX REPLACE "^0*([0-9]+)_.*" "\\1" version ${f})
+  file(READ ${MIGRATIONS_DIR}/${f} sql)
+  string(APPEND body "    {${version}, \"${f}\", R\"perftrack_sql(${sql})perftrack_sql\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp
+"// Generated from store/migrations/*.sql by cmake/EmbedMigrations.cmake. Do not edit.
+#include \"store/migrations.hpp\"
+
+namespace perftrack::store {
+namespace {
+const Migration k_migrations[] = {
+${body}};
+}  // namespace
+std::span<const Migration> migrations() { return k_migrations; }
+}  // namespace perftrack::store
+")
+configure_file(${OUTPUT}.tmp ${OUTPUT} COPYONLY)

@@ -1,0 +1,34 @@
+#pragma once
+// Exit codes are a contract (DESIGN.md, README): scripts and CI gates depend on them.
+
+#include "core/error.hpp"
+
+namespace perftrack::core {
+
+enum class ExitCode : int {
+    ok = 0,                    // success, no regression
+    regression = 1,            // `check` found a regression (unless --no-fail)
+    bad_input = 2,             // usage, config or input error
+    database_unavailable = 3,  // database unreachable; results were spooled, nothing lost
+    benchmark_failed = 4,      // a benchmark or its output failed
+};
+
+constexpr ExitCode exit_code_for(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::database_unavailable:
+            return ExitCode::database_unavailable;
+        case ErrorKind::benchmark_failed:
+            return ExitCode::benchmark_failed;
+        case ErrorKind::usage:
+        case ErrorKind::input:
+        case ErrorKind::config:
+        case ErrorKind::internal:
+            return ExitCode::bad_input;
+    }
+    return ExitCode::bad_input;
+}
+
+// A child killed by signal N is reported as 128 + N, as shells do.
+constexpr int exit_status_for_signal(int signal_number) { return 128 + signal_number; }
+
+}  // namespace perftrack::core

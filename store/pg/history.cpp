@@ -1,0 +1,164 @@
+// History reads: the runs of one project x testbed x branch, then every sample array of those
+// runs through one COPY ... TO STDOUT (the fastest way out of PostgreSQL), then the names of
+// the benchmarks and metrics involved.
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "store/pg/copy_text.hpp"
+#include "store/pg/pg_internal.hpp"
+#include "store/pg/statements.hpp"
+
+namespace perftrack::store::pg {
+
+namespace {
+
+std::string bigint_array_literal(const std::vector<std::int64_t>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i > 0) out += ',';
+        out += std::to_string(ids[i]);
+    }
+    return out + "}";
+}
+
+struct PairHash {
+    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
+        return std::hash<std::int64_t>()(p.first * 1000003 + p.second);
+    }
+};
+
+}  // namespace
+
+History read_history(pqxx::connection& conn, const HistoryQuery& query) {
+    History history;
+    pqxx::work tx(conn);
+    auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
+    if (ids.empty()) return history;
+    const auto project_id = ids[0][0].as<std::int64_t>();
+    const auto testbed_id = ids[0][1].as<std::int64_t>();
+    const auto branch_id = ids[0][2].as<std::int64_t>();
+
+    std::optional<std::int64_t> limit;
+    if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
+    auto runs = tx.exec_prepared(sql::k_history_runs, project_id, testbed_id, branch_id,
+                                 query.until_commit_time_us, limit);
+    std::unordered_map<std::int64_t, std::uint32_t> run_index;
+    std::vector<std::int64_t> run_ids;
+    history.runs.reserve(runs.size());
+    for (const auto& row : runs) {
+        RunInfo r;
+        r.id = row[0].as<std::int64_t>();
+        r.run_key = row[1].as<std::string>();
+        r.branch = query.branch;
+        r.commit = row[2].as<std::string>();
+        r.commit_time_us = row[3].as<std::int64_t>();
+        r.commit_subject = row[4].as<std::string>();
+        r.started_at_us = row[5].as<std::int64_t>();
+        r.partial = row[6].as<bool>();
+        run_index.emplace(r.id, static_cast<std::uint32_t>(history.runs.size()));
+        run_ids.push_back(r.id);
+        history.runs.push_back(std::move(r));
+    }
+
+    auto resets = tx.exec_prepared(sql::k_history_resets, project_id, testbed_id);
+    for (const auto& row : resets) {
+        BaselineReset b;
+        b.id = row[0].as<std::int64_t>();
+        b.benchmark_glob = row[1].as<std::string>();
+        if (!row[2].is_null()) b.metric = row[2].as<std::string>();
+        b.commit = row[3].as<std::string>();
+        b.commit_time_us = row[4].as<std::int64_t>();
+        b.reason = row[5].as<std::string>();
+        b.created_at_us = row[6].as<std::int64_t>();
+        history.resets.push_back(std::move(b));
+    }
+    if (run_ids.empty()) return history;
+
+    // Integers only are spliced into the COPY query (COPY takes no parameters); they are our
+    // own ids, formatted by us.
+    std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::size_t, PairHash> series_index;
+    {
+        pqxx::stream_from copy(
+            tx, fmt::format("(SELECT run_id, benchmark_id, metric_id, samples FROM sample "
+                            "WHERE run_id = ANY('{}'::bigint[]))",
+                            bigint_array_literal(run_ids)));
+        std::string line;
+        std::vector<std::string> fields;
+        std::vector<double> values;
+        while (copy.get_raw_line(line)) {
+            split_copy_line(line, fields);
+            if (fields.size() != 4 || !parse_float_array(fields[3], values))
+                throw StoreError("unexpected row in sample table: " + line.substr(0, 200), "", false);
+            const std::int64_t run_id = std::stoll(fields[0]);
+            const std::int64_t benchmark_id = std::stoll(fields[1]);
+            const std::int64_t metric_id = std::stoll(fields[2]);
+            auto [it, inserted] =
+                series_index.emplace(std::make_pair(benchmark_id, metric_id), history.series.size());
+            if (inserted) {
+                SeriesHistory s;
+                s.info.benchmark_id = benchmark_id;
+                s.info.metric_id = metric_id;
+                history.series.push_back(std::move(s));
+            }
+            history.series[it->second].points.push_back({run_index.at(run_id), values});
+        }
+        copy.complete();
+    }
+
+    std::vector<std::int64_t> benchmark_ids, metric_ids;
+    for (const auto& s : history.series) {
+        benchmark_ids.push_back(s.info.benchmark_id);
+        metric_ids.push_back(s.info.metric_id);
+    }
+    std::sort(benchmark_ids.begin(), benchmark_ids.end());
+    benchmark_ids.erase(std::unique(benchmark_ids.begin(), benchmark_ids.end()), benchmark_ids.end());
+    std::sort(metric_ids.begin(), metric_ids.end());
+    metric_ids.erase(std::unique(metric_ids.begin(), metric_ids.end()), metric_ids.end());
+
+    struct BenchmarkRow {
+        std::string suite, name;
+        core::Params params;
+    };
+    std::unordered_map<std::int64_t, BenchmarkRow> benchmarks;
+    for (const auto& row :
+         tx.exec_prepared(sql::k_history_benchmarks, bigint_array_literal(benchmark_ids))) {
+        benchmarks[row[0].as<std::int64_t>()] = {row[1].as<std::string>(), row[2].as<std::string>(),
+                                                 nlohmann::json::parse(row[3].as<std::string>())};
+    }
+    struct MetricRow {
+        std::string name, unit;
+        core::Direction direction;
+    };
+    std::unordered_map<std::int64_t, MetricRow> metrics;
+    for (const auto& row : tx.exec_prepared(sql::k_history_metrics, bigint_array_literal(metric_ids))) {
+        metrics[row[0].as<std::int64_t>()] = {
+            row[1].as<std::string>(), row[2].as<std::string>(),
+            core::parse_direction(row[3].as<std::string>()).value_or(core::Direction::lower)};
+    }
+    tx.commit();
+
+    for (auto& s : history.series) {
+        const auto& b = benchmarks.at(s.info.benchmark_id);
+        const auto& m = metrics.at(s.info.metric_id);
+        s.info.suite = b.suite;
+        s.info.benchmark = b.name;
+        s.info.params = b.params;
+        s.info.metric = m.name;
+        s.info.unit = m.unit;
+        s.info.direction = m.direction;
+        std::sort(s.points.begin(), s.points.end(),
+                  [](const SeriesPoint& a, const SeriesPoint& b2) { return a.run < b2.run; });
+    }
+    // Deterministic order: suite, benchmark, params, metric, unit.
+    std::sort(history.series.begin(), history.series.end(),
+              [](const SeriesHistory& a, const SeriesHistory& b) {
+                  const auto pa = a.info.params.dump(), pb = b.info.params.dump();
+                  return std::tie(a.info.suite, a.info.benchmark, pa, a.info.metric, a.info.unit) <
+                         std::tie(b.info.suite, b.info.benchmark, pb, b.info.metric, b.info.unit);
+              });
+    return history;
+}
+
+}  // namespace perftrack::store::pg

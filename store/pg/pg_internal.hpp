@@ -1,0 +1,48 @@
+#pragma once
+// Shared by the files of store/pg/ only: libpqxx types and helpers.
+
+#include <pqxx/pqxx>
+
+#include <string>
+#include <utility>
+
+#include "store/store.hpp"
+
+namespace perftrack::store::pg {
+
+// Runs `f` and turns libpqxx exceptions into StoreError, scrubbing secrets from messages.
+// Deadlocks and serialisation failures are retried by the callers that can (ingest).
+StoreError translate(const std::exception& e, const std::vector<std::string>& secrets);
+
+template <typename F>
+auto guarded(const std::vector<std::string>& secrets, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const StoreError&) {
+        throw;
+    } catch (const pqxx::failure& e) {
+        throw translate(e, secrets);
+    } catch (const pqxx::usage_error& e) {
+        throw translate(e, secrets);
+    } catch (const pqxx::conversion_error& e) {
+        throw translate(e, secrets);
+    } catch (const pqxx::range_error& e) {
+        throw translate(e, secrets);
+    }
+}
+
+// Migrations (migrate.cpp).
+struct MigrationReport;
+MigrationReport apply_migrations(pqxx::connection& conn);
+int current_schema_version(pqxx::connection& conn);
+
+// Ingest (ingest.cpp): one run in one transaction, retried on deadlock.
+IngestOutcome ingest_run(pqxx::connection& conn, const RunToStore& run);
+
+// History (history.cpp).
+History read_history(pqxx::connection& conn, const HistoryQuery& query);
+
+// Status (pg_store.cpp).
+StoreStatus read_status(pqxx::connection& conn);
+
+}  // namespace perftrack::store::pg

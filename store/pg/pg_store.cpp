@@ -1,0 +1,116 @@
+#include "store/pg/pg_store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/redact.hpp"
+#include "store/pg/pg_internal.hpp"
+#include "store/pg/statements.hpp"
+
+namespace perftrack::store::pg {
+
+namespace {
+
+// libpq puts the problem after "connection to server ... failed: "; keep messages one line.
+std::string one_line(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    for (char& c : text)
+        if (c == '\n') c = ' ';
+    return text;
+}
+
+class PgStore final : public Store {
+public:
+    PgStore(const std::string& conninfo, const ConnectOptions& options)
+        : m_secrets(options.secrets),
+          m_conn(guarded(m_secrets, [&] { return std::make_unique<pqxx::connection>(conninfo); })) {
+        guarded(m_secrets, [&] {
+            if (options.migrate) apply_migrations(*m_conn);
+            sql::prepare_all(*m_conn);
+            return 0;
+        });
+    }
+
+    IngestOutcome ingest(const RunToStore& run) override {
+        return guarded(m_secrets, [&] { return ingest_run(*m_conn, run); });
+    }
+    History load_history(const HistoryQuery& query) override {
+        return guarded(m_secrets, [&] { return read_history(*m_conn, query); });
+    }
+    StoreStatus status() override {
+        return guarded(m_secrets, [&] { return read_status(*m_conn); });
+    }
+
+private:
+    std::vector<std::string> m_secrets;
+    std::unique_ptr<pqxx::connection> m_conn;
+};
+
+std::vector<std::string> secrets_of(const std::string& conninfo, std::vector<std::string> extra) {
+    // The password itself, whatever form the URL had, so it is scrubbed even when a library
+    // message quotes it out of context.
+    const std::string redacted = core::redact_database_url(conninfo);
+    if (redacted != conninfo) {
+        // Recover the password text: the part of conninfo that "***" replaced.
+        std::size_t i = 0;
+        while (i < conninfo.size() && i < redacted.size() && conninfo[i] == redacted[i]) ++i;
+        std::size_t tail = 0;
+        while (tail < conninfo.size() - i && tail < redacted.size() - i &&
+               conninfo[conninfo.size() - 1 - tail] == redacted[redacted.size() - 1 - tail])
+            ++tail;
+        if (i + tail < conninfo.size()) extra.push_back(conninfo.substr(i, conninfo.size() - i - tail));
+    }
+    extra.push_back(conninfo);
+    return extra;
+}
+
+}  // namespace
+
+StoreError translate(const std::exception& e, const std::vector<std::string>& secrets) {
+    std::string message = one_line(core::redact_secrets(e.what(), secrets));
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr)
+        return StoreError("database unavailable: " + message, "08000", true);
+    if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr)
+        return StoreError("lost the database connection while committing: " + message, "08007",
+                          true);
+    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+        const std::string state = sql->sqlstate();
+        // Class 08 (connection exception), 57P (operator intervention: shutdown), 53 (resources).
+        const bool unavailable =
+            state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state == "53300";
+        return StoreError("database error: " + message, state, unavailable);
+    }
+    return StoreError("database error: " + message, "", false);
+}
+
+StoreStatus read_status(pqxx::connection& conn) {
+    StoreStatus s;
+    s.schema_version = current_schema_version(conn);
+    pqxx::work tx(conn);
+    auto r = tx.exec(
+        "SELECT (SELECT count(*) FROM project), (SELECT count(*) FROM run), "
+        "(SELECT count(*) FROM sample), (SELECT COALESCE(sum(cardinality(samples)), 0) FROM sample), "
+        "pg_database_size(current_database())");
+    s.projects = r[0][0].as<std::int64_t>();
+    s.runs = r[0][1].as<std::int64_t>();
+    s.series_values = r[0][2].as<std::int64_t>();
+    s.samples = r[0][3].as<std::int64_t>();
+    s.database_bytes = r[0][4].as<std::int64_t>();
+    tx.commit();
+    return s;
+}
+
+std::unique_ptr<Store> connect(const std::string& conninfo, const ConnectOptions& options) {
+    ConnectOptions opts = options;
+    opts.secrets = secrets_of(conninfo, options.secrets);
+    return std::make_unique<PgStore>(conninfo, opts);
+}
+
+MigrationReport migrate(const std::string& conninfo) {
+    const auto secrets = secrets_of(conninfo, {});
+    return guarded(secrets, [&] {
+        pqxx::connection conn(conninfo);
+        return apply_migrations(conn);
+    });
+}
+
+}  // namespace perftrack::store::pg

@@ -1,0 +1,102 @@
+#include "store/pg/statements.hpp"
+
+namespace perftrack::store::pg::sql {
+
+void prepare_all(pqxx::connection& conn) {
+    // Identity rows: insert-if-absent without locking existing rows (DO NOTHING), then select.
+    // DO UPDATE would serialise every concurrent ingest of a project on the same row lock.
+    conn.prepare(k_project_insert,
+                 "INSERT INTO project (name) VALUES ($1) ON CONFLICT (name) DO NOTHING "
+                 "RETURNING id");
+    conn.prepare(k_project_select, "SELECT id FROM project WHERE name = $1");
+    conn.prepare(k_testbed_insert,
+                 "INSERT INTO testbed (project_id, name, fingerprint) VALUES ($1, $2, $3::jsonb) "
+                 "ON CONFLICT (project_id, name) DO NOTHING RETURNING id");
+    conn.prepare(k_testbed_select, "SELECT id FROM testbed WHERE project_id = $1 AND name = $2");
+    conn.prepare(k_branch_insert,
+                 "INSERT INTO branch (project_id, name) VALUES ($1, $2) "
+                 "ON CONFLICT (project_id, name) DO NOTHING RETURNING id");
+    conn.prepare(k_branch_select, "SELECT id FROM branch WHERE project_id = $1 AND name = $2");
+    conn.prepare(k_commit_insert,
+                 "INSERT INTO commit (project_id, sha, commit_time, parent_sha, subject) "
+                 "VALUES ($1, $2, (timestamptz 'epoch' + $3::bigint * interval '1 microsecond'), NULLIF($4, ''), NULLIF($5, '')) "
+                 "ON CONFLICT (project_id, sha) DO NOTHING RETURNING id");
+    conn.prepare(k_commit_select,
+                 "SELECT id, commit_time IS NULL, subject IS NULL, parent_sha IS NULL "
+                 "FROM commit WHERE project_id = $1 AND sha = $2");
+    // Fills what an earlier ingest of the same commit did not know; never overwrites.
+    conn.prepare(k_commit_fill,
+                 "UPDATE commit SET commit_time = COALESCE(commit_time, (timestamptz 'epoch' + $2::bigint * interval '1 microsecond')), subject = COALESCE(subject, NULLIF($3, '')), parent_sha = "
+                 "COALESCE(parent_sha, NULLIF($4, '')) WHERE id = $1");
+    conn.prepare(k_run_insert,
+                 "INSERT INTO run (project_id, testbed_id, branch_id, commit_id, run_key, "
+                 "started_at, ended_at, status, context) VALUES ($1, $2, $3, $4, $5, "
+                 "(timestamptz 'epoch' + $6::bigint * interval '1 microsecond'), (timestamptz 'epoch' + $7::bigint * interval '1 microsecond'), $8, $9::jsonb) "
+                 "ON CONFLICT (project_id, run_key) DO NOTHING RETURNING id");
+    conn.prepare(k_run_select,
+                 "SELECT r.id, t.name, c.sha FROM run r JOIN testbed t ON t.id = r.testbed_id "
+                 "JOIN commit c ON c.id = r.commit_id WHERE r.project_id = $1 AND r.run_key = $2");
+    conn.prepare(k_run_mark_partial, "UPDATE run SET status = 'partial' WHERE id = $1");
+    conn.prepare(k_run_part_insert,
+                 "INSERT INTO run_part (run_id, part_key) VALUES ($1, $2) "
+                 "ON CONFLICT DO NOTHING RETURNING run_id");
+    // Bulk: the staged rows become benchmarks, metrics and samples in three statements. The
+    // ORDER BY makes concurrent ingests take index locks in the same order (no deadlocks).
+    conn.prepare(k_stage_to_benchmark,
+                 "INSERT INTO benchmark (project_id, suite, name, params) "
+                 "SELECT DISTINCT $1::bigint, suite, name, params FROM perftrack_stage "
+                 "ORDER BY 2, 3, 4 ON CONFLICT DO NOTHING");
+    conn.prepare(k_stage_to_metric,
+                 "INSERT INTO metric (project_id, name, unit, direction) "
+                 "SELECT DISTINCT ON (metric, unit) $1::bigint, metric, unit, direction "
+                 "FROM perftrack_stage ORDER BY metric, unit ON CONFLICT DO NOTHING");
+    conn.prepare(k_stage_to_sample,
+                 "INSERT INTO sample (run_id, benchmark_id, metric_id, samples) "
+                 "SELECT $2::bigint, b.id, m.id, s.samples FROM perftrack_stage s "
+                 "JOIN benchmark b ON b.project_id = $1 AND b.suite = s.suite AND b.name = s.name "
+                 "AND b.params = s.params "
+                 "JOIN metric m ON m.project_id = $1 AND m.name = s.metric AND m.unit = s.unit "
+                 "ON CONFLICT DO NOTHING");
+    conn.prepare(k_failure_benchmark_insert,
+                 "WITH ins AS (INSERT INTO benchmark (project_id, suite, name, params) "
+                 "VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING RETURNING id) "
+                 "SELECT id FROM ins UNION ALL SELECT id FROM benchmark WHERE project_id = $1 "
+                 "AND suite = $2 AND name = $3 AND params = $4::jsonb");
+    conn.prepare(k_failure_insert,
+                 "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
+                 "ON CONFLICT DO NOTHING");
+
+    // History.
+    conn.prepare(k_ids_for_history,
+                 "SELECT p.id, t.id, b.id FROM project p "
+                 "JOIN testbed t ON t.project_id = p.id AND t.name = $2 "
+                 "JOIN branch b ON b.project_id = p.id AND b.name = $3 WHERE p.name = $1");
+    // Runs in commit order; $4 bounds the commit time (NULL: no bound), $5 keeps the newest N.
+    conn.prepare(k_history_runs,
+                 "SELECT * FROM ("
+                 " SELECT r.id, r.run_key, c.sha, "
+                 "  (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint AS ct,"
+                 "  COALESCE(c.subject, ''), (extract(epoch FROM r.started_at) * 1e6)::bigint AS st,"
+                 "  r.status = 'partial'"
+                 " FROM run r JOIN commit c ON c.id = r.commit_id"
+                 " WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3"
+                 "  AND ($4::bigint IS NULL OR"
+                 "       (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint"
+                 "        <= $4::bigint)"
+                 " ORDER BY ct DESC, st DESC, r.id DESC LIMIT $5"
+                 ") newest ORDER BY ct, st, id");
+    conn.prepare(k_history_benchmarks,
+                 "SELECT id, suite, name, params::text FROM benchmark "
+                 "WHERE id = ANY($1::bigint[])");
+    conn.prepare(k_history_metrics,
+                 "SELECT id, name, unit, direction FROM metric WHERE id = ANY($1::bigint[])");
+    conn.prepare(k_history_resets,
+                 "SELECT br.id, br.benchmark_glob, br.metric, c.sha, "
+                 " (extract(epoch FROM COALESCE(c.commit_time, br.created_at)) * 1e6)::bigint, "
+                 " br.reason, (extract(epoch FROM br.created_at) * 1e6)::bigint "
+                 "FROM baseline_reset br JOIN commit c ON c.id = br.commit_id "
+                 "WHERE br.project_id = $1 AND (br.testbed_id IS NULL OR br.testbed_id = $2) "
+                 "ORDER BY 5, br.id");
+}
+
+}  // namespace perftrack::store::pg::sql
