@@ -29,9 +29,11 @@ constexpr double k_max_tail = 1.0 - 1e-16;
 constexpr double k_bulk_assignment_sds = 3.0;
 
 double median_of(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    if (n % 2 == 1) return *mid;
+    return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ namespace perftrack::reports::detect {
 
 struct ChangePointSettings {
     // Penalty per change point, in units of noise variance x log(n).
-    double penalty_factor = 3.0;
+    double penalty_factor = 2.0;
     std::size_t min_segment = 3;
     // Step test level (two-sided) and smallest relative step reported.
     double alpha = 0.001;

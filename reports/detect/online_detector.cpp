@@ -22,6 +22,9 @@ constexpr std::size_t k_min_shape_commits = 3;
 // machine types).
 constexpr std::size_t k_min_confirm_cold = 10;
 constexpr std::size_t k_min_confirm_level = 5;
+// From this many commits on, a new level's position is its own robust centre (the model then
+// separates outliers and a second machine type by itself).
+constexpr std::size_t k_align_by_centre = 10;
 // The split test of the current level looks at no more than this many baseline lengths.
 constexpr std::size_t k_split_window_baselines = 2;
 // Each side of a split needs this many commits.
@@ -31,11 +34,30 @@ constexpr std::size_t k_split_min_side = 3;
 constexpr double k_since_min_z = 1.0;
 constexpr double k_interval_confidence = 0.95;
 
+// The two-sided 95 % Student t quantile; df is a whole number of baseline values here, so a
+// table computed once serves every call (the quantile is the detector's most expensive step).
+double t_quantile_95(double df) {
+    constexpr std::size_t k_table = 256;
+    static const std::vector<double> table = [] {
+        std::vector<double> t(k_table);
+        for (std::size_t d = 1; d < k_table; ++d)
+            t[d] = stats::students_t_quantile(0.5 + k_interval_confidence / 2.0,
+                                              static_cast<double>(d));
+        return t;
+    }();
+    const double rounded = std::round(df);
+    if (rounded == df && df >= 1.0 && df < static_cast<double>(k_table))
+        return table[static_cast<std::size_t>(df)];
+    return stats::students_t_quantile(0.5 + k_interval_confidence / 2.0, df);
+}
+
 double median_of(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
     if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    if (n % 2 == 1) return *mid;
+    return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
 double mean_of(std::span<const double> v) {
@@ -88,7 +110,16 @@ OnlineDetector::Baseline OnlineDetector::baseline_before(std::size_t s) const {
                     b.model = BaselineModel::fit(level, n_cur);
                     return b;
                 }
-                const double delta = align_shift(*ref, level);
+                // A short level is aligned run by run (it may sit on either machine type); from
+                // k_align_by_centre commits on, its own robust centre is reliable and cheap.
+                double delta = 0.0;
+                const auto own =
+                    n_cur >= k_align_by_centre ? BaselineModel::fit(level, n_cur) : std::nullopt;
+                if (own && !own->exact()) {
+                    delta = own->centre() - ref->centre();
+                } else {
+                    delta = align_shift(*ref, level);
+                }
                 const std::size_t borrow = std::min(n_max - n_cur, ref_n);
                 std::vector<double> values;
                 values.reserve(borrow + n_cur);
@@ -154,8 +185,7 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     const double effect = kept_sum / static_cast<double>(kept) - m.centre();
     const double se = m.scale() * std::sqrt(1.0 / static_cast<double>(kept) +
                                             1.0 / static_cast<double>(m.level_count()));
-    const double q =
-        stats::students_t_quantile(0.5 + k_interval_confidence / 2.0, m.degrees_of_freedom());
+    const double q = t_quantile_95(m.degrees_of_freedom());
     if (m_scale == Scale::log) {
         g.change = to_change(effect);
         const double a = to_change(effect - q * se), c = to_change(effect + q * se);
@@ -235,9 +265,7 @@ std::optional<std::size_t> OnlineDetector::level_split(std::size_t end) const {
     std::vector<double> v(m_point_x.begin() + static_cast<std::ptrdiff_t>(first),
                           m_point_x.begin() + static_cast<std::ptrdiff_t>(end));
     if (n >= k_min_cold_baseline * 3) {
-        std::vector<double> sorted = v;
-        std::sort(sorted.begin(), sorted.end());
-        const double med = median_of(sorted);
+        const double med = median_of(v);
         std::vector<double> dev(n);
         for (std::size_t k = 0; k < n; ++k) dev[k] = std::fabs(v[k] - med);
         const double mad = median_of(dev) * 1.482602218505602;
