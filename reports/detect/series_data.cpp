@@ -55,11 +55,17 @@ std::optional<double> run_value(std::span<const double> samples) {
 
 std::vector<SeriesPoint> series_points(const store::SeriesHistory& series,
                                        const Timeline& timeline) {
+    return series_points(series, timeline.position_of_run);
+}
+
+std::vector<SeriesPoint> series_points(const store::SeriesHistory& series,
+                                       std::span<const std::size_t> position_of_run) {
     std::vector<SeriesPoint> points;
     for (const auto& p : series.points) {
+        const std::size_t position = position_of_run[p.run];
+        if (position == k_no_position) continue;
         const auto value = run_value(p.samples);
         if (!value) continue;
-        const std::size_t position = timeline.position_of_run.at(p.run);
         if (points.empty() || points.back().position != position) {
             // Runs of one commit are adjacent in run order unless two commits share a commit
             // time; then keep position order by inserting where it belongs.

@@ -47,4 +47,10 @@ struct SeriesPoint {
 std::vector<SeriesPoint> series_points(const store::SeriesHistory& series,
                                        const Timeline& timeline);
 
+// The same with an explicit position for every run of the history the series comes from;
+// runs whose position is k_no_position are left out.
+inline constexpr std::size_t k_no_position = static_cast<std::size_t>(-1);
+std::vector<SeriesPoint> series_points(const store::SeriesHistory& series,
+                                       std::span<const std::size_t> position_of_run);
+
 }  // namespace perftrack::reports::detect
