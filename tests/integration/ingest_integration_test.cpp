@@ -194,7 +194,7 @@ TEST_F(IngestIntegration, SigkillInTheMiddleLeavesNoTrace) {
     for (int i = 0; i < 3000 && !streaming; ++i) {
         pqxx::nontransaction tx(watcher);
         streaming = tx.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                            "'COPY%perftrack_stage%' AND pid <> pg_backend_pid()")[0][0]
+                            "'COPY sample%' AND pid <> pg_backend_pid()")[0][0]
                         .as<int>() > 0;
         if (!streaming) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -205,7 +205,7 @@ TEST_F(IngestIntegration, SigkillInTheMiddleLeavesNoTrace) {
     for (int i = 0; i < 500; ++i) {
         pqxx::nontransaction tx(watcher);
         if (tx.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                    "'COPY%perftrack_stage%' AND pid <> pg_backend_pid()")[0][0]
+                    "'COPY sample%' AND pid <> pg_backend_pid()")[0][0]
                 .as<int>() == 0)
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
