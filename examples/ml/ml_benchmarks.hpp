@@ -15,7 +15,8 @@
 //     torch::jit::load of saved bytes) plus the profiling executor's warm-up calls;
 //     counter: compile_time (ns)
 //
-// Times are wall-clock (UseRealTime), so rates do not depend on how many threads torch uses.
+// items_per_second is samples (not batches) per second of wall-clock time, so it does not
+// depend on how many threads torch uses; real_time is the mean wall time of one iteration.
 
 namespace perftrack::examples::ml {
 

@@ -1,5 +1,7 @@
 #include "examples/ml/process_memory.hpp"
 
+#include <malloc.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,6 +15,7 @@ constexpr std::int64_t k_bytes_per_kib = 1024;
 }  // namespace
 
 bool reset_peak_resident() {
+    ::malloc_trim(0);
     std::ofstream clear_refs("/proc/self/clear_refs");
     if (!clear_refs) return false;
     clear_refs << k_reset_peak_rss;

@@ -9,7 +9,9 @@
 
 namespace perftrack::examples::ml {
 
-// Resets the high-water mark to the current resident size. False when /proc/self/clear_refs
+// Returns the heap's free memory to the kernel (malloc_trim), so the new mark does not start
+// from what earlier benchmarks freed but glibc kept, then resets the high-water mark to the
+// current resident size. False when /proc/self/clear_refs
 // cannot be written (older kernels, a read-only /proc): the mark then covers the process's
 // whole life and must not be reported as one benchmark's peak.
 bool reset_peak_resident();
