@@ -16,8 +16,14 @@ double percentile(std::vector<double> values, double p) {
     return values[below] + (values[above] - values[below]) * fraction;
 }
 
-double p50(const std::vector<double>& values) { return percentile(values, 50); }
-double p95(const std::vector<double>& values) { return percentile(values, 95); }
-double p99(const std::vector<double>& values) { return percentile(values, 99); }
+double p50(const std::vector<double>& values) {
+    return percentile(values, 50);
+}
+double p95(const std::vector<double>& values) {
+    return percentile(values, 95);
+}
+double p99(const std::vector<double>& values) {
+    return percentile(values, 99);
+}
 
 }  // namespace perftrack::examples::ml

@@ -22,9 +22,8 @@ constexpr int k_max_threads = 1024;
 
 void print_help() {
     benchmark::PrintDefaultHelp();
-    std::fputs(
-        "          [--torch_threads=<N>]   threads for torch and OpenBLAS (default 1)\n",
-        stdout);
+    std::fputs("          [--torch_threads=<N>]   threads for torch and OpenBLAS (default 1)\n",
+               stdout);
 }
 
 // Removes --torch_threads=N from argv (Google Benchmark rejects flags it does not know).
@@ -65,9 +64,9 @@ int main(int argc, char** argv) {
     const TorchRuntime runtime = configure_torch(threads);
     benchmark::AddCustomContext("torch_version", runtime.torch_version);
     benchmark::AddCustomContext("torch_threads", std::to_string(runtime.threads));
-    benchmark::AddCustomContext("openblas_threads",
-                                runtime.openblas_threads_set ? std::to_string(runtime.threads)
-                                                             : "not used");
+    benchmark::AddCustomContext("openblas_threads", runtime.openblas_threads_set
+                                                        ? std::to_string(runtime.threads)
+                                                        : "not used");
     benchmark::AddCustomContext("flush_denormal", runtime.denormals_flushed ? "on" : "off");
     const bool peak_per_benchmark = reset_peak_resident();
     if (!peak_per_benchmark)

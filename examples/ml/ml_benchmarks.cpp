@@ -45,7 +45,9 @@ enum class ScriptSource { define, load };
 
 bool g_peak_memory_per_benchmark = false;
 
-std::string_view mode_name(Mode mode) { return mode == Mode::eager ? "eager" : "torchscript"; }
+std::string_view mode_name(Mode mode) {
+    return mode == Mode::eager ? "eager" : "torchscript";
+}
 
 std::size_t warmup_steps(Mode mode) {
     return mode == Mode::eager ? k_eager_warmup_steps
@@ -97,15 +99,16 @@ void train_step(benchmark::State& state, ModelKind kind, Mode mode, std::int64_t
                                 torch::optim::SGDOptions(k_learning_rate).momentum(k_momentum));
     const auto step = [&] {
         optimizer.zero_grad();
-        auto loss = torch::nn::functional::cross_entropy(
-            run_forward(*model, script, batch.inputs), batch.labels);
+        auto loss = torch::nn::functional::cross_entropy(run_forward(*model, script, batch.inputs),
+                                                         batch.labels);
         loss.backward();
         optimizer.step();
         return loss;
     };
     for (std::size_t i = 0; i < warmup_steps(mode); ++i) {
         if (const double loss = step().item<double>(); !std::isfinite(loss)) {
-            state.SkipWithError(fmt::format("the loss is {} after warm-up step {}", loss, i).c_str());
+            state.SkipWithError(
+                fmt::format("the loss is {} after warm-up step {}", loss, i).c_str());
             return;
         }
     }
@@ -132,10 +135,9 @@ void inference(benchmark::State& state, ModelKind kind, Mode mode, std::int64_t 
         const auto expected = model->forward(batch.inputs);
         const auto actual = script->forward({batch.inputs}).toTensor();
         if (!torch::allclose(actual, expected, k_agreement_rtol, k_agreement_atol)) {
-            state.SkipWithError(
-                fmt::format("TorchScript and eager outputs differ by up to {}",
-                            (actual - expected).abs().max().item<double>())
-                    .c_str());
+            state.SkipWithError(fmt::format("TorchScript and eager outputs differ by up to {}",
+                                            (actual - expected).abs().max().item<double>())
+                                    .c_str());
             return;
         }
     }
@@ -199,8 +201,8 @@ void register_benchmarks(bool peak_memory_per_benchmark) {
                     mode, batch_size)
                     ->Unit(benchmark::kMicrosecond);
                 benchmark::RegisterBenchmark(
-                    series_name("inference", kind, mode, batch_size).c_str(), inference, kind,
-                    mode, batch_size)
+                    series_name("inference", kind, mode, batch_size).c_str(), inference, kind, mode,
+                    batch_size)
                     ->Unit(benchmark::kMicrosecond)
                     ->ComputeStatistics("p50", p50)
                     ->ComputeStatistics("p95", p95)

@@ -121,6 +121,8 @@ torch::jit::Module load_torchscript(const std::string& bytes) {
     return torch::jit::load(in);
 }
 
-std::size_t torchscript_warmup_calls() { return torch::jit::getNumProfiledRuns().load() + 1; }
+std::size_t torchscript_warmup_calls() {
+    return torch::jit::getNumProfiledRuns().load() + 1;
+}
 
 }  // namespace perftrack::examples::ml

@@ -1,10 +1,10 @@
 #include "examples/ml/process_memory.hpp"
 
-#include <malloc.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <malloc.h>
 
 namespace perftrack::examples::ml {
 

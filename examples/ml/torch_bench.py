@@ -154,7 +154,7 @@ def time_calls(fn, min_time_s):
 
 def train_record(common, times_ns, batch_size, peak_mib, compile_ms):
     mean_ns = sum(times_ns) / len(times_ns)
-    record = dict(common, benchmark="train_step", avg_time_ms=mean_ns / 1e6,
+    record = dict({"benchmark": "train_step"}, **common, avg_time_ms=mean_ns / 1e6,
                   throughput=batch_size / (mean_ns / 1e9))
     if peak_mib is not None:
         record["peak_memory_mb"] = peak_mib
@@ -165,7 +165,7 @@ def train_record(common, times_ns, batch_size, peak_mib, compile_ms):
 
 def inference_record(common, times_ns, batch_size, peak_mib, compile_ms):
     mean_ns = sum(times_ns) / len(times_ns)
-    record = dict(common, benchmark="inference", avg_latency_ms=mean_ns / 1e6,
+    record = dict({"benchmark": "inference"}, **common, avg_latency_ms=mean_ns / 1e6,
                   p50_latency_ms=percentile(times_ns, 50) / 1e6,
                   p95_latency_ms=percentile(times_ns, 95) / 1e6,
                   p99_latency_ms=percentile(times_ns, 99) / 1e6,
@@ -329,51 +329,62 @@ def tf_batch(tf, model, batch_size, seed):
 
 
 def measure_tensorflow(tf, args, memory, records):
-    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     for model in args.models:
         for batch_size in args.batch_sizes:
             for mode, xla in (("tf.function", False), ("xla", True)):
                 common = {"framework": "tensorflow", "mode": mode, "model": model,
                           "batch_size": batch_size}
                 for _ in range(args.repetitions):
-                    memory.reset()
-                    tf.keras.utils.set_random_seed(args.seed)
-                    net = tf_model(tf, model)
-                    optimizer = tf.keras.optimizers.SGD(learning_rate=LEARNING_RATE,
-                                                        momentum=MOMENTUM)
-                    inputs, labels = tf_batch(tf, model, batch_size, args.seed)
-
-                    def train_step(x, y, net=net, optimizer=optimizer):
-                        with tf.GradientTape() as tape:
-                            loss = loss_fn(y, net(x, training=True))
-                        grads = tape.gradient(loss, net.trainable_variables)
-                        optimizer.apply_gradients(zip(grads, net.trainable_variables))
-                        return loss
-
-                    step = tf.function(train_step, jit_compile=xla)
-                    # The first call traces, compiles and creates the optimiser's slots.
-                    first = time_one(lambda: step(inputs, labels).numpy())
-                    for _ in range(EAGER_WARMUP_STEPS):
-                        step(inputs, labels).numpy()
-                    times = time_calls(lambda: step(inputs, labels).numpy(), args.min_time)
-                    peak = memory.peak_mib() if memory.available else None
-                    records.append(train_record(common, times, batch_size, peak,
-                                                one_off_ms(0, [first], times)))
+                    records.append(tf_train(tf, model, xla, batch_size, common, args, memory))
                 for _ in range(args.repetitions):
-                    memory.reset()
-                    tf.keras.utils.set_random_seed(args.seed)
-                    net = tf_model(tf, model)
-                    inputs, _ = tf_batch(tf, model, batch_size, args.seed)
-                    predict = tf.function(lambda x, net=net: net(x, training=False),
-                                          jit_compile=xla)
-                    first = time_one(lambda: predict(inputs).numpy())
-                    for _ in range(EAGER_WARMUP_STEPS):
-                        predict(inputs).numpy()
-                    times = time_calls(lambda: predict(inputs).numpy(), args.min_time)
-                    peak = memory.peak_mib() if memory.available else None
-                    records.append(inference_record(common, times, batch_size, peak,
-                                                    one_off_ms(0, [first], times)))
+                    records.append(tf_inference(tf, model, xla, batch_size, common, args,
+                                                memory))
                 report(records[-1])
+
+
+def tf_train(tf, model, xla, batch_size, common, args, memory):
+    memory.reset()
+    tf.keras.utils.set_random_seed(args.seed)
+    net = tf_model(tf, model)
+    optimizer = tf.keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    inputs, labels = tf_batch(tf, model, batch_size, args.seed)
+    # Create the weights (and, with Keras 2.11+, the optimiser's slots) eagerly: a tf.function
+    # may create variables only while it is traced, and XLA-compiled code not at all.
+    net(inputs)
+    if hasattr(optimizer, "build"):
+        optimizer.build(net.trainable_variables)
+
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, net(x, training=True))
+        grads = tape.gradient(loss, net.trainable_variables)
+        optimizer.apply_gradients(zip(grads, net.trainable_variables))
+        return loss
+
+    step = tf.function(train_step, jit_compile=xla)
+    # .numpy() waits for the result. The first call traces (and with XLA compiles).
+    first = time_one(lambda: step(inputs, labels).numpy())
+    for _ in range(EAGER_WARMUP_STEPS):
+        step(inputs, labels).numpy()
+    times = time_calls(lambda: step(inputs, labels).numpy(), args.min_time)
+    peak = memory.peak_mib() if memory.available else None
+    return train_record(common, times, batch_size, peak, one_off_ms(0, [first], times))
+
+
+def tf_inference(tf, model, xla, batch_size, common, args, memory):
+    memory.reset()
+    tf.keras.utils.set_random_seed(args.seed)
+    net = tf_model(tf, model)
+    inputs, _ = tf_batch(tf, model, batch_size, args.seed)
+    net(inputs)
+    predict = tf.function(lambda x: net(x, training=False), jit_compile=xla)
+    first = time_one(lambda: predict(inputs).numpy())
+    for _ in range(EAGER_WARMUP_STEPS):
+        predict(inputs).numpy()
+    times = time_calls(lambda: predict(inputs).numpy(), args.min_time)
+    peak = memory.peak_mib() if memory.available else None
+    return inference_record(common, times, batch_size, peak, one_off_ms(0, [first], times))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,6 +402,10 @@ def write_atomically(path, records):
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(prefix=".torch_bench.", dir=directory)
     try:
+        # mkstemp creates the file 0600; give it the mode any other new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w") as f:
             json.dump(records, f, indent=1)
             f.write("\n")

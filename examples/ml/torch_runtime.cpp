@@ -1,9 +1,8 @@
 #include "examples/ml/torch_runtime.hpp"
 
-#include <dlfcn.h>
-
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <dlfcn.h>
 #include <torch/version.h>
 
 namespace perftrack::examples::ml {

@@ -25,7 +25,9 @@ TEST(Percentile, OneValueIsEveryPercentile) {
     EXPECT_DOUBLE_EQ(percentile({7}, 99), 7.0);
 }
 
-TEST(Percentile, EmptyInputIsZero) { EXPECT_DOUBLE_EQ(percentile({}, 95), 0.0); }
+TEST(Percentile, EmptyInputIsZero) {
+    EXPECT_DOUBLE_EQ(percentile({}, 95), 0.0);
+}
 
 TEST(Percentile, StatisticFunctionsUseTheirPercentile) {
     const std::vector<double> values{5, 1, 9, 3, 7};

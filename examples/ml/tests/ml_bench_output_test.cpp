@@ -1,13 +1,12 @@
 // Runs the real ml_bench binary on a small slice of the suite (batch size 8, very short runs)
 // and checks what perftrack will read from it: the names, the counters, the custom statistics,
 // and the benchmarks, params and metrics the gbench adapter makes of them.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <map>
 #include <set>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "runner/adapters/adapter.hpp"
@@ -56,11 +55,11 @@ class MlBenchOutput : public ::testing::Test {
     static void SetUpTestSuite() {
         s_dir = new TempDir();
         const auto out = *s_dir / "ml_bench.json";
-        s_result = new testing::ProcessResult(run_process(
-            {ML_BENCH_BINARY, std::string("--benchmark_filter=") + k_filter,
-             "--benchmark_min_time=0.01",
-             "--benchmark_repetitions=" + std::to_string(k_repetitions),
-             "--benchmark_out=" + out.string(), "--benchmark_out_format=json"}));
+        s_result = new testing::ProcessResult(
+            run_process({ML_BENCH_BINARY, std::string("--benchmark_filter=") + k_filter,
+                         "--benchmark_min_time=0.01",
+                         "--benchmark_repetitions=" + std::to_string(k_repetitions),
+                         "--benchmark_out=" + out.string(), "--benchmark_out_format=json"}));
         if (s_result->exit_code == 0) s_text = new std::string(read_file(out));
     }
     static void TearDownTestSuite() {
@@ -123,8 +122,7 @@ TEST_F(MlBenchOutput, TrainingAndInferenceReportThroughputInSamplesPerSecond) {
         const double seconds_per_iteration =
             row.at("real_time").get<double>() * ns_per(row.at("time_unit")) / 1e9;
         const double expected = 8 / seconds_per_iteration;
-        EXPECT_NEAR(row.at("items_per_second").get<double>(), expected, expected * 0.15)
-            << name;
+        EXPECT_NEAR(row.at("items_per_second").get<double>(), expected, expected * 0.15) << name;
     }
 }
 
@@ -132,8 +130,7 @@ TEST_F(MlBenchOutput, PeakMemoryIsReportedPerBenchmark) {
     for (const auto& row : iteration_rows()) {
         const std::string name = row.at("run_name");
         if (starts_with(name, "torchscript_compile/")) continue;
-        ASSERT_TRUE(row.contains("peak_memory"))
-            << name << " (stderr: " << s_result->err << ")";
+        ASSERT_TRUE(row.contains("peak_memory")) << name << " (stderr: " << s_result->err << ")";
         // LibTorch alone keeps tens of MiB resident; no model here needs more than 4 GiB.
         EXPECT_GT(row.at("peak_memory").get<double>(), 20.0 * 1024 * 1024) << name;
         EXPECT_LT(row.at("peak_memory").get<double>(), 4.0 * 1024 * 1024 * 1024) << name;
@@ -196,13 +193,14 @@ TEST_F(MlBenchOutput, TheGbenchAdapterTurnsNamesIntoParams) {
         EXPECT_EQ(m.samples.size(), static_cast<std::size_t>(k_repetitions))
             << m.benchmark << " " << m.params.dump() << " " << m.metric;
     }
-    EXPECT_EQ(benchmarks, (std::set<std::string>{"train_step", "inference", "torchscript_compile"}));
+    EXPECT_EQ(benchmarks,
+              (std::set<std::string>{"train_step", "inference", "torchscript_compile"}));
 
     const json inference_params = {
         {"framework", "pytorch"}, {"mode", "torchscript"}, {"model", "cnn"}, {"batch_size", 8}};
     const std::string inference = "inference " + inference_params.dump() + " ";
-    for (const char* metric : {"real_time", "throughput", "latency_p50", "latency_p95",
-                               "latency_p99", "peak_memory"})
+    for (const char* metric :
+         {"real_time", "throughput", "latency_p50", "latency_p95", "latency_p99", "peak_memory"})
         EXPECT_TRUE(by_key.count(inference + metric)) << inference << metric;
     const auto* throughput = by_key.at(inference + "throughput");
     EXPECT_EQ(throughput->unit, "items/s");
@@ -210,7 +208,8 @@ TEST_F(MlBenchOutput, TheGbenchAdapterTurnsNamesIntoParams) {
     EXPECT_EQ(by_key.at(inference + "latency_p95")->direction, core::Direction::lower);
 
     const json compile_params = {{"framework", "pytorch"}, {"model", "mlp"}, {"via", "load"}};
-    const auto* compile = by_key.at("torchscript_compile " + compile_params.dump() + " compile_time");
+    const auto* compile =
+        by_key.at("torchscript_compile " + compile_params.dump() + " compile_time");
     EXPECT_EQ(compile->direction, core::Direction::lower);
 }
 

@@ -1,9 +1,9 @@
 #include "examples/ml/process_memory.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <memory>
+
+#include <gtest/gtest.h>
 
 namespace perftrack::examples::ml {
 namespace {

@@ -1,12 +1,11 @@
 // Runs the real torch_bench.py on a small slice (the MLP at batch size 8, very short runs) and
 // checks the JSON records it writes: their shape, that the numbers hang together, and, once the
 // `records` adapter is registered, what perftrack makes of them.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "runner/adapters/adapter.hpp"
@@ -28,7 +27,7 @@ const std::set<std::string> k_params = {"framework", "mode", "model", "batch_siz
 const std::set<std::string> k_train_metrics = {"avg_time_ms", "throughput", "peak_memory_mb"};
 const std::set<std::string> k_inference_metrics = {"avg_latency_ms", "p50_latency_ms",
                                                    "p95_latency_ms", "p99_latency_ms",
-                                                   "throughput", "peak_memory_mb"};
+                                                   "throughput",     "peak_memory_mb"};
 
 class TorchBenchRecords : public ::testing::Test {
   protected:
@@ -91,8 +90,8 @@ TEST_F(TorchBenchRecords, RecordsHaveTheParamsAndMetricsOfTheirKind) {
     for (const auto& r : m_records) {
         std::set<std::string> expected = k_params;
         expected.insert("benchmark");
-        const auto& metrics = r.at("benchmark") == "train_step" ? k_train_metrics
-                                                                : k_inference_metrics;
+        const auto& metrics =
+            r.at("benchmark") == "train_step" ? k_train_metrics : k_inference_metrics;
         expected.insert(metrics.begin(), metrics.end());
         // The one-off cost belongs to the graph modes only.
         if (r.at("mode") != "eager") expected.insert("compile_time_ms");
@@ -153,8 +152,8 @@ TEST_F(TorchBenchRecords, TheRecordsAdapterReadsThem) {
                          {"model", "mlp"},
                          {"batch_size", k_batch_size}};
     const std::string inference = "inference " + params.dump() + " ";
-    for (const char* metric : {"avg_latency", "p95_latency", "throughput", "peak_memory",
-                               "compile_time"}) {
+    for (const char* metric :
+         {"avg_latency", "p95_latency", "throughput", "peak_memory", "compile_time"}) {
         ASSERT_TRUE(by_key.count(inference + metric)) << inference << metric;
         EXPECT_EQ(by_key.at(inference + metric)->samples.size(),
                   static_cast<std::size_t>(k_repetitions))
