@@ -60,7 +60,10 @@ Result<nlohmann::json> parse_json_document(std::string_view text, std::string_vi
         if (tok > 0 && (text[tok - 1] == '-' || text[tok - 1] == '+')) --tok;
         auto [line, col] = line_column(text, offset);
         std::string what;
-        const std::size_t word = text[tok] == '-' || text[tok] == '+' ? tok + 1 : tok;
+        // tok is text.size() when the input ends right after a non-word character (found by
+        // fuzzing: reading text[tok] there overflowed).
+        const bool signed_word = tok < text.size() && (text[tok] == '-' || text[tok] == '+');
+        const std::size_t word = signed_word ? tok + 1 : tok;
         if (starts_with_at(text, word, "NaN") || starts_with_at(text, word, "nan") ||
             starts_with_at(text, word, "Infinity") || starts_with_at(text, word, "inf")) {
             std::tie(line, col) = line_column(text, tok);
