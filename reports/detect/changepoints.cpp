@@ -205,7 +205,7 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
             const double d = x[c] - x[c - 1];
             const std::size_t first = k == 0 ? 0 : cps[k - 1];
             const double change = relative(first, c, n, d);
-            if (!std::isnan(change) && std::fabs(change) < settings.min_change) continue;
+            if (!std::isnan(change) && std::fabs(change) <= settings.exact_tolerance) continue;
             out.push_back({points[c].position, c, change, 0.0});
         }
         return out;

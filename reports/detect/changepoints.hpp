@@ -31,6 +31,9 @@ struct ChangePointSettings {
     // Step test level (two-sided) and smallest relative step reported.
     double alpha = 0.001;
     double min_change = 0.01;
+    // Metrics that never vary between runs (instruction counts, bytes): any change beyond this
+    // relative tolerance is a change point (as --exact-tolerance for the check).
+    double exact_tolerance = 0.0;
     // A commit is a spike when it is this many noise deviations from the median of its
     // neighbours on both sides, and those two medians agree to within a third of that.
     double spike_deviations = 5.0;

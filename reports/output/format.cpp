@@ -32,7 +32,10 @@ std::string format_value(double value, std::string_view unit) {
 std::string format_percent(double change) {
     if (std::isnan(change)) return "-";
     if (std::isinf(change)) return change > 0 ? "+inf%" : "-inf%";
-    return fmt::format("{:+.1f}%", 100.0 * change);
+    const double pct = 100.0 * change;
+    // Changes of deterministic metrics can be tiny (one byte in a megabyte): keep two digits.
+    if (pct != 0.0 && std::fabs(pct) < 0.05) return fmt::format("{:+.2g}%", pct);
+    return fmt::format("{:+.1f}%", pct);
 }
 
 std::string format_interval(double low, double high) {
