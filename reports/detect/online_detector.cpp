@@ -32,6 +32,8 @@ constexpr std::size_t k_split_min_side = 3;
 // A commit of a group counts as the start of the step when its runs are, on average, at least
 // one standard deviate out in the step's direction.
 constexpr double k_since_min_z = 1.0;
+// Each run kept in a confirming group must be at least this far out on its own.
+constexpr double k_kept_run_min_z = 1.0;
 constexpr double k_interval_confidence = 0.95;
 
 // The two-sided 95 % Student t quantile; df is a whole number of baseline values here, so a
@@ -156,22 +158,38 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     if (k == 0) return std::nullopt;
     std::vector<double> z(k);
     for (std::size_t i = 0; i < k; ++i) z[i] = m.z(xs[i], sign);
+    // Stouffer's z of correlated deviates: var(sum) = sum of pairwise correlations, through the
+    // shared level estimate and, for runs of different commits, the runs' autocorrelation.
     const double rho = m.level_correlation();
-    // Stouffer's z of correlated deviates: var(sum) = k (1 + (k - 1) rho).
-    auto combined = [&](double sum_z, std::size_t count) {
-        const auto c = static_cast<double>(count);
-        return sum_z / std::sqrt(c * (1.0 + (c - 1.0) * rho));
+    const double phi = m.autocorrelation();
+    auto combined = [&](std::size_t skip) {
+        double sum = 0.0, var = 0.0;
+        for (std::size_t u = 0; u < k; ++u) {
+            if (u == skip) continue;
+            sum += z[u];
+            for (std::size_t w = 0; w < k; ++w) {
+                if (w == skip) continue;
+                if (u == w) {
+                    var += 1.0;
+                    continue;
+                }
+                const auto d = point_of_run[u] > point_of_run[w]
+                                   ? point_of_run[u] - point_of_run[w]
+                                   : point_of_run[w] - point_of_run[u];
+                var += std::min(1.0, rho + (d > 0 ? std::pow(phi, static_cast<double>(d)) : 0.0));
+            }
+        }
+        return sum / std::sqrt(var);
     };
-    const double sum_z = std::accumulate(z.begin(), z.end(), 0.0);
     GroupTest g;
     g.sign = sign;
     g.first_point = first_point;
     g.runs = k;
-    g.p_group = std::min(1.0, 2.0 * stats::normal_sf(combined(sum_z, k)));
+    g.p_group = std::min(1.0, 2.0 * stats::normal_sf(combined(k)));
     std::size_t worst = k;  // none dropped for a single run
     if (k >= 2) {
         worst = static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin());
-        g.p_value = std::min(1.0, 2.0 * stats::normal_sf(combined(sum_z - z[worst], k - 1)));
+        g.p_value = std::min(1.0, 2.0 * stats::normal_sf(combined(worst)));
     } else {
         g.p_value = g.p_group;
     }
@@ -216,6 +234,10 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     }
     // A shift that points the other way after dropping the extreme run is no shift.
     if (sign * effect <= 0.0) g.p_value = 1.0;
+    // A step persists: every run kept after dropping the extreme one must itself lean the
+    // same way. Two spikes close together cannot pass for a step then.
+    for (std::size_t i = 0; i < k; ++i)
+        if (i != worst && z[i] < k_kept_run_min_z) g.p_value = 1.0;
     return g;
 }
 
