@@ -95,9 +95,9 @@ std::vector<std::size_t> pelt(std::span<const double> x, double penalty, std::si
         std::vector<std::size_t> kept;
         for (std::size_t c : candidates)
             if (t - c < min_seg || f[c] + cost(c, t) <= best) kept.push_back(c);
-        if (t + 1 >= 2 * min_seg) kept.push_back(t + 1 - min_seg);
-        std::sort(kept.begin(), kept.end());
-        kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+        // Candidates stay in increasing order: the new one is larger than every kept one.
+        if (t + 1 >= 2 * min_seg && (kept.empty() || kept.back() < t + 1 - min_seg))
+            kept.push_back(t + 1 - min_seg);
         candidates = std::move(kept);
     }
     std::vector<std::size_t> cps;

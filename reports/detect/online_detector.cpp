@@ -27,6 +27,8 @@ constexpr std::size_t k_min_confirm_level = 5;
 constexpr std::size_t k_align_by_centre = 10;
 // The split test of the current level looks at no more than this many baseline lengths.
 constexpr std::size_t k_split_window_baselines = 2;
+// Values beyond this many bulk deviations are pulled in before looking for a split.
+constexpr double k_split_winsor_sds = 3.5;
 // Each side of a split needs this many commits.
 constexpr std::size_t k_split_min_side = 3;
 // A commit of a group counts as the start of the step when its runs are, on average, at least
@@ -277,22 +279,20 @@ bool OnlineDetector::can_confirm(const Baseline& b) const {
     return b.borrowed > 0 ? level >= k_min_confirm_level : level >= k_min_confirm_cold;
 }
 
-std::optional<std::size_t> OnlineDetector::level_split(std::size_t end) const {
-    // Two-sample t statistic at every split of the current level's last values (outliers
-    // winsorised at 3.5 MADs), the best one Bonferroni-corrected for the number of splits.
+std::optional<std::size_t> OnlineDetector::level_split(std::size_t end,
+                                                       const BaselineModel& model) const {
+    // Two-sample t statistic at every split of the current level's last values (winsorised at
+    // 3.5 bulk deviations of the baseline model, so outliers cannot make a split), the best one
+    // Bonferroni-corrected for the number of splits.
     const std::size_t window = k_split_window_baselines * m_settings.baseline_runs;
     const std::size_t first = std::max(m_segment, end > window ? end - window : 0);
     if (end < first + 2 * k_split_min_side) return std::nullopt;
     const std::size_t n = end - first;
     std::vector<double> v(m_point_x.begin() + static_cast<std::ptrdiff_t>(first),
                           m_point_x.begin() + static_cast<std::ptrdiff_t>(end));
-    if (n >= k_min_cold_baseline * 3) {
-        const double med = median_of(v);
-        std::vector<double> dev(n);
-        for (std::size_t k = 0; k < n; ++k) dev[k] = std::fabs(v[k] - med);
-        const double mad = median_of(dev) * 1.482602218505602;
-        if (mad > 0.0)
-            for (double& x : v) x = std::clamp(x, med - 3.5 * mad, med + 3.5 * mad);
+    if (!model.exact()) {
+        const double half = k_split_winsor_sds * model.scale();
+        for (double& x : v) x = std::clamp(x, model.centre() - half, model.centre() + half);
     }
     std::vector<double> s1(n + 1, 0.0), s2(n + 1, 0.0);
     for (std::size_t k = 0; k < n; ++k) {
@@ -336,6 +336,7 @@ void OnlineDetector::fill_baseline_info(Assessment& a, const Baseline& b) const 
     if (a.level_commits > 0) {
         a.baseline_first_point = b.level_first;
         a.baseline_last_point = b.level_end - 1;
+        if (!m_baseline_medians) return;
         std::vector<double> raw;
         for (std::size_t i = b.level_first; i < b.level_end; ++i)
             raw.insert(raw.end(), m_points[i].runs.begin(), m_points[i].runs.end());
@@ -398,7 +399,7 @@ Assessment OnlineDetector::step(std::size_t i) {
             return a;
         }
     }
-    if (auto split = level_split(i)) {
+    if (auto split = level_split(i, *cached_baseline(i).model)) {
         a.silent_restart = true;
         restart(*split);
         return a;

@@ -90,6 +90,8 @@ class OnlineDetector {
     Assessment assess_candidate(std::span<const double> runs) const;
 
     Scale scale() const { return m_scale; }
+    // Whether assessments carry the baseline median (a sort per commit; backtest needs none).
+    void set_baseline_medians(bool on) { m_baseline_medians = on; }
 
   private:
     struct Baseline {
@@ -109,7 +111,7 @@ class OnlineDetector {
     bool passes(const GroupTest& g, double alpha) const;
     bool can_confirm(const Baseline& b) const;
     // A significant split of the current level before point `end`: the point it starts at.
-    std::optional<std::size_t> level_split(std::size_t end) const;
+    std::optional<std::size_t> level_split(std::size_t end, const BaselineModel& model) const;
     void fill_baseline_info(Assessment& a, const Baseline& b) const;
     double to_change(double effect) const;
     void restart(std::size_t since);
@@ -119,11 +121,12 @@ class OnlineDetector {
     MetricThresholds m_thresholds;
     Scale m_scale = Scale::log;
     double m_orient = 1.0;
-    std::vector<std::vector<double>> m_x;          // detection-scale value of each run, per point
-    std::vector<double> m_point_x;                 // mean of a point's runs
-    std::size_t m_segment = 0;                     // first point of the current level
-    std::optional<std::size_t> m_previous;         // first point of the level before it (shape)
-    std::size_t m_next = 0;                        // next point to step
+    std::vector<std::vector<double>> m_x;   // detection-scale value of each run, per point
+    std::vector<double> m_point_x;          // mean of a point's runs
+    std::size_t m_segment = 0;              // first point of the current level
+    std::optional<std::size_t> m_previous;  // first point of the level before it (shape)
+    std::size_t m_next = 0;                 // next point to step
+    bool m_baseline_medians = true;
     std::vector<std::optional<Baseline>> m_cache;  // baseline_before(s), valid for this state
 };
 

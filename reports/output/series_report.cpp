@@ -2,6 +2,7 @@
 
 #include "core/model.hpp"
 #include "core/time.hpp"
+#include "reports/detect/parallel.hpp"
 #include "reports/detect/series_data.hpp"
 #include "reports/output/json_values.hpp"
 
@@ -12,8 +13,10 @@ BranchReport build_branch_report(const store::History& history, const std::strin
                                  const detect::ChangePointSettings& settings) {
     BranchReport report{project, testbed, branch, {}};
     const auto timeline = detect::build_timeline(history);
-    for (const auto& series : history.series) {
-        SeriesReport s;
+    report.series.resize(history.series.size());
+    detect::parallel_for(history.series.size(), [&](std::size_t index) {
+        const auto& series = history.series[index];
+        SeriesReport& s = report.series[index];
         s.info = series.info;
         const auto points = detect::series_points(series, timeline);
         for (const auto& p : points) {
@@ -26,8 +29,7 @@ BranchReport build_branch_report(const store::History& history, const std::strin
         for (const auto& cp : detect::find_change_points(points, settings))
             s.change_points.push_back(
                 {timeline.commits[cp.position].commit, cp.change, cp.p_value});
-        report.series.push_back(std::move(s));
-    }
+    });
     return report;
 }
 
