@@ -255,7 +255,6 @@ GroupTest OnlineDetector::describe(const Baseline& b, std::span<const double> xs
 std::optional<GroupTest> OnlineDetector::exact_test(const Baseline& b,
                                                     std::span<const double> raw_runs,
                                                     std::size_t first_point) const {
-    (void)b;
     // The baseline value in metric units: every run of the level measured exactly this.
     const double base = m_points[b.level_end - 1].runs.front();
     const double y = median_of(std::vector<double>(raw_runs.begin(), raw_runs.end()));

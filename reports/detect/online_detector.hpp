@@ -14,12 +14,18 @@
 //  2. Each candidate run gets its predictive tail under the BaselineModel (between-run
 //     variance is what the model describes: it is fitted to one value per run).
 //  3. Groups of runs -- this commit's runs, and this commit with the one or two before it --
-//     are combined (Stouffer's z, corrected for the shared level estimate). A step is confirmed
-//     when a group of at least two runs is significant both as a whole and after dropping its
-//     most extreme run (a spike cannot do that), in the same direction, by at least the
-//     minimum change. A single run can only make the commit "pending".
-//  4. After a confirmed step the baseline restarts at the step's first commit.
-// Deterministic metrics (every baseline value identical) are compared exactly instead.
+//     are combined (Stouffer's z, corrected for the correlation through the shared level
+//     estimate and, for autocorrelated runs, between neighbouring commits). A step is
+//     confirmed when a group of at least two runs is significant both as a whole and after
+//     dropping its most extreme run, every kept run leans the same way on its own (one or two
+//     spikes cannot do that), and the change is at least the minimum change. A single run can
+//     only make the commit "pending". Confirming needs a baseline that has seen the noise: 10
+//     commits on a fresh series, 5 of the new level after a step.
+//  4. After a confirmed step the baseline restarts at the step's first commit. A step too
+//     small to confirm within the window shows later as a significant split of the current
+//     level (t-test, Bonferroni over the splits); the baseline then restarts there silently.
+// Deterministic metrics (every baseline value identical) are compared exactly instead, and
+// flag at once.
 
 #include <cstddef>
 #include <limits>
