@@ -1,6 +1,7 @@
 #include "runner/gbench_suite.hpp"
 
 #include <charconv>
+#include <fstream>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -20,6 +21,9 @@ constexpr std::chrono::seconds k_list_timeout{120};
 // One --benchmark_filter argument stays below Linux's per-argument limit (128 KiB) with room
 // to spare; longer name lists are split over several executions of the binary.
 constexpr std::size_t k_max_filter_bytes = 64 * 1024;
+// looks_like_gbench_binary reads files in chunks of this size, and at most this much of them.
+constexpr std::size_t k_scan_chunk_bytes = 1 << 20;
+constexpr std::uint64_t k_max_scan_bytes = 1ull << 30;
 // The end of stderr that goes into a stored failure message.
 constexpr std::size_t k_stored_stderr_bytes = 600;
 
@@ -131,6 +135,27 @@ std::string program_name(const GbenchSuite& suite) {
 }
 
 }  // namespace
+
+bool looks_like_gbench_binary(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return false;
+    constexpr std::string_view k_markers[] = {"_ZN9benchmark", "benchmark_list_tests"};
+    constexpr std::size_t k_overlap = 32;  // longer than any marker: no match is split
+    std::string buffer;
+    std::vector<char> chunk(k_scan_chunk_bytes);
+    std::uint64_t scanned = 0;
+    while (in && scanned < k_max_scan_bytes) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        scanned += got;
+        buffer.append(chunk.data(), got);
+        for (const auto marker : k_markers)
+            if (buffer.find(marker) != std::string::npos) return true;
+        buffer.erase(0, buffer.size() > k_overlap ? buffer.size() - k_overlap : 0);
+    }
+    return false;
+}
 
 core::Result<void> absorb_gbench_args(GbenchSuite& suite) {
     std::vector<std::string> rest;

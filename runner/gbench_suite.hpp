@@ -39,6 +39,10 @@ struct GbenchSuite {
     std::filesystem::path keep_output;
 };
 
+// True when `file` looks like a Google Benchmark program: it references the library's symbols
+// (dynamic linking) or contains its flag names (static linking). Reads the file, not runs it.
+bool looks_like_gbench_binary(const std::filesystem::path& file);
+
 // Takes the flags perftrack sets itself out of suite.args: --benchmark_filter=X becomes the
 // filter, --benchmark_repetitions=N the repetitions, --benchmark_out=F keep_output. Errors (kind
 // usage): --benchmark_list_tests, a --benchmark_out_format other than json, a bad number.

@@ -3,10 +3,16 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/file_io.hpp"
 
 namespace perftrack::runner {
 
 namespace {
+
+// GitHub's event payloads are a few KiB; anything far larger is not one.
+constexpr std::uint64_t k_max_event_bytes = 16 * 1024 * 1024;
 
 std::optional<std::string> strip_prefix(const std::optional<std::string>& v, std::string_view prefix) {
     if (!v || v->rfind(prefix, 0) != 0) return std::nullopt;
@@ -28,6 +34,10 @@ void github(const EnvLookup& env, core::RunContext& c) {
     if (auto pr = strip_prefix(ref, "refs/pull/")) {
         const auto slash = pr->find('/');
         c.pull_request = pr->substr(0, slash);
+    } else if (auto event = env("GITHUB_EVENT_PATH")) {
+        // pull_request_target (and workflow runs on PRs) check out the base ref; the number is
+        // only in the event payload.
+        c.pull_request = pull_request_from_github_event(*event);
     }
     const auto run_id = env("GITHUB_RUN_ID");
     const auto repo = env("GITHUB_REPOSITORY");
@@ -35,6 +45,8 @@ void github(const EnvLookup& env, core::RunContext& c) {
         c.ci_run_key = fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
                                    env("GITHUB_RUN_ATTEMPT").value_or("1"),
                                    env("GITHUB_JOB").value_or(""));
+        // Matrix jobs of one workflow job (the shards) share the job id and the attempt.
+        c.run_group = c.ci_run_key;
         const auto server = env("GITHUB_SERVER_URL").value_or("https://github.com");
         if (repo) c.ci_job_url = fmt::format("{}/{}/actions/runs/{}", server, *repo, *run_id);
     }
@@ -54,6 +66,7 @@ void gitlab(const EnvLookup& env, core::RunContext& c) {
         if (!c.branch) c.branch = env("CI_COMMIT_REF_NAME");
     }
     c.pull_request = env("CI_MERGE_REQUEST_IID");
+    if (!c.pull_request) c.pull_request = env("CI_EXTERNAL_PULL_REQUEST_IID");
     c.commit_time = env("CI_COMMIT_TIMESTAMP");
     c.commit_subject = env("CI_COMMIT_TITLE");
     c.project = env("CI_PROJECT_NAME");
@@ -80,7 +93,12 @@ void jenkins(const EnvLookup& env, core::RunContext& c) {
     if (!c.branch) c.branch = env("GIT_BRANCH");
     if (!c.branch) c.branch = env("BRANCH_NAME");
     c.pull_request = env("CHANGE_ID");
-    if (auto tag = env("BUILD_TAG")) c.ci_run_key = "jenkins:" + *tag;
+    if (!c.pull_request) c.pull_request = env("ghprbPullId");  // GitHub pull request builder
+    if (auto tag = env("BUILD_TAG")) {
+        c.ci_run_key = "jenkins:" + *tag;
+        // Parallel stages of one build (the shards) share its tag.
+        c.run_group = c.ci_run_key;
+    }
     c.ci_job_url = env("BUILD_URL");
 }
 
@@ -94,6 +112,7 @@ void buildkite(const EnvLookup& env, core::RunContext& c) {
     if (auto build = env("BUILDKITE_BUILD_ID"))
         c.run_group = fmt::format("buildkite:{}:{}", *build, env("BUILDKITE_STEP_KEY").value_or(""));
     c.ci_job_url = env("BUILDKITE_BUILD_URL");
+    if (auto job = env("BUILDKITE_JOB_ID"); job && c.ci_job_url) *c.ci_job_url += "#" + *job;
     c.commit_subject = env("BUILDKITE_MESSAGE");
     if (c.commit_subject) c.commit_subject = c.commit_subject->substr(0, c.commit_subject->find('\n'));
     c.project = env("BUILDKITE_PIPELINE_SLUG");
@@ -123,6 +142,18 @@ void circleci(const EnvLookup& env, core::RunContext& c) {
 }
 
 }  // namespace
+
+std::optional<std::string> pull_request_from_github_event(const std::filesystem::path& event_file) {
+    auto text = core::read_input_file(event_file, k_max_event_bytes);
+    if (!text) return std::nullopt;
+    const auto event = nlohmann::json::parse(*text, nullptr, false);
+    if (!event.is_object()) return std::nullopt;
+    const auto pr = event.find("pull_request");
+    if (pr == event.end() || !pr->is_object()) return std::nullopt;
+    const auto number = pr->find("number");
+    if (number == pr->end() || !number->is_number_integer()) return std::nullopt;
+    return std::to_string(number->get<std::int64_t>());
+}
 
 EnvLookup process_env() {
     return [](const char* name) -> std::optional<std::string> {
