@@ -1,10 +1,9 @@
 #include "cli/run_plan.hpp"
 
-#include <unistd.h>
-
 #include <set>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "cli/value_parsers.hpp"
 #include "core/subprocess.hpp"
@@ -43,7 +42,8 @@ bool is_executable_file(const std::filesystem::path& p) {
 
 // Fails with `kind` when the suite cannot be started.
 void check_startable(const PlannedSuite& s, ErrorKind kind) {
-    const auto& dir = s.kind == runner::SuiteKind::gbench ? s.gbench.working_dir : s.command.working_dir;
+    const auto& dir =
+        s.kind == runner::SuiteKind::gbench ? s.gbench.working_dir : s.command.working_dir;
     std::error_code ec;
     if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
         stop(kind, fmt::format("{}: suite \"{}\": working directory {} does not exist", s.where,
@@ -61,9 +61,8 @@ void check_startable(const PlannedSuite& s, ErrorKind kind) {
     const std::string& argv0 = s.command.argv.front();
     const auto program = locate_program(argv0, dir);
     if (program.empty() || !is_executable_file(program))
-        stop(kind,
-             fmt::format("{}: suite \"{}\": cannot run {}: {}", s.where, s.name(), argv0,
-                         program.empty() ? "not found on PATH" : "no such executable file"));
+        stop(kind, fmt::format("{}: suite \"{}\": cannot run {}: {}", s.where, s.name(), argv0,
+                               program.empty() ? "not found on PATH" : "no such executable file"));
     const auto& format = s.command.results_format;
     if (format != "auto" && runner::adapters::find_adapter(format) == nullptr)
         stop(kind, fmt::format("{}: suite \"{}\": unknown results format \"{}\" (known: auto, {})",
@@ -163,7 +162,8 @@ PlannedSuite plan_command_line(const RunFlags& flags, const runner::RunConfig& c
         s.gbench.binary = program;
         s.gbench.args.assign(flags.command.begin() + 1, flags.command.end());
         s.gbench.repetitions = config.repetitions.value_or(runner::k_default_repetitions);
-        if (auto r = runner::absorb_gbench_args(s.gbench); !r) throw core::ErrorException(r.error());
+        if (auto r = runner::absorb_gbench_args(s.gbench); !r)
+            throw core::ErrorException(r.error());
         if (flags.repetitions) s.gbench.repetitions = *flags.repetitions;
         s.gbench.timeout = timeout_for(flags, config, nullptr);
         s.gbench.adapter_options = adapter_options(flags, config, nullptr, name);
@@ -195,8 +195,8 @@ PlannedSuite plan_config_suite(const RunFlags& flags, const runner::RunConfig& c
         g.args = sc.args;
         g.repetitions = runner::effective_repetitions(config, sc);
         if (auto r = runner::absorb_gbench_args(g); !r)
-            stop(ErrorKind::config, fmt::format("{}: suite \"{}\": args: {}", s.where, sc.name,
-                                                r.error().message));
+            stop(ErrorKind::config,
+                 fmt::format("{}: suite \"{}\": args: {}", s.where, sc.name, r.error().message));
         if (flags.repetitions) g.repetitions = *flags.repetitions;
         g.working_dir = sc.working_dir;
         g.env = sc.env;
@@ -252,8 +252,9 @@ core::Result<RunPlan> build_run_plan(const RunFlags& flags) {
         }
         if (!flags.command.empty()) {
             if (!flags.suites.empty())
-                stop(ErrorKind::usage, "--suite selects suites of the config; it cannot be "
-                                       "combined with a command after --");
+                stop(ErrorKind::usage,
+                     "--suite selects suites of the config; it cannot be "
+                     "combined with a command after --");
             plan.suites.push_back(plan_command_line(flags, plan.config));
             return plan;
         }
@@ -267,7 +268,8 @@ core::Result<RunPlan> build_run_plan(const RunFlags& flags) {
         }
         if (!wanted.empty()) {
             std::string known;
-            for (const auto& sc : plan.config.suites) known += (known.empty() ? "" : ", ") + sc.name;
+            for (const auto& sc : plan.config.suites)
+                known += (known.empty() ? "" : ", ") + sc.name;
             stop(ErrorKind::usage,
                  fmt::format("--suite {}: no such suite{}", *wanted.begin(),
                              known.empty() ? "" : fmt::format(" (known: {})", known)));

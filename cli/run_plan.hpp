@@ -44,7 +44,9 @@ struct PlannedSuite {
     runner::GbenchSuite gbench;
     runner::CommandSuite command;
     std::string where;  // "perftrack.toml:12" or "the command line", for messages
-    const std::string& name() const { return kind == runner::SuiteKind::gbench ? gbench.name : command.name; }
+    const std::string& name() const {
+        return kind == runner::SuiteKind::gbench ? gbench.name : command.name;
+    }
 };
 
 struct RunPlan {

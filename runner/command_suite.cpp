@@ -151,6 +151,13 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
             out.interrupt_signal = child->interrupt_signal;
             break;
         }
+        if (child->ending == process::Ending::timed_out) {
+            failure = fmt::format(
+                "{}: {} timed out after {:g} s (the suite's limit) and was stopped", label,
+                suite.argv.front(), std::chrono::duration<double>(*suite.timeout).count());
+            out.stderr_tail = child->stderr_tail;
+            break;
+        }
         if (!child->ok()) {
             failure = fmt::format("{}: {} {}", label, suite.argv.front(), child->describe());
             out.stderr_tail = child->stderr_tail;

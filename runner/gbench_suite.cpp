@@ -421,6 +421,13 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
             out.interrupt_signal = inv.child->interrupt_signal;
             break;
         }
+        if (inv.child->ending == process::Ending::timed_out) {
+            // The child's own limit was what was left of the suite's; name the suite's.
+            failure = fmt::format("timed out after {:g} s (the suite's limit) and was stopped",
+                                  std::chrono::duration<double>(*suite.timeout).count());
+            out.stderr_tail = inv.child->stderr_tail;
+            break;
+        }
         if (!inv.child->ok()) {
             failure = inv.child->describe();
             out.stderr_tail = inv.child->stderr_tail;

@@ -215,28 +215,4 @@ std::vector<Warning> machine_warnings(const TestbedFacts& m) {
     return out;
 }
 
-std::vector<Warning> program_warnings(const std::string& program, const ProgramFacts& facts,
-                                      const TestbedFacts& machine) {
-    std::vector<Warning> out;
-    if (facts.library_build_type == "debug") {
-        out.push_back({TestbedWarning::debug_benchmark_library,
-                       fmt::format("{} uses a debug build of the Google Benchmark library: its "
-                                   "timing loop is unoptimised, which inflates short benchmarks. "
-                                   "Link a release build of the library (and build the benchmarks "
-                                   "with optimisation) for meaningful numbers",
-                                   program)});
-    }
-    const bool machine_warned =
-        std::any_of(machine.scaling_governors.begin(), machine.scaling_governors.end(),
-                    [](const std::string& g) { return g != "performance"; });
-    if (facts.cpu_scaling_enabled.value_or(false) && !machine_warned) {
-        out.push_back({TestbedWarning::cpu_frequency_scaling,
-                       fmt::format("{} reports CPU frequency scaling is on: timings drift with the "
-                                   "clock speed. Set the performance governor (sudo cpupower "
-                                   "frequency-set --governor performance)",
-                                   program)});
-    }
-    return out;
-}
-
 }  // namespace perftrack::runner

@@ -56,9 +56,10 @@ void read_gbench_context(const nlohmann::json& context, ProgramFacts& facts);
 nlohmann::json testbed_fingerprint(const TestbedFacts& machine,
                                    const std::vector<ProgramFacts>& programs);
 
+// The machine's own problems. What the benchmark library reports about itself (a debug build,
+// scaling it saw) comes as warnings from the gbench adapter.
 enum class TestbedWarning {
     cpu_frequency_scaling,
-    debug_benchmark_library,
     machine_busy,
 };
 
@@ -69,10 +70,5 @@ struct Warning {
 
 // Warnings about the machine before the benchmarks run (scaling governor, load average).
 std::vector<Warning> machine_warnings(const TestbedFacts& machine);
-
-// Warnings from what a benchmark program reported (debug library, scaling seen by the library).
-// `program` names it in the message. Scaling is not repeated when `machine` already warned.
-std::vector<Warning> program_warnings(const std::string& program, const ProgramFacts& facts,
-                                      const TestbedFacts& machine);
 
 }  // namespace perftrack::runner

@@ -3,10 +3,10 @@
 // testbed, and stores everything as one run, or spools it when the database is unreachable
 // (exit 3). A failed benchmark keeps the results of the others and ends with exit 4. Ctrl-C
 // stops the running benchmark's process group and stores nothing.
-#include <fmt/format.h>
-
 #include <chrono>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
@@ -31,12 +31,18 @@ using Clock = std::chrono::steady_clock;
 // Stored failure messages and printed failure lists stop after this many benchmarks.
 constexpr std::size_t k_failures_listed = 10;
 
-double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+double seconds(std::int64_t ns) {
+    return static_cast<double>(ns) / 1e9;
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
 
 // How long each suite took last time, to estimate the time left on the live progress line.
 // Kept in $PERFTRACK_HOME/run-durations.json; losing it only loses the estimates.
 class SuiteDurations {
-public:
+  public:
     explicit SuiteDurations(std::filesystem::path file) : m_file(std::move(file)) {
         std::error_code ec;
         if (!std::filesystem::exists(m_file, ec)) return;
@@ -58,7 +64,7 @@ public:
         (void)core::write_file_atomic(m_file, doc.dump(1) + "\n");
     }
 
-private:
+  private:
     std::filesystem::path m_file;
     std::map<std::string, double> m_seconds;
 };
@@ -71,12 +77,12 @@ struct SuiteWork {
 };
 
 class RunCommand {
-public:
+  public:
     explicit RunCommand(const RunFlags& flags) : m_flags(flags) {}
     int execute();
 
-private:
-    void warn(const std::string& message);
+  private:
+    void warn(const std::string& message, const std::string& prefix = {});
     void verbose(const std::string& message);
     std::vector<SuiteWork> list_suites(const RunPlan& plan);
     void report_suite(const runner::SuiteOutcome& outcome);
@@ -88,11 +94,12 @@ private:
     std::int64_t m_child_wall_ns = 0;
 };
 
-void RunCommand::warn(const std::string& message) {
+void RunCommand::warn(const std::string& message, const std::string& prefix) {
+    // The same warning from several suites (a debug library in each binary) is said once.
     for (const auto& w : m_warnings)
         if (w == message) return;
     m_warnings.push_back(message);
-    m_progress->message("perftrack: warning: " + message);
+    m_progress->message("perftrack: warning: " + prefix + message);
 }
 
 void RunCommand::verbose(const std::string& message) {
@@ -101,9 +108,10 @@ void RunCommand::verbose(const std::string& message) {
 
 int RunCommand::interrupted(int signal, const std::string& where) {
     m_progress->finish();
-    print_error(fmt::format("interrupted by {} while running {}: the benchmark was stopped and "
-                            "nothing was stored",
-                            runner::process::signal_name(signal), where));
+    print_error(
+        fmt::format("interrupted by {} while running {}: the benchmark was stopped and "
+                    "nothing was stored",
+                    runner::process::signal_name(signal), where));
     return core::exit_status_for_signal(signal);
 }
 
@@ -156,28 +164,34 @@ std::vector<SuiteWork> RunCommand::list_suites(const RunPlan& plan) {
 
 void RunCommand::report_suite(const runner::SuiteOutcome& o) {
     const auto counts = core::count(o.results);
-    for (const auto& w : o.results.warnings) warn(fmt::format("suite {}: {}", o.name, w));
+    for (const auto& w : o.results.warnings) warn(w, fmt::format("suite {}: ", o.name));
     if (m_flags.common.verbose)
         for (const auto& n : o.results.notes) print_note(fmt::format("suite {}: {}", o.name, n));
-    const std::string kept = fmt::format("{} benchmarks, {} series, {} samples in {:.1f} s",
-                                         counts.benchmarks, counts.series, counts.samples,
-                                         seconds(o.wall_ns));
+    const std::string kept =
+        fmt::format("{}, {}, {} in {:.1f} s", plural(counts.benchmarks, "benchmark", "benchmarks"),
+                    plural(counts.series, "series", "series"),
+                    plural(counts.samples, "sample", "samples"), seconds(o.wall_ns));
     if (!o.failed && o.results.failures.empty()) {
         m_progress->line(fmt::format("suite {}: {}", o.name, kept));
         return;
     }
     std::string text;
-    if (o.failed) text = fmt::format("suite {} failed: {}", o.name, o.failure);
-    else text = fmt::format("suite {}: {} benchmarks failed", o.name, o.results.failures.size());
+    if (o.failed)
+        text = fmt::format("suite {} failed: {}", o.name, o.failure);
+    else
+        text = fmt::format("suite {}: {} failed", o.name,
+                           plural(o.results.failures.size(), "benchmark", "benchmarks"));
     text += fmt::format(" (kept {})", kept);
     std::size_t listed = 0;
     for (const auto& f : o.results.failures) {
         if (listed++ == k_failures_listed) {
-            text += fmt::format("\n  ... and {} more", o.results.failures.size() - k_failures_listed);
+            text +=
+                fmt::format("\n  ... and {} more", o.results.failures.size() - k_failures_listed);
             break;
         }
-        text += fmt::format("\n  {}{}: {}", f.benchmark, f.params.empty() ? "" : " " + f.params.dump(),
-                            f.message.substr(0, f.message.find("; stderr:")));
+        text +=
+            fmt::format("\n  {}{}: {}", f.benchmark, f.params.empty() ? "" : " " + f.params.dump(),
+                        f.message.substr(0, f.message.find("; stderr:")));
     }
     if (!o.stderr_tail.empty())
         text += "\n--- stderr (last lines) ---\n" + runner::tail_for_message(o.stderr_tail, 4096) +
@@ -205,18 +219,19 @@ int RunCommand::execute() {
     if (plan.shard && !flags_ctx.run_id && !flags_ctx.run_group && !env.ci.run_id &&
         !env.ci.run_group)
         throw core::ErrorException(core::Error{
-            core::ErrorKind::usage,
-            "--shard needs a run group so the shards form one run",
+            core::ErrorKind::usage, "--shard needs a run group so the shards form one run",
             "pass the same --run-group to every shard (CI providers supply one on GitHub "
             "Actions, GitLab, Buildkite, CircleCI and Jenkins)"});
     if (plan.ab) flags_ctx.testbed = identity->testbed + ":ab";
 
-    m_progress = std::make_unique<runner::Progress>(runner::detect_progress_style(m_flags.common.quiet));
+    m_progress =
+        std::make_unique<runner::Progress>(runner::detect_progress_style(m_flags.common.quiet));
     if (!m_flags.common.testbed && !file_ctx.testbed && !env.ci.testbed && env.ci.ci_provider)
-        warn(fmt::format("the testbed defaults to the host name \"{}\", which CI runners change "
-                         "from job to job, so no run will have a baseline. Name the machine "
-                         "type with testbed = \"...\" in perftrack.toml or --testbed",
-                         identity->testbed));
+        warn(
+            fmt::format("the testbed defaults to the host name \"{}\", which CI runners change "
+                        "from job to job, so no run will have a baseline. Name the machine "
+                        "type with testbed = \"...\" in perftrack.toml or --testbed",
+                        identity->testbed));
 
     SuiteDurations durations(store::resolve_connection_target(m_flags.common.db).home /
                              "run-durations.json");
@@ -238,7 +253,8 @@ int RunCommand::execute() {
                 return interrupted(runner::process::pending_interrupt(), "the A/B listing");
             if (!ab_plan) throw core::ErrorException(ab_plan.error());
             const std::string name = plan.ab->candidate.name;
-            m_progress->start_suite(1, 1, name + " (A/B)", static_cast<std::size_t>(plan.ab->rounds) * 2,
+            m_progress->start_suite(1, 1, name + " (A/B)",
+                                    static_cast<std::size_t>(plan.ab->rounds) * 2,
                                     durations.get(duration_prefix + name + " (A/B)"));
             verbose(fmt::format("A/B: {} rounds of {} common benchmarks", plan.ab->rounds,
                                 ab_plan->common.size()));
@@ -247,7 +263,8 @@ int RunCommand::execute() {
                 return interrupted(ab.suite.interrupt_signal, "the A/B rounds");
             m_child_wall_ns += ab.suite.child_wall_ns;
             ab_context = ab.describe(*plan.ab, *ab_plan);
-            if (!ab.suite.failed) durations.set(duration_prefix + name + " (A/B)", seconds(ab.suite.wall_ns));
+            if (!ab.suite.failed)
+                durations.set(duration_prefix + name + " (A/B)", seconds(ab.suite.wall_ns));
             report_suite(ab.suite);
             outcomes.push_back(std::move(ab.suite));
         } else {
@@ -263,10 +280,10 @@ int RunCommand::execute() {
                 }
                 const std::string key = duration_prefix + s.name();
                 const bool gbench = s.kind == runner::SuiteKind::gbench;
-                m_progress->start_suite(i + 1, work.size(), s.name(),
-                                        gbench ? work[i].names.size()
-                                               : static_cast<std::size_t>(s.command.runs),
-                                        durations.get(key));
+                m_progress->start_suite(
+                    i + 1, work.size(), s.name(),
+                    gbench ? work[i].names.size() : static_cast<std::size_t>(s.command.runs),
+                    durations.get(key));
                 if (gbench) {
                     verbose(fmt::format("suite {}: {} with {} repetitions, {} benchmarks", s.name(),
                                         s.gbench.binary.string(), s.gbench.repetitions,
@@ -302,12 +319,13 @@ int RunCommand::execute() {
         for (auto& m : o.results.measurements) all.measurements.push_back(std::move(m));
         for (auto& f : o.results.failures) all.failures.push_back(std::move(f));
         if (o.failed || !o.results.failures.empty()) ++failed_suites;
-        for (const auto& p : o.programs) {
-            programs.push_back(p);
-            for (const auto& w : runner::program_warnings(o.name, p, machine)) warn(w.message);
-        }
+        for (const auto& p : o.programs) programs.push_back(p);
     }
     all.context.fingerprint = runner::testbed_fingerprint(machine, programs);
+    // Then what the tools said about the machine (Google Benchmark's context: caches, ...).
+    for (const auto& o : outcomes)
+        for (const auto& [key, value] : o.results.context.fingerprint.items())
+            if (!all.context.fingerprint.contains(key)) all.context.fingerprint[key] = value;
     if (all.measurements.empty() && all.failures.empty()) {
         if (!m_flags.common.quiet)
             fmt::print("nothing to store: {}\n",
@@ -346,9 +364,10 @@ int RunCommand::execute() {
         seconds(std::chrono::duration_cast<std::chrono::nanoseconds>(now - before_store).count())));
 
     if (failed_suites > 0) {
-        print_error(fmt::format("{} of {} suites had failures; the results that were produced are "
-                                "kept and the run is marked partial",
-                                failed_suites, outcomes.size()));
+        print_error(
+            fmt::format("{} of {} suites had failures; the results that were produced are "
+                        "kept and the run is marked partial",
+                        failed_suites, outcomes.size()));
         return static_cast<int>(core::ExitCode::benchmark_failed);
     }
     return store_code;
@@ -365,7 +384,8 @@ void register_run(CLI::App& app, Action& action) {
         "the run was spooled (upload it with 'perftrack push'); exit 4: a benchmark failed (the\n"
         "other results are kept).");
     add_common_options(*cmd, flags->common);
-    cmd->add_option("--config,-c", flags->config, "Suite config (default: ./perftrack.toml when present)");
+    cmd->add_option("--config,-c", flags->config,
+                    "Suite config (default: ./perftrack.toml when present)");
     cmd->add_option("--repetitions,-r", flags->repetitions,
                     "Google Benchmark repetitions and command runs (default 10)");
     cmd->add_option("--suite", flags->suites, "Run only this suite of the config (repeatable)");
@@ -380,7 +400,8 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--type", flags->type, "For the command after --: auto, gbench or command")
         ->capture_default_str();
     cmd->add_option("--name", flags->name, "Suite name for the command after --");
-    cmd->add_option("--warmup", flags->warmup, "Unmeasured runs before the measured ones (commands)");
+    cmd->add_option("--warmup", flags->warmup,
+                    "Unmeasured runs before the measured ones (commands)");
     cmd->add_option("--results", flags->results,
                     "A result file the command writes on each run; read with --format");
     cmd->add_option("--format,-f", flags->format,
@@ -395,9 +416,7 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--ab-rounds", flags->ab_rounds, "A/B rounds (default 10)");
     cmd->add_option("command", flags->command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
-    cmd->callback([flags, &action] {
-        action = [flags] { return RunCommand(*flags).execute(); };
-    });
+    cmd->callback([flags, &action] { action = [flags] { return RunCommand(*flags).execute(); }; });
 }
 
 }  // namespace perftrack::cli

@@ -14,7 +14,8 @@ namespace {
 // GitHub's event payloads are a few KiB; anything far larger is not one.
 constexpr std::uint64_t k_max_event_bytes = 16 * 1024 * 1024;
 
-std::optional<std::string> strip_prefix(const std::optional<std::string>& v, std::string_view prefix) {
+std::optional<std::string> strip_prefix(const std::optional<std::string>& v,
+                                        std::string_view prefix) {
     if (!v || v->rfind(prefix, 0) != 0) return std::nullopt;
     return v->substr(prefix.size());
 }
@@ -42,9 +43,9 @@ void github(const EnvLookup& env, core::RunContext& c) {
     const auto run_id = env("GITHUB_RUN_ID");
     const auto repo = env("GITHUB_REPOSITORY");
     if (run_id) {
-        c.ci_run_key = fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
-                                   env("GITHUB_RUN_ATTEMPT").value_or("1"),
-                                   env("GITHUB_JOB").value_or(""));
+        c.ci_run_key =
+            fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
+                        env("GITHUB_RUN_ATTEMPT").value_or("1"), env("GITHUB_JOB").value_or(""));
         // Matrix jobs of one workflow job (the shards) share the job id and the attempt.
         c.run_group = c.ci_run_key;
         const auto server = env("GITHUB_SERVER_URL").value_or("https://github.com");
@@ -80,8 +81,8 @@ void gitlab(const EnvLookup& env, core::RunContext& c) {
         if (const auto space = job.rfind(' ');
             space != std::string::npos && job.find('/', space) != std::string::npos)
             job.resize(space);
-        c.run_group = fmt::format("gitlab:{}:{}:{}", env("CI_PROJECT_PATH").value_or(""), *pipeline,
-                                  job);
+        c.run_group =
+            fmt::format("gitlab:{}:{}:{}", env("CI_PROJECT_PATH").value_or(""), *pipeline, job);
     }
 }
 
@@ -110,11 +111,13 @@ void buildkite(const EnvLookup& env, core::RunContext& c) {
     if (auto job = env("BUILDKITE_JOB_ID"))
         c.ci_run_key = fmt::format("buildkite:{}:{}", env("BUILDKITE_BUILD_ID").value_or(""), *job);
     if (auto build = env("BUILDKITE_BUILD_ID"))
-        c.run_group = fmt::format("buildkite:{}:{}", *build, env("BUILDKITE_STEP_KEY").value_or(""));
+        c.run_group =
+            fmt::format("buildkite:{}:{}", *build, env("BUILDKITE_STEP_KEY").value_or(""));
     c.ci_job_url = env("BUILDKITE_BUILD_URL");
     if (auto job = env("BUILDKITE_JOB_ID"); job && c.ci_job_url) *c.ci_job_url += "#" + *job;
     c.commit_subject = env("BUILDKITE_MESSAGE");
-    if (c.commit_subject) c.commit_subject = c.commit_subject->substr(0, c.commit_subject->find('\n'));
+    if (c.commit_subject)
+        c.commit_subject = c.commit_subject->substr(0, c.commit_subject->find('\n'));
     c.project = env("BUILDKITE_PIPELINE_SLUG");
 }
 
@@ -132,8 +135,8 @@ void circleci(const EnvLookup& env, core::RunContext& c) {
     if (auto workflow = env("CIRCLE_WORKFLOW_JOB_ID")) {
         c.ci_run_key = "circleci:" + *workflow;
     } else if (auto build = env("CIRCLE_BUILD_NUM")) {
-        c.ci_run_key = fmt::format("circleci:{}:{}", env("CIRCLE_PROJECT_REPONAME").value_or(""),
-                                   *build);
+        c.ci_run_key =
+            fmt::format("circleci:{}:{}", env("CIRCLE_PROJECT_REPONAME").value_or(""), *build);
     }
     if (auto wf = env("CIRCLE_WORKFLOW_ID"))
         c.run_group = fmt::format("circleci:{}:{}", *wf, env("CIRCLE_JOB").value_or(""));
@@ -195,6 +198,8 @@ core::RunContext context_from_ci(const EnvLookup& env) {
     return c;
 }
 
-core::RunContext context_from_ci() { return context_from_ci(process_env()); }
+core::RunContext context_from_ci() {
+    return context_from_ci(process_env());
+}
 
 }  // namespace perftrack::runner

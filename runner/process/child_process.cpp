@@ -66,11 +66,14 @@ class Tail {
     explicit Tail(std::size_t limit) : m_limit(limit) {}
     void append(std::string_view data) {
         m_text.append(data);
-        if (m_text.size() > 2 * m_limit + 4096) m_text.erase(0, m_text.size() - m_limit);
+        if (m_text.size() > 2 * m_limit + 4096) {
+            m_text.erase(0, m_text.size() - m_limit);
+            m_dropped = true;
+        }
     }
     std::string finish() const {
-        if (m_text.size() <= m_limit) return m_text;
-        std::string tail = m_text.substr(m_text.size() - m_limit);
+        if (m_text.size() <= m_limit && !m_dropped) return m_text;
+        std::string tail = m_text.substr(m_text.size() - std::min(m_limit, m_text.size()));
         // Start at a line boundary so the first line is not cut in the middle.
         if (const auto nl = tail.find('\n'); nl != std::string::npos && nl + 1 < tail.size())
             tail.erase(0, nl + 1);
@@ -80,6 +83,7 @@ class Tail {
   private:
     std::size_t m_limit;
     std::string m_text;
+    bool m_dropped = false;  // bytes before m_text were thrown away
 };
 
 // Reads what is available; returns false at EOF or on an error (the stream is done).

@@ -1,0 +1,483 @@
+// `perftrack run` end to end: the built binary runs the sample Google Benchmark suite and shell
+// commands (tests/programs) and stores into the real PostgreSQL of the test script, each test in
+// its own schema. Covers: samples per repetition, failures (crash, SkipWithError, hang) with
+// exit 4 and partial results kept, spool-then-push with the database stopped mid-run, shards in
+// either order forming one run, CI context in the store, config errors, Ctrl-C, and A/B mode.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tests/support/cli_process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace perftrack::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Variables of the environment the tests run in that would change the context of a run.
+const std::vector<std::string> k_context_variables = {"CI",
+                                                      "GITHUB_ACTIONS",
+                                                      "GITLAB_CI",
+                                                      "BUILDKITE",
+                                                      "CIRCLECI",
+                                                      "JENKINS_URL",
+                                                      "JENKINS_HOME",
+                                                      "PERFTRACK_PROJECT",
+                                                      "PERFTRACK_TESTBED",
+                                                      "PERFTRACK_BRANCH",
+                                                      "PERFTRACK_COMMIT",
+                                                      "PERFTRACK_COMMIT_TIME",
+                                                      "PERFTRACK_RUN_ID",
+                                                      "PERFTRACK_RUN_GROUP",
+                                                      "PERFTRACK_PR",
+                                                      "PERFTRACK_JOB_URL",
+                                                      "PERFTRACK_CONFIG"};
+
+const std::string k_fast = "--benchmark_min_time=0.002";
+const std::string k_clean_filter = "--benchmark_filter=^BM_(Accumulate|Fill)";
+
+class RunTest : public ::testing::Test {
+  protected:
+    // perftrack run in a directory outside any git repository, with a private PERFTRACK_HOME.
+    ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> env = {},
+                      const std::string& dsn = {}) {
+        std::vector<std::string> full{"run", "--db", dsn.empty() ? m_schema.dsn() : dsn};
+        full.insert(full.end(), args.begin(), args.end());
+        return run_perftrack(full, options(std::move(env)));
+    }
+
+    ProcessOptions options(std::map<std::string, std::string> env = {}) {
+        ProcessOptions o;
+        o.cwd = m_work.path();
+        o.env = std::move(env);
+        o.env["PERFTRACK_HOME"] = m_home.path().string();
+        o.unset_env = k_context_variables;
+        for (const auto& [k, v] : o.env)
+            o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), k),
+                              o.unset_env.end());
+        o.timeout_seconds = 120;
+        return o;
+    }
+
+    std::vector<std::string> identity(const std::string& commit = "c0ffee01") {
+        return {"--project", "demo", "--testbed", "bench-box",
+                "--branch",  "main", "--commit",  commit};
+    }
+
+    std::string q(const std::string& sql) const { return m_schema.scalar(sql); }
+
+    std::vector<std::filesystem::path> spooled() const {
+        std::vector<std::filesystem::path> out;
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(m_home / "spool", ec))
+            if (e.path().extension() == ".json") out.push_back(e.path());
+        return out;
+    }
+
+    TestSchema m_schema;
+    TempDir m_home;
+    TempDir m_work;
+};
+
+TEST_F(RunTest, GoogleBenchmarkBinaryWithoutConfigStoresEveryRepetition) {
+    auto id = identity();
+    id.insert(id.end(), {"-r", "3", "--", SAMPLE_GBENCH, k_clean_filter, k_fast});
+    const auto r = run(id);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("stored run"), std::string::npos) << r.out;
+    // The binary's own console output streams through; a plain line per suite when not a TTY.
+    EXPECT_NE(r.out.find("BM_Accumulate/64"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("suite sample_gbench: 3 benchmarks"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("debug build"), std::string::npos) << "Debian's library is a debug build";
+
+    EXPECT_EQ(q("SELECT count(*) FROM run"), "1");
+    EXPECT_EQ(q("SELECT status FROM run"), "complete");
+    EXPECT_EQ(q("SELECT count(DISTINCT name) FROM benchmark"), "3");
+    EXPECT_EQ(q("SELECT string_agg(DISTINCT cardinality(samples)::text, ',') FROM sample"), "3")
+        << "one sample per repetition in every series";
+    EXPECT_EQ(q("SELECT cardinality(s.samples) FROM sample s JOIN benchmark b ON b.id = "
+                "s.benchmark_id JOIN metric m ON m.id = s.metric_id WHERE b.name = "
+                "'BM_Fill<int>' AND m.name = 'real_time'"),
+              "3");
+    EXPECT_EQ(q("SELECT DISTINCT suite FROM benchmark"), "sample_gbench");
+    // Testbed fingerprint and the run's context.
+    EXPECT_NE(q("SELECT fingerprint->>'cores' FROM testbed"), "");
+    EXPECT_NE(q("SELECT fingerprint->>'compiler' FROM testbed").find("GCC"), std::string::npos);
+    EXPECT_EQ(q("SELECT fingerprint->>'benchmark_library_build' FROM testbed"), "debug");
+    EXPECT_EQ(q("SELECT context->'suites'->>0 FROM run"), "sample_gbench");
+    EXPECT_NE(q("SELECT context->>'warnings' FROM run").find("debug build"), std::string::npos);
+}
+
+TEST_F(RunTest, FailuresExitFourKeepPartialResultsAndOtherSuitesStillRun) {
+    m_work.write("perftrack.toml", fmt::format(R"(
+project = "demo"
+testbed = "bench-box"
+
+[[suite]]
+name = "micro"
+binary = "{}"
+repetitions = 2
+args = ["{}", "--benchmark_enable_random_interleaving=false"]
+env = {{ SAMPLE_GBENCH_CRASH = "1" }}
+filter = "^BM_(Accumulate|Fill|Unavailable|Crash)"
+
+[[suite]]
+name = "shell"
+command = "echo measured"
+runs = 2
+)",
+                                               SAMPLE_GBENCH, k_fast));
+    const auto r = run({"--branch", "main", "--commit", "feed01"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("suite micro failed: " + std::string(SAMPLE_GBENCH) +
+                         " was killed by SIGSEGV (signal 11); 4 of 5 benchmarks finished"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("BM_Unavailable: fixture data is unavailable"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("suite shell: 1 benchmark, 4 series, 8 samples"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("1 of 2 suites had failures"), std::string::npos) << r.err;
+
+    EXPECT_EQ(q("SELECT status FROM run"), "partial");
+    EXPECT_EQ(q("SELECT string_agg(b.name, ',' ORDER BY b.name) FROM benchmark_failure f JOIN "
+                "benchmark b ON b.id = f.benchmark_id"),
+              "BM_Crash,BM_Unavailable");
+    EXPECT_NE(q("SELECT f.message FROM benchmark_failure f JOIN benchmark b ON b.id = "
+                "f.benchmark_id WHERE b.name = 'BM_Crash'")
+                  .find("killed by SIGSEGV"),
+              std::string::npos);
+    EXPECT_EQ(q("SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id "
+                "WHERE b.name LIKE 'BM_Accumulate%' AND cardinality(s.samples) = 2"),
+              "6")
+        << "real_time, cpu_time and throughput of both finished benchmarks, both repetitions";
+    EXPECT_EQ(q("SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id "
+                "WHERE b.suite = 'shell'"),
+              "4")
+        << "the other suite still ran: wall, user, system time and peak memory";
+}
+
+TEST_F(RunTest, HangingBenchmarkIsStoppedByTheSuiteTimeout) {
+    auto id = identity();
+    id.insert(id.end(), {"-r", "1", "--timeout", "1.5", "--", SAMPLE_GBENCH,
+                         "--benchmark_filter=^BM_(Fill|Hang)", k_fast,
+                         "--benchmark_enable_random_interleaving=false"});
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = run(id, {{"SAMPLE_GBENCH_HANG", "1"}});
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("timed out after 1.5 s (the suite's limit)"), std::string::npos) << r.err;
+    EXPECT_EQ(q("SELECT status FROM run"), "partial");
+    EXPECT_EQ(q("SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE "
+                "b.name = 'BM_Fill<int>'"),
+              "2");
+}
+
+// A PostgreSQL server of this test alone, so stopping it in the middle of a run disturbs no
+// other test running in parallel. Uses the server binaries of the test script
+// (PERFTRACK_TEST_PG_BIN); as root, the server runs as the postgres account.
+class PrivatePostgres {
+  public:
+    PrivatePostgres() {
+        const char* bin = std::getenv("PERFTRACK_TEST_PG_BIN");
+        if (bin == nullptr || *bin == '\0') {
+            ADD_FAILURE() << "PERFTRACK_TEST_PG_BIN is not set: run the integration tests through "
+                             "ci/test.sh (source ci/lib/test_postgres.sh; start_test_postgres)";
+            return;
+        }
+        m_bin = bin;
+        std::string pattern = "/tmp/ptpg-XXXXXX";  // short: unix socket paths are limited
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            ADD_FAILURE() << "mkdtemp failed";
+            return;
+        }
+        m_dir = pattern;
+        std::filesystem::permissions(m_dir, std::filesystem::perms(0711));
+        if (::getuid() == 0) {
+            const passwd* pw = ::getpwnam("postgres");
+            if (pw == nullptr || ::chown(m_dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+                ADD_FAILURE() << "cannot hand " << m_dir << " to the postgres account";
+                return;
+            }
+            m_as = {"runuser", "-u", "postgres", "--"};
+        }
+        auto init = as({(m_bin / "initdb").string(), "-N", "-D", (m_dir / "data").string(), "-U",
+                        "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"});
+        if (init.exit_code != 0) {
+            ADD_FAILURE() << "initdb failed: " << init.out << init.err;
+            return;
+        }
+        std::ofstream conf(m_dir / "data" / "postgresql.conf", std::ios::app);
+        conf << "listen_addresses = ''\nunix_socket_directories = '" << m_dir.string()
+             << "'\nport = 5432\nfsync = off\nsynchronous_commit = off\n";
+        conf.close();
+        m_ok = start();
+    }
+    ~PrivatePostgres() {
+        if (!m_dir.empty()) {
+            as({(m_bin / "pg_ctl").string(), "-D", (m_dir / "data").string(), "-m", "immediate",
+                "-w", "stop"});
+            std::error_code ec;
+            std::filesystem::remove_all(m_dir, ec);
+        }
+    }
+    bool ok() const { return m_ok; }
+    std::string dsn() const {
+        return fmt::format("host={} port=5432 user=postgres dbname=postgres", m_dir.string());
+    }
+    bool start() {
+        auto r = as({(m_bin / "pg_ctl").string(), "-D", (m_dir / "data").string(), "-l",
+                     (m_dir / "server.log").string(), "-w", "-t", "30", "start"});
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        return r.exit_code == 0;
+    }
+    bool stop() {
+        auto r = as({(m_bin / "pg_ctl").string(), "-D", (m_dir / "data").string(), "-m", "fast",
+                     "-w", "stop"});
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        return r.exit_code == 0;
+    }
+
+  private:
+    ProcessResult as(std::vector<std::string> argv) {
+        std::vector<std::string> full = m_as;
+        full.insert(full.end(), argv.begin(), argv.end());
+        ProcessOptions o;
+        o.cwd = "/";
+        o.timeout_seconds = 60;
+        return run_process(full, o);
+    }
+    std::filesystem::path m_bin;
+    std::filesystem::path m_dir;
+    std::vector<std::string> m_as;
+    bool m_ok = false;
+};
+
+void touch(const std::filesystem::path& p, const std::string& content = {}) {
+    std::ofstream(p, std::ios::binary) << content;
+}
+
+// Running or sleeping; gone or a zombie counts as stopped.
+bool process_running(pid_t pid) {
+    const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+bool wait_for_file(const std::filesystem::path& p, std::chrono::seconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+        if (std::filesystem::exists(p)) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
+TEST_F(RunTest, DatabaseStoppedMidRunSpoolsAndPushLosesAndDuplicatesNothing) {
+    PrivatePostgres pg;
+    ASSERT_TRUE(pg.ok());
+    // Reachable at the start: perftrack connects only after the benchmarks ran.
+    ASSERT_EQ(run_perftrack({"db", "migrate", "--db", pg.dsn()}, options()).exit_code, 0);
+
+    const auto started = m_work / "started";
+    const auto go = m_work / "go";
+    std::vector<std::string> args{"run", "--db", pg.dsn()};
+    for (const auto& a : identity()) args.push_back(a);
+    args.insert(args.end(),
+                {"--run-id", "spool-test-1", "-r", "2", "--name", "waiter", "--", "/bin/sh", "-c",
+                 "touch started; while [ ! -f go ]; do sleep 0.02; done"});
+    const pid_t pid = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    ASSERT_TRUE(wait_for_file(started, 60s)) << read_file(m_work / "err.txt");
+    ASSERT_TRUE(pg.stop());
+    touch(go);
+    EXPECT_EQ(wait_child(pid), 3) << read_file(m_work / "err.txt");
+    const std::string err = read_file(m_work / "err.txt");
+    EXPECT_NE(err.find("database unavailable: spooled run spool-test-1"), std::string::npos) << err;
+
+    const auto files = spooled();
+    ASSERT_EQ(files.size(), 1u);
+    const std::string spool_copy = read_file(files[0]);
+
+    ASSERT_TRUE(pg.start());
+    auto push = run_perftrack({"push", "--db", pg.dsn()}, options());
+    EXPECT_EQ(push.exit_code, 0) << push.err;
+    EXPECT_NE(push.out.find("stored run spool-test-1"), std::string::npos) << push.out;
+    EXPECT_TRUE(spooled().empty()) << "removed after its transaction committed";
+
+    const auto count = [&](const std::string& sql) {
+        auto r = run_process({"psql", pg.dsn(), "-tAc", sql}, ProcessOptions{});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out.substr(0, r.out.find('\n'));
+    };
+    EXPECT_EQ(count("SELECT count(*) FROM run"), "1");
+    EXPECT_EQ(count("SELECT sum(cardinality(samples)) FROM sample"), "8") << "4 series x 2 runs";
+
+    // Pushing the same run again (a copy of the spooled file) stores nothing.
+    touch(files[0], spool_copy);
+    push = run_perftrack({"push", "--db", pg.dsn()}, options());
+    EXPECT_EQ(push.exit_code, 0) << push.err;
+    EXPECT_NE(push.out.find("already ingested"), std::string::npos) << push.out;
+    EXPECT_EQ(count("SELECT count(*) FROM run"), "1");
+    EXPECT_EQ(count("SELECT sum(cardinality(samples)) FROM sample"), "8");
+    push = run_perftrack({"push", "--db", pg.dsn()}, options());
+    EXPECT_NE(push.out.find("nothing to push"), std::string::npos) << push.out;
+}
+
+TEST_F(RunTest, TwoShardsInEitherOrderMakeOneRun) {
+    const auto shard = [&](const std::string& which, const std::string& group,
+                           const std::string& commit) {
+        auto args = identity(commit);
+        args.insert(args.end(), {"--shard", which, "--run-group", group, "-r", "2", "--",
+                                 SAMPLE_GBENCH, k_clean_filter, k_fast});
+        return run(args);
+    };
+    // By the stable name hash: shard 1/2 = BM_Accumulate/512 and BM_Fill<int>, 2/2 =
+    // BM_Accumulate/64.
+    auto second = shard("2/2", "g-forward", "aaa111");
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+    auto first = shard("1/2", "g-forward", "aaa111");
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    auto a = shard("1/2", "g-reverse", "bbb222");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto b = shard("2/2", "g-reverse", "bbb222");
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+
+    EXPECT_EQ(q("SELECT count(*) FROM run"), "2") << "one run per group";
+    for (const char* commit : {"aaa111", "bbb222"}) {
+        EXPECT_EQ(
+            q(fmt::format("SELECT string_agg(DISTINCT b.name, ',' ORDER BY b.name) FROM sample s "
+                          "JOIN run r ON r.id = s.run_id JOIN commit c ON c.id = r.commit_id "
+                          "JOIN benchmark b ON b.id = s.benchmark_id WHERE c.sha = '{}'",
+                          commit)),
+            "BM_Accumulate/512,BM_Accumulate/64,BM_Fill<int>")
+            << commit;
+        EXPECT_EQ(q(fmt::format("SELECT count(*) FROM run_part p JOIN run r ON r.id = p.run_id "
+                                "JOIN commit c ON c.id = r.commit_id WHERE c.sha = '{}'",
+                                commit)),
+                  "2");
+    }
+    // A shard pushed twice (a retried job) adds nothing.
+    auto again = shard("1/2", "g-forward", "aaa111");
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(q("SELECT count(*) FROM run_part"), "4");
+    // Without a group the shards could not be joined: refused before running.
+    auto lone = run({"--project", "demo", "--branch", "main", "--commit", "ccc333", "--shard",
+                     "1/2", "--", SAMPLE_GBENCH, k_clean_filter});
+    EXPECT_EQ(lone.exit_code, 2);
+    EXPECT_NE(lone.err.find("--shard needs a run group"), std::string::npos) << lone.err;
+}
+
+TEST_F(RunTest, ContextFromCiVariablesLandsInTheStore) {
+    const auto r = run({"-r", "2", "--", "/bin/sh", "-c", "true"},
+                       {{"GITHUB_ACTIONS", "true"},
+                        {"GITHUB_SHA", "1234abcd5678"},
+                        {"GITHUB_REF", "refs/pull/42/merge"},
+                        {"GITHUB_HEAD_REF", "speedup"},
+                        {"GITHUB_REPOSITORY", "acme/engine"},
+                        {"GITHUB_RUN_ID", "777"},
+                        {"GITHUB_RUN_ATTEMPT", "1"},
+                        {"GITHUB_JOB", "bench"},
+                        {"GITHUB_SERVER_URL", "https://github.com"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("the testbed defaults to the host name"), std::string::npos) << r.err;
+    EXPECT_EQ(q("SELECT name FROM project"), "engine");
+    EXPECT_EQ(q("SELECT name FROM branch"), "speedup");
+    EXPECT_EQ(q("SELECT sha FROM commit"), "1234abcd5678");
+    EXPECT_EQ(q("SELECT context->>'ci_provider' FROM run"), "github");
+    EXPECT_EQ(q("SELECT context->>'pull_request' FROM run"), "42");
+    EXPECT_EQ(q("SELECT context->>'ci_job_url' FROM run"),
+              "https://github.com/acme/engine/actions/runs/777");
+    EXPECT_EQ(q("SELECT context->>'run_group' FROM run"), "github:acme/engine:777.1:bench");
+    EXPECT_EQ(q("SELECT run_key LIKE 'group:github:acme/engine:777.1:bench:%' FROM run"), "t");
+}
+
+TEST_F(RunTest, ConfigErrorsExitTwoNamingFileLineAndKey) {
+    m_work.write("perftrack.toml",
+                 "project = \"demo\"\n\n[[suite]]\nbinary = \"bench\"\nfliter = \"x\"\n");
+    auto r = run({"--branch", "main", "--commit", "c1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("perftrack: error: perftrack.toml:5: suite[0].fliter: unknown key"),
+              std::string::npos)
+        << r.err;
+
+    m_work.write("perftrack.toml",
+                 "project = \"demo\"\n[[suite]]\nbinary = \"bench\"\nrepetitions = \"3\"\n");
+    r = run({"--branch", "main", "--commit", "c1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(
+        r.err.find("perftrack.toml:4: suite[0].repetitions: expected an integer, got a string"),
+        std::string::npos)
+        << r.err;
+
+    m_work.write("perftrack.toml",
+                 "project = \"demo\"\n[[suite]]\nbinary = \"build/missing_bench\"\n");
+    r = run({"--branch", "main", "--commit", "c1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(
+        r.err.find("perftrack.toml:2: suite \"missing_bench\": build/missing_bench does not exist"),
+        std::string::npos)
+        << r.err;
+
+    m_work.write("other.toml",
+                 fmt::format("[[suite]]\nbinary = \"{}\"\nfilter = \"NoSuch\"\n", SAMPLE_GBENCH));
+    r = run({"--config", "other.toml", "--project", "demo", "--branch", "main", "--commit", "c1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("filter \"NoSuch\" matches no benchmark"), std::string::npos) << r.err;
+    EXPECT_EQ(
+        q("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+          "AND table_name = 'run'"),
+        "0")
+        << "nothing was run or stored";
+}
+
+TEST_F(RunTest, CtrlCStopsTheBenchmarkAndStoresNothing) {
+    std::vector<std::string> args{"run", "--db", m_schema.dsn()};
+    for (const auto& a : identity()) args.push_back(a);
+    args.insert(args.end(), {"-r", "3", "--name", "sleeper", "--", "/bin/sh", "-c",
+                             "echo $$ > child.pid; sleep 60"});
+    const pid_t pid = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    ASSERT_TRUE(wait_for_file(m_work / "child.pid", 60s));
+    std::this_thread::sleep_for(100ms);
+    ::kill(pid, SIGINT);
+    EXPECT_EQ(wait_child(pid), 130);
+    const std::string err = read_file(m_work / "err.txt");
+    EXPECT_NE(err.find("interrupted by SIGINT while running suite sleeper"), std::string::npos)
+        << err;
+    const pid_t child = std::stoi(read_file(m_work / "child.pid"));
+    EXPECT_FALSE(process_running(child)) << "the benchmark process was stopped";
+    EXPECT_TRUE(spooled().empty());
+    EXPECT_EQ(
+        q("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+          "AND table_name = 'run'"),
+        "0")
+        << "nothing stored, not even the schema";
+}
+
+TEST_F(RunTest, AbModeRecordsBothSidesAsOnePairedRun) {
+    auto args = identity();
+    args.insert(args.end(), {"--ab", SAMPLE_GBENCH, SAMPLE_GBENCH_SLOWER, "--ab-rounds", "2", "--",
+                             "--benchmark_filter=^BM_Accumulate/512$", k_fast});
+    const auto r = run(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(q("SELECT name FROM testbed"), "bench-box:ab") << "kept out of regular baselines";
+    EXPECT_EQ(q("SELECT context->>'mode' FROM run"), "ab");
+    EXPECT_EQ(q("SELECT context->'ab'->>'order' FROM run"), R"(["AB", "BA"])");
+    EXPECT_EQ(
+        q("SELECT string_agg(params->>'ab_side', ',' ORDER BY params->>'ab_side') FROM benchmark"),
+        "baseline,candidate");
+    EXPECT_EQ(q("SELECT string_agg(DISTINCT cardinality(samples)::text, ',') FROM sample"), "2");
+}
+
+}  // namespace
+}  // namespace perftrack::testing
