@@ -83,12 +83,20 @@ runner::adapters::AdapterOptions adapter_options(const RunFlags& flags,
     for (const auto& name : metrics) {
         const auto rule = runner::metric_rule(config, suite != nullptr ? *suite : empty, name);
         if (rule.direction) o.directions[name] = *rule.direction;
+        if (rule.unit || rule.direction) o.metrics[name] = {rule.unit, rule.direction};
     }
+    if (suite != nullptr) o.param_fields = suite->params;
     for (const auto& d : flags.directions) {
         auto parsed = parse_direction_override(d);
         if (!parsed) throw core::ErrorException(parsed.error());
         o.directions[parsed->first] = parsed->second;
     }
+    for (const auto& m : flags.metrics) {
+        auto parsed = parse_metric_override(m);
+        if (!parsed) throw core::ErrorException(parsed.error());
+        o.metrics[parsed->first] = parsed->second;
+    }
+    if (!flags.params.empty()) o.param_fields = split_list(flags.params);
     return o;
 }
 

@@ -33,6 +33,8 @@ struct RunFlags {
     std::optional<std::string> results;
     std::string format = "auto";
     std::vector<std::string> directions;  // NAME=higher|lower
+    std::vector<std::string> metrics;     // NAME=unit:direction (formats without units)
+    std::string params;                   // a,b,c: fields of --results that become params
     // A/B mode
     std::vector<std::string> ab;  // BASELINE CANDIDATE
     std::optional<int> ab_rounds;

@@ -171,8 +171,9 @@ std::map<std::string, MetricRule> read_metrics(TableReader& parent) {
                 r.problem(t->get("direction")->source(), "direction",
                           fmt::format("\"{}\" is not a direction (lower or higher)", *d));
         }
+        rule.unit = r.string("unit");
         rule.min_change_pct = r.positive_number("min_change_pct");
-        r.finish("direction, min_change_pct");
+        r.finish("direction, unit, min_change_pct");
         rules.emplace(name, rule);
     }
     return rules;
@@ -185,7 +186,7 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
 }
 
 constexpr std::string_view k_suite_keys =
-    "name, binary, filter, repetitions, args, command, warmup, runs, results, format, "
+    "name, binary, filter, repetitions, args, command, warmup, runs, results, format, params, "
     "working_dir, timeout_seconds, env, metrics";
 
 SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::string& file,
@@ -208,7 +209,7 @@ SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::strin
         s.filter = r.string("filter").value_or("");
         if (auto n = r.integer("repetitions", 1, 100000)) s.repetitions = static_cast<int>(*n);
         s.args = r.string_array("args", true);
-        for (const char* key : {"warmup", "runs", "results", "format"})
+        for (const char* key : {"warmup", "runs", "results", "format", "params"})
             if (t.contains(key))
                 r.problem(where(key), key, "belongs to command suites, not to a binary suite");
     } else {
@@ -228,6 +229,9 @@ SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::strin
                 r.problem(where("format"), "format", "needs results = \"file\" beside it");
             s.results_format = *f;
         }
+        s.params = r.string_array("params", false);
+        if (!s.params.empty() && s.results_file.empty())
+            r.problem(where("params"), "params", "needs results = \"file\" beside it");
         for (const char* key : {"filter", "repetitions", "args"})
             if (t.contains(key))
                 r.problem(where(key), key, "belongs to binary suites, not to a command suite");
@@ -323,6 +327,7 @@ MetricRule metric_rule(const RunConfig& config, const SuiteConfig& suite,
     if (auto it = suite.metrics.find(metric); it != suite.metrics.end()) rule = it->second;
     if (auto it = config.metrics.find(metric); it != config.metrics.end()) {
         if (!rule.direction) rule.direction = it->second.direction;
+        if (!rule.unit) rule.unit = it->second.unit;
         if (!rule.min_change_pct) rule.min_change_pct = it->second.min_change_pct;
     }
     return rule;

@@ -28,10 +28,12 @@ namespace perftrack::runner {
 // The Google Benchmark repetitions (and command runs) when nothing else says how many.
 inline constexpr int k_default_repetitions = 10;
 
-// Per-metric overrides: the direction of a metric the tool does not describe (a user counter),
-// and the smallest change that counts as a regression for it (check's --min-change).
+// Per-metric overrides: the direction (and, for formats without units such as records, the
+// unit) of a metric the tool does not describe, and the smallest change that counts as a
+// regression for it (check's --min-change).
 struct MetricRule {
     std::optional<core::Direction> direction;
+    std::optional<std::string> unit;
     std::optional<double> min_change_pct;
 };
 
@@ -54,6 +56,7 @@ struct SuiteConfig {
     std::optional<int> runs;             // else the file's repetitions, else the default
     std::filesystem::path results_file;  // a result file the command writes; empty: none
     std::string results_format = "auto";
+    std::vector<std::string> params;  // fields of the result file that become params (records)
 
     // Both
     std::filesystem::path working_dir;  // default: the directory of the file; empty: ours

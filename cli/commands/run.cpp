@@ -409,6 +409,10 @@ void register_run(CLI::App& app, Action& action) {
         ->capture_default_str();
     cmd->add_option("--direction", flags->directions,
                     "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
+    cmd->add_option("--metric", flags->metrics,
+                    "NAME=UNIT:DIRECTION: unit and direction of a metric of --results (records)");
+    cmd->add_option("--params", flags->params,
+                    "Comma-separated fields of --results that become params (records)");
     cmd->add_option("--ab", flags->ab,
                     "A/B mode: BASELINE CANDIDATE Google Benchmark binaries, run in alternating "
                     "rounds and recorded as one paired comparison")

@@ -120,7 +120,7 @@ TEST_F(RunTest, GoogleBenchmarkBinaryWithoutConfigStoresEveryRepetition) {
 }
 
 TEST_F(RunTest, FailuresExitFourKeepPartialResultsAndOtherSuitesStillRun) {
-    m_work.write("perftrack.toml", fmt::format(R"(
+    m_work.write("perftrack.toml", fmt::format(R"toml(
 project = "demo"
 testbed = "bench-box"
 
@@ -136,7 +136,7 @@ filter = "^BM_(Accumulate|Fill|Unavailable|Crash)"
 name = "shell"
 command = "echo measured"
 runs = 2
-)",
+)toml",
                                                SAMPLE_GBENCH, k_fast));
     const auto r = run({"--branch", "main", "--commit", "feed01"});
     EXPECT_EQ(r.exit_code, 4) << r.err;

@@ -54,6 +54,10 @@ runs = 3
 working_dir = "examples/ml"
 results = "out/results.json"
 format = "records"
+params = ["framework", "batch_size"]
+
+[suite.metrics.avg_time_ms]
+unit = "ms"
 
 [[suite]]
 name = "build"
@@ -87,6 +91,8 @@ command = "make -j2 >/dev/null"
     EXPECT_EQ(train.working_dir, "conf/examples/ml");
     EXPECT_EQ(train.results_file, "conf/out/results.json");
     EXPECT_EQ(train.results_format, "records");
+    EXPECT_EQ(train.params, (std::vector<std::string>{"framework", "batch_size"}));
+    EXPECT_EQ(metric_rule(*c, train, "avg_time_ms").unit, "ms");
 
     const auto& build = c->suites[2];
     EXPECT_EQ(build.command, (std::vector<std::string>{"/bin/sh", "-c", "make -j2 >/dev/null"}));
@@ -121,11 +127,11 @@ TEST(SuiteConfig, UnknownKeysNameFileLineAndKey) {
               "baseline_branch, repetitions, timeout_seconds, metrics, suite)");
     EXPECT_EQ(error_of("[[suite]]\nbinary = \"b\"\n\nfliter = \"x\"\n"),
               "conf/perftrack.toml:4: suite[0].fliter: unknown key (known here: name, binary, "
-              "filter, repetitions, args, command, warmup, runs, results, format, working_dir, "
-              "timeout_seconds, env, metrics)");
+              "filter, repetitions, args, command, warmup, runs, results, format, params, "
+              "working_dir, timeout_seconds, env, metrics)");
     EXPECT_EQ(error_of("[metrics.x]\ndirection = \"higher\"\nthreshold = 3\n"),
               "conf/perftrack.toml:3: metrics.x.threshold: unknown key (known here: direction, "
-              "min_change_pct)");
+              "unit, min_change_pct)");
 }
 
 TEST(SuiteConfig, WrongTypesNameFileLineAndKey) {
