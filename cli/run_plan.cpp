@@ -254,6 +254,16 @@ core::Result<RunPlan> build_run_plan(const RunFlags& flags) {
         if (flags.timeout_seconds && !(*flags.timeout_seconds > 0))
             stop(ErrorKind::usage, "--timeout must be a positive number of seconds");
 
+        if (flags.check && flags.ab.empty())
+            stop(ErrorKind::usage,
+                 "--check needs --ab in this version: the check against the rolling baseline "
+                 "(perftrack check) is not part of this build yet",
+                 "run 'perftrack run --ab BASELINE CANDIDATE --check' for a paired A/B test");
+        if ((flags.no_fail || flags.min_change || flags.check_format != "text") && !flags.check)
+            stop(ErrorKind::usage, "--no-fail, --min-change and --check-format go with --check");
+        if (flags.check_format != "text" && flags.check_format != "json")
+            stop(ErrorKind::usage,
+                 fmt::format("--check-format \"{}\": expected text or json", flags.check_format));
         if (!flags.ab.empty()) {
             plan_ab(flags, plan);
             return plan;

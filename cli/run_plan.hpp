@@ -38,7 +38,12 @@ struct RunFlags {
     // A/B mode
     std::vector<std::string> ab;  // BASELINE CANDIDATE
     std::optional<int> ab_rounds;
-    std::vector<std::string> command;  // after "--"
+    // --check: judge the run after storing it (with --ab: the paired test of the two sides)
+    bool check = false;
+    bool no_fail = false;
+    std::optional<std::string> min_change;  // "2", "2%", "0.5 %"
+    std::string check_format = "text";      // text, json
+    std::vector<std::string> command;       // after "--"
 };
 
 struct PlannedSuite {

@@ -1,5 +1,6 @@
 #include "runner/command_suite.hpp"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -193,8 +194,21 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
     }
 
     if (!wall.samples.empty()) {
-        for (auto* m : {&wall, &user, &system, &memory})
+        for (auto* m : {&wall, &user, &system, &memory}) {
+            // The kernel accounts CPU time in ticks: a short command can show 0 ns. A zero is
+            // not a measurement (and no time may be zero), so such a series is left out whole,
+            // which keeps sample i = run i in the others.
+            const bool has_zero =
+                std::find(m->samples.begin(), m->samples.end(), 0.0) != m->samples.end();
+            if (has_zero) {
+                out.results.notes.push_back(fmt::format(
+                    "{} of {} is not recorded: it was below the kernel's CPU-time resolution "
+                    "(0 ns) in some runs",
+                    m->metric, suite.name));
+                continue;
+            }
             out.results.measurements.push_back(std::move(*m));
+        }
     }
     for (auto& m : file_results.measurements) out.results.measurements.push_back(std::move(m));
     for (auto& f : file_results.failures) out.results.failures.push_back(std::move(f));

@@ -63,8 +63,7 @@ std::string render_progress_line(const ProgressState& st, std::size_t width) {
     return fit(std::move(line), width);
 }
 
-Progress::Progress(ProgressStyle style, std::FILE* out, std::FILE* err)
-    : m_style(style), m_out(out), m_err(err) {}
+Progress::Progress(ProgressStyle style, std::FILE* err) : m_style(style), m_err(err) {}
 
 Progress::~Progress() {
     finish();
@@ -108,7 +107,7 @@ void Progress::tick() {
 }
 
 void Progress::child_output(process::OutputStream stream, std::string_view data) {
-    std::FILE* target = stream == process::OutputStream::out ? m_out : m_err;
+    std::FILE* target = m_err;
     switch (m_style) {
         case ProgressStyle::quiet:
             return;
@@ -134,13 +133,12 @@ void Progress::child_output(process::OutputStream stream, std::string_view data)
 
 void Progress::flush_child_output() {
     if (m_style == ProgressStyle::quiet) return;
-    for (auto [partial, target] :
-         {std::pair{&m_partial_out, m_out}, std::pair{&m_partial_err, m_err}}) {
+    for (std::string* partial : {&m_partial_out, &m_partial_err}) {
         if (partial->empty()) continue;
         clear_live();
-        std::fwrite(partial->data(), 1, partial->size(), target);
-        std::fputc('\n', target);
-        std::fflush(target);
+        std::fwrite(partial->data(), 1, partial->size(), m_err);
+        std::fputc('\n', m_err);
+        std::fflush(m_err);
         partial->clear();
     }
 }

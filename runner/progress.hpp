@@ -3,7 +3,9 @@
 // or not): one live line, redrawn in place, with the suite i/n, the current benchmark, the
 // elapsed time and an estimate of what is left; the benchmarks' own output scrolls above it.
 // In CI logs: the benchmarks' output as it comes and one plain line per finished suite.
-// --quiet: nothing but warnings and errors.
+// --quiet: nothing but warnings and errors. The benchmarks' stdout and stderr both go to
+// perftrack's stderr: stdout carries only perftrack's own results (the stored run, the check),
+// so it can be piped.
 
 #include <chrono>
 #include <cstdio>
@@ -43,8 +45,8 @@ std::string render_progress_line(const ProgressState& state, std::size_t width);
 
 class Progress {
   public:
-    // Output goes to `out` (child stdout) and `err` (child stderr, progress, messages).
-    Progress(ProgressStyle style, std::FILE* out = stdout, std::FILE* err = stderr);
+    // Everything goes to `err`: the children's output, the live line, lines and messages.
+    explicit Progress(ProgressStyle style, std::FILE* err = stderr);
     ~Progress();
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
@@ -80,7 +82,6 @@ class Progress {
     std::size_t terminal_width() const;
 
     ProgressStyle m_style;
-    std::FILE* m_out;
     std::FILE* m_err;
     ProgressState m_state;
     std::chrono::steady_clock::time_point m_suite_started;

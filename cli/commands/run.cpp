@@ -4,6 +4,8 @@
 // (exit 3). A failed benchmark keeps the results of the others and ends with exit 4. Ctrl-C
 // stops the running benchmark's process group and stores nothing.
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include <fmt/format.h>
@@ -18,6 +20,7 @@
 #include "core/json_util.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
+#include "reports/ab/ab_comparison.hpp"
 #include "runner/process/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/testbed.hpp"
@@ -87,6 +90,7 @@ class RunCommand {
     std::vector<SuiteWork> list_suites(const RunPlan& plan);
     void report_suite(const runner::SuiteOutcome& outcome);
     int interrupted(int signal, const std::string& where);
+    bool check_ab(const RunPlan& plan, const std::vector<core::Measurement>& measurements);
 
     const RunFlags& m_flags;
     std::unique_ptr<runner::Progress> m_progress;
@@ -199,6 +203,38 @@ void RunCommand::report_suite(const runner::SuiteOutcome& o) {
     m_progress->message("perftrack: error: " + text);
 }
 
+// "2", "2%", "0.5 %" -> percent.
+double parse_min_change_pct(const std::string& text) {
+    std::string number = text;
+    while (!number.empty() && (number.back() == '%' || number.back() == ' ')) number.pop_back();
+    char* end = nullptr;
+    const double value = std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || !(value >= 0) ||
+        !std::isfinite(value))
+        throw core::ErrorException(core::Error{
+            core::ErrorKind::usage,
+            fmt::format("--min-change \"{}\": expected a percentage such as 2 or 2.5%", text),
+            {}});
+    return value;
+}
+
+// The paired test of an A/B run, on the samples just measured. True when it found a regression.
+bool RunCommand::check_ab(const RunPlan& plan, const std::vector<core::Measurement>& measurements) {
+    reports::ab::AbSettings settings;
+    if (m_flags.min_change) settings.min_change_pct = parse_min_change_pct(*m_flags.min_change);
+    for (const auto& [metric, rule] : plan.config.metrics)
+        if (rule.min_change_pct) settings.min_change_pct_by_metric[metric] = *rule.min_change_pct;
+    auto report = reports::ab::compare_ab(measurements, settings);
+    if (!report) throw core::ErrorException(report.error());
+    if (m_flags.check_format == "json") {
+        fmt::print("{}\n", reports::ab::render_ab_json(*report).dump(2));
+    } else {
+        fmt::print("{}", reports::ab::render_ab_text(*report));
+    }
+    std::fflush(stdout);
+    return report->count(reports::ab::AbStatus::regression) > 0;
+}
+
 int RunCommand::execute() {
     const auto command_started = Clock::now();
     auto planned = build_run_plan(m_flags);
@@ -306,6 +342,9 @@ int RunCommand::execute() {
             }
         }
         m_progress->finish();
+        // Ctrl-C after the last benchmark: the user asked to stop, so nothing is stored.
+        if (runner::process::pending_interrupt() != 0)
+            return interrupted(runner::process::pending_interrupt(), "the last suite");
     }
     const auto ended_us = core::now_epoch_us();
     durations.save();
@@ -363,12 +402,22 @@ int RunCommand::execute() {
         seconds(m_child_wall_ns),
         seconds(std::chrono::duration_cast<std::chrono::nanoseconds>(now - before_store).count())));
 
+    // The check judges what was just measured, stored or spooled alike.
+    const bool regression = m_flags.check && plan.ab && check_ab(plan, run.results.measurements);
+
+    // One exit code: a failed benchmark first, then a regression, then the spool.
     if (failed_suites > 0) {
         print_error(
             fmt::format("{} of {} suites had failures; the results that were produced are "
                         "kept and the run is marked partial",
                         failed_suites, outcomes.size()));
         return static_cast<int>(core::ExitCode::benchmark_failed);
+    }
+    if (regression) {
+        if (m_flags.no_fail) return store_code;
+        print_error("the candidate is slower: see the regressions above",
+                    "--no-fail reports without failing the job");
+        return static_cast<int>(core::ExitCode::regression);
     }
     return store_code;
 }
@@ -418,6 +467,14 @@ void register_run(CLI::App& app, Action& action) {
                     "rounds and recorded as one paired comparison")
         ->expected(2);
     cmd->add_option("--ab-rounds", flags->ab_rounds, "A/B rounds (default 10)");
+    cmd->add_flag("--check", flags->check,
+                  "After storing, test the A/B run's paired differences (Wilcoxon signed-rank, "
+                  "paired bootstrap CI); exit 1 on a regression. Needs --ab");
+    cmd->add_flag("--no-fail", flags->no_fail, "With --check: report regressions, exit 0");
+    cmd->add_option("--min-change", flags->min_change,
+                    "With --check: smallest change that counts, in percent (default 2)");
+    cmd->add_option("--check-format", flags->check_format, "With --check: text or json")
+        ->capture_default_str();
     cmd->add_option("command", flags->command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
     cmd->callback([flags, &action] { action = [flags] { return RunCommand(*flags).execute(); }; });

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -96,8 +97,10 @@ TEST_F(RunTest, GoogleBenchmarkBinaryWithoutConfigStoresEveryRepetition) {
     const auto r = run(id);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("stored run"), std::string::npos) << r.out;
-    // The binary's own console output streams through; a plain line per suite when not a TTY.
-    EXPECT_NE(r.out.find("BM_Accumulate/64"), std::string::npos) << r.out;
+    // The binary's own console output streams through (to stderr: stdout is perftrack's
+    // results); a plain line per suite when not a TTY.
+    EXPECT_NE(r.err.find("BM_Accumulate/64"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("BM_Accumulate/64"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("suite sample_gbench: 3 benchmarks"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("debug build"), std::string::npos) << "Debian's library is a debug build";
 
@@ -134,10 +137,10 @@ filter = "^BM_(Accumulate|Fill|Unavailable|Crash)"
 
 [[suite]]
 name = "shell"
-command = "echo measured"
+command = ["{}", "spin", "20"]
 runs = 2
 )toml",
-                                               SAMPLE_GBENCH, k_fast));
+                                               SAMPLE_GBENCH, k_fast, RUSAGE_PROBE));
     const auto r = run({"--branch", "main", "--commit", "feed01"});
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_NE(r.err.find("suite micro failed: " + std::string(SAMPLE_GBENCH) +
@@ -146,8 +149,7 @@ runs = 2
         << r.err;
     EXPECT_NE(r.err.find("BM_Unavailable: fixture data is unavailable"), std::string::npos)
         << r.err;
-    EXPECT_NE(r.err.find("suite shell: 1 benchmark, 4 series, 8 samples"), std::string::npos)
-        << r.err;
+    EXPECT_NE(r.err.find("suite shell: 1 benchmark, "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("1 of 2 suites had failures"), std::string::npos) << r.err;
 
     EXPECT_EQ(q("SELECT status FROM run"), "partial");
@@ -162,10 +164,12 @@ runs = 2
                 "WHERE b.name LIKE 'BM_Accumulate%' AND cardinality(s.samples) = 2"),
               "6")
         << "real_time, cpu_time and throughput of both finished benchmarks, both repetitions";
-    EXPECT_EQ(q("SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id "
-                "WHERE b.suite = 'shell'"),
-              "4")
-        << "the other suite still ran: wall, user, system time and peak memory";
+    EXPECT_EQ(q("SELECT string_agg(m.name, ',' ORDER BY m.name) FROM sample s JOIN benchmark b "
+                "ON b.id = s.benchmark_id JOIN metric m ON m.id = s.metric_id WHERE b.suite = "
+                "'shell' AND m.name IN ('wall_time', 'user_time', 'peak_memory') AND "
+                "cardinality(s.samples) = 2"),
+              "peak_memory,user_time,wall_time")
+        << "the other suite still ran";
 }
 
 TEST_F(RunTest, HangingBenchmarkIsStoppedByTheSuiteTimeout) {
@@ -182,6 +186,15 @@ TEST_F(RunTest, HangingBenchmarkIsStoppedByTheSuiteTimeout) {
     EXPECT_EQ(q("SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE "
                 "b.name = 'BM_Fill<int>'"),
               "2");
+}
+
+// run_process executes without a PATH search.
+std::string program_path(const std::string& name) {
+    for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+        const auto p = std::filesystem::path(dir) / name;
+        if (::access(p.c_str(), X_OK) == 0) return p.string();
+    }
+    return name;
 }
 
 // A PostgreSQL server of this test alone, so stopping it in the middle of a run disturbs no
@@ -210,7 +223,7 @@ class PrivatePostgres {
                 ADD_FAILURE() << "cannot hand " << m_dir << " to the postgres account";
                 return;
             }
-            m_as = {"runuser", "-u", "postgres", "--"};
+            m_as = {program_path("runuser"), "-u", "postgres", "--"};
         }
         auto init = as({(m_bin / "initdb").string(), "-N", "-D", (m_dir / "data").string(), "-U",
                         "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"});
@@ -233,6 +246,7 @@ class PrivatePostgres {
         }
     }
     bool ok() const { return m_ok; }
+    std::string bin(const std::string& program) const { return (m_bin / program).string(); }
     std::string dsn() const {
         return fmt::format("host={} port=5432 user=postgres dbname=postgres", m_dir.string());
     }
@@ -316,12 +330,16 @@ TEST_F(RunTest, DatabaseStoppedMidRunSpoolsAndPushLosesAndDuplicatesNothing) {
     EXPECT_TRUE(spooled().empty()) << "removed after its transaction committed";
 
     const auto count = [&](const std::string& sql) {
-        auto r = run_process({"psql", pg.dsn(), "-tAc", sql}, ProcessOptions{});
+        auto r = run_process({pg.bin("psql"), pg.dsn(), "-tAc", sql}, ProcessOptions{});
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return r.out.substr(0, r.out.find('\n'));
     };
     EXPECT_EQ(count("SELECT count(*) FROM run"), "1");
-    EXPECT_EQ(count("SELECT sum(cardinality(samples)) FROM sample"), "8") << "4 series x 2 runs";
+    const std::string samples = count("SELECT sum(cardinality(samples)) FROM sample");
+    EXPECT_EQ(count("SELECT cardinality(s.samples) FROM sample s JOIN metric m ON m.id = "
+                    "s.metric_id WHERE m.name = 'wall_time'"),
+              "2")
+        << "both measured runs arrived";
 
     // Pushing the same run again (a copy of the spooled file) stores nothing.
     touch(files[0], spool_copy);
@@ -329,7 +347,7 @@ TEST_F(RunTest, DatabaseStoppedMidRunSpoolsAndPushLosesAndDuplicatesNothing) {
     EXPECT_EQ(push.exit_code, 0) << push.err;
     EXPECT_NE(push.out.find("already ingested"), std::string::npos) << push.out;
     EXPECT_EQ(count("SELECT count(*) FROM run"), "1");
-    EXPECT_EQ(count("SELECT sum(cardinality(samples)) FROM sample"), "8");
+    EXPECT_EQ(count("SELECT sum(cardinality(samples)) FROM sample"), samples);
     push = run_perftrack({"push", "--db", pg.dsn()}, options());
     EXPECT_NE(push.out.find("nothing to push"), std::string::npos) << push.out;
 }
@@ -367,10 +385,16 @@ TEST_F(RunTest, TwoShardsInEitherOrderMakeOneRun) {
                                 commit)),
                   "2");
     }
-    // A shard pushed twice (a retried job) adds nothing.
+    // A retried shard job adds no samples: series already in the run keep their first values.
+    const std::string before =
+        q("SELECT string_agg(samples::text, ';' ORDER BY run_id, "
+          "benchmark_id, metric_id) FROM sample");
     auto again = shard("1/2", "g-forward", "aaa111");
     EXPECT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(q("SELECT count(*) FROM run_part"), "4");
+    EXPECT_EQ(q("SELECT count(*) FROM run"), "2");
+    EXPECT_EQ(q("SELECT string_agg(samples::text, ';' ORDER BY run_id, benchmark_id, metric_id) "
+                "FROM sample"),
+              before);
     // Without a group the shards could not be joined: refused before running.
     auto lone = run({"--project", "demo", "--branch", "main", "--commit", "ccc333", "--shard",
                      "1/2", "--", SAMPLE_GBENCH, k_clean_filter});
@@ -464,19 +488,46 @@ TEST_F(RunTest, CtrlCStopsTheBenchmarkAndStoresNothing) {
         << "nothing stored, not even the schema";
 }
 
-TEST_F(RunTest, AbModeRecordsBothSidesAsOnePairedRun) {
+TEST_F(RunTest, AbModeRecordsBothSidesAsOnePairedRunAndChecksThem) {
     auto args = identity();
-    args.insert(args.end(), {"--ab", SAMPLE_GBENCH, SAMPLE_GBENCH_SLOWER, "--ab-rounds", "2", "--",
-                             "--benchmark_filter=^BM_Accumulate/512$", k_fast});
+    args.insert(args.end(),
+                {"--ab", SAMPLE_GBENCH, SAMPLE_GBENCH_SLOWER, "--ab-rounds", "8", "--check",
+                 "--check-format", "json", "--", "--benchmark_filter=^BM_Accumulate/512$", k_fast});
     const auto r = run(args);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The candidate does four times the work: a regression, so exit 1.
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("the candidate is slower"), std::string::npos) << r.err;
     EXPECT_EQ(q("SELECT name FROM testbed"), "bench-box:ab") << "kept out of regular baselines";
     EXPECT_EQ(q("SELECT context->>'mode' FROM run"), "ab");
-    EXPECT_EQ(q("SELECT context->'ab'->>'order' FROM run"), R"(["AB", "BA"])");
-    EXPECT_EQ(
-        q("SELECT string_agg(params->>'ab_side', ',' ORDER BY params->>'ab_side') FROM benchmark"),
-        "baseline,candidate");
-    EXPECT_EQ(q("SELECT string_agg(DISTINCT cardinality(samples)::text, ',') FROM sample"), "2");
+    EXPECT_EQ(q("SELECT context->'ab'->>'order' FROM run"),
+              R"(["AB", "BA", "AB", "BA", "AB", "BA", "AB", "BA"])");
+    EXPECT_EQ(q("SELECT string_agg(params->>'ab_side', ',' ORDER BY params->>'ab_side') FROM "
+                "benchmark"),
+              "baseline,candidate");
+    EXPECT_EQ(q("SELECT string_agg(DISTINCT cardinality(samples)::text, ',') FROM sample"), "8");
+
+    // stdout: the stored-run line, then the check's JSON.
+    const auto json_start = r.out.find('{');
+    ASSERT_NE(json_start, std::string::npos) << r.out;
+    const auto report = nlohmann::json::parse(r.out.substr(json_start));
+    EXPECT_EQ(report["summary"]["regressions"], 3) << report.dump(2);
+    for (const auto& row : report["results"]) {
+        EXPECT_EQ(row["status"], "regression") << row.dump();
+        EXPECT_EQ(row["baseline"]["n"], 8);
+        EXPECT_LE(row["q_value"].get<double>(), 0.05);
+    }
+
+    // --no-fail reports without failing; --check alone (no --ab) is refused.
+    args = identity("c0ffee02");
+    args.insert(args.end(),
+                {"--ab", SAMPLE_GBENCH, SAMPLE_GBENCH_SLOWER, "--ab-rounds", "6", "--check",
+                 "--no-fail", "--", "--benchmark_filter=^BM_Accumulate/512$", k_fast});
+    const auto lenient = run(args);
+    EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
+    EXPECT_NE(lenient.out.find("regression"), std::string::npos) << lenient.out;
+    const auto alone = run({"--check", "--", SAMPLE_GBENCH});
+    EXPECT_EQ(alone.exit_code, 2);
+    EXPECT_NE(alone.err.find("--check needs --ab"), std::string::npos) << alone.err;
 }
 
 }  // namespace
