@@ -86,6 +86,7 @@ void Progress::start_suite(std::size_t index, std::size_t count, const std::stri
 void Progress::advance(std::string_view what) {
     ++m_state.done;
     m_state.current = what;
+    tick();  // show it now, not at the next tick
 }
 
 void Progress::set_current(std::string_view what) {
