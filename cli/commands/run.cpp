@@ -252,8 +252,8 @@ int RunCommand::execute() {
     probe.context = file_ctx;
     auto identity = resolve_run(probe, flags_ctx, env);
     if (!identity) throw core::ErrorException(identity.error());
-    if (plan.shard && !flags_ctx.run_id && !flags_ctx.run_group && !env.ci.run_id &&
-        !env.ci.run_group)
+    // Shards join into one run through a shared run key; a random one would not be shared.
+    if (plan.shard && identity->run_key.empty())
         throw core::ErrorException(core::Error{
             core::ErrorKind::usage, "--shard needs a run group so the shards form one run",
             "pass the same --run-group to every shard (CI providers supply one on GitHub "

@@ -46,8 +46,7 @@ void github(const EnvLookup& env, core::RunContext& c) {
         c.ci_run_key =
             fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
                         env("GITHUB_RUN_ATTEMPT").value_or("1"), env("GITHUB_JOB").value_or(""));
-        // Matrix jobs of one workflow job (the shards) share the job id and the attempt.
-        c.run_group = c.ci_run_key;
+        // The jobs of one matrix (shards) share this key: run id, attempt and job id.
         const auto server = env("GITHUB_SERVER_URL").value_or("https://github.com");
         if (repo) c.ci_job_url = fmt::format("{}/{}/actions/runs/{}", server, *repo, *run_id);
     }
@@ -95,11 +94,8 @@ void jenkins(const EnvLookup& env, core::RunContext& c) {
     if (!c.branch) c.branch = env("BRANCH_NAME");
     c.pull_request = env("CHANGE_ID");
     if (!c.pull_request) c.pull_request = env("ghprbPullId");  // GitHub pull request builder
-    if (auto tag = env("BUILD_TAG")) {
-        c.ci_run_key = "jenkins:" + *tag;
-        // Parallel stages of one build (the shards) share its tag.
-        c.run_group = c.ci_run_key;
-    }
+    // Parallel stages of one build (shards) share the build tag.
+    if (auto tag = env("BUILD_TAG")) c.ci_run_key = "jenkins:" + *tag;
     c.ci_job_url = env("BUILD_URL");
 }
 

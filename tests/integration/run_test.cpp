@@ -422,8 +422,9 @@ TEST_F(RunTest, ContextFromCiVariablesLandsInTheStore) {
     EXPECT_EQ(q("SELECT context->>'pull_request' FROM run"), "42");
     EXPECT_EQ(q("SELECT context->>'ci_job_url' FROM run"),
               "https://github.com/acme/engine/actions/runs/777");
-    EXPECT_EQ(q("SELECT context->>'run_group' FROM run"), "github:acme/engine:777.1:bench");
-    EXPECT_EQ(q("SELECT run_key LIKE 'group:github:acme/engine:777.1:bench:%' FROM run"), "t");
+    EXPECT_EQ(q("SELECT context->>'ci_run_key' FROM run"), "github:acme/engine:777.1:bench");
+    EXPECT_EQ(q("SELECT run_key LIKE 'github:acme/engine:777.1:bench:%' FROM run"), "t")
+        << "the run key is the CI job attempt's, so shards of one matrix job form one run";
 }
 
 TEST_F(RunTest, ConfigErrorsExitTwoNamingFileLineAndKey) {
