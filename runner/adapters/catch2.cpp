@@ -62,7 +62,7 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
                                       "<Catch2TestRun>)",
                                       source, root.name()));
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     // Depth-first walk with an explicit stack: (node, names of the test case and sections
@@ -107,8 +107,8 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
         const std::string benchmark = join_path(frame.scope, name);
         if (const pugi::xml_node failed = bench.child("failed")) {
             std::string message = failed.attribute("message").as_string();
-            run.failures.push_back(
-                {options.suite, benchmark, params, message.empty() ? "failed" : message});
+            series.add_failure(core::BenchmarkFailure{options.suite, benchmark, params,
+                                                      message.empty() ? "failed" : message});
             continue;
         }
         const pugi::xml_node mean = bench.child("mean");
@@ -124,7 +124,7 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
         if (!series.add_converted(options.suite, benchmark, params, time, *value))
             return core::fail(core::ErrorKind::input, where + ": value out of range");
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source, "no <BenchmarkResults> elements");
 }
 
@@ -176,7 +176,7 @@ std::optional<TableCells> trailing_cells(std::string_view line,
 core::Result<core::RunResults> parse_console(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     const std::vector<bool> first_row{false, false, true};  // samples, iterations, estimated
@@ -251,7 +251,7 @@ core::Result<core::RunResults> parse_console(std::string_view text, std::string_
             }
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no benchmark tables (\"benchmark name  samples  iterations ...\")");
 }
@@ -274,6 +274,7 @@ bool sniff_catch2(std::string_view text) {
 
 core::Result<core::RunResults> parse_catch2(std::string_view text, std::string_view source,
                                             const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     if (looks_like_xml(text)) return parse_xml(text, source, options);
     return parse_console(text, source, options);
 }

@@ -135,8 +135,9 @@ bool sniff_gobench(std::string_view text) {
 
 core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::string suite = options.suite;
     core::Params config = core::Params::object();
     std::map<std::string, core::Direction> better;
@@ -145,7 +146,7 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
         const NameAndParams id = go_identity(failing);
         core::Params params = config;
         for (const auto& [key, value] : id.params.items()) params[key] = value;
-        run.failures.push_back({suite, id.benchmark, params, std::move(message)});
+        series.add_failure(core::BenchmarkFailure{suite, id.benchmark, params, std::move(message)});
         failing.clear();
     };
     LineReader lines(text);
@@ -197,7 +198,7 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
         }
     }
     if (!failing.empty()) add_failure("FAIL");
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no \"BenchmarkName  N  value ns/op\" lines (save the standard output "
                            "of go test -bench)");
