@@ -361,8 +361,15 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
         return inv;
     }
     if (!suite.keep_output.empty()) {
-        std::filesystem::copy_file(out_file, suite.keep_output,
+        // The user's path means what it would mean to the binary: relative to where it runs.
+        const auto keep = suite.keep_output.is_relative() && !suite.working_dir.empty()
+                              ? suite.working_dir / suite.keep_output
+                              : suite.keep_output;
+        std::filesystem::copy_file(out_file, keep,
                                    std::filesystem::copy_options::overwrite_existing, ec);
+        if (ec)
+            inv.warning =
+                fmt::format("could not keep the results in {}: {}", keep.string(), ec.message());
     }
     auto closed = close_truncated_gbench_json(*text);
     if (!closed) {
@@ -396,6 +403,7 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
     nlohmann::json context;
     std::vector<nlohmann::json> entries;
     std::string failure;  // what ended the suite early
+    std::vector<std::string> warnings;
     const std::vector<std::string> filters =
         all ? std::vector<std::string>{suite.filter} : name_filters(names);
     for (const auto& filter : filters) {
@@ -412,6 +420,7 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
             invoke_gbench(suite, filter, suite.repetitions, left, names, progress);
         if (inv.child) out.child_wall_ns += inv.child->usage.wall_ns;
         if (context.is_null() && inv.context.is_object()) context = inv.context;
+        if (!inv.warning.empty()) warnings.push_back(inv.warning);
         for (auto& e : inv.entries) entries.push_back(std::move(e));
         if (!inv.child) {
             failure = "could not be started: " + inv.start_error;
@@ -474,6 +483,7 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
             out.failure = parsed.error().message;
         }
     }
+    for (auto& w : warnings) out.results.warnings.push_back(std::move(w));
     // A process that failed after every benchmark finished still fails the suite; record it
     // against the suite so the stored run is marked partial.
     if (out.failed && out.results.failures.empty()) {

@@ -71,6 +71,7 @@ struct GbenchInvocation {
     std::vector<nlohmann::json> entries;         // complete "benchmarks" entries
     bool truncated = false;                      // the file had to be closed
     std::string output_error;                    // the results file was missing or unreadable
+    std::string warning;                         // something to tell the user (not a failure)
     bool ok() const { return child && child->ok() && output_error.empty(); }
 };
 
