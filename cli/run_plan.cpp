@@ -254,16 +254,25 @@ core::Result<RunPlan> build_run_plan(const RunFlags& flags) {
         if (flags.timeout_seconds && !(*flags.timeout_seconds > 0))
             stop(ErrorKind::usage, "--timeout must be a positive number of seconds");
 
-        if (flags.check && flags.ab.empty())
+        if (flags.confirm && *flags.confirm < 1)
+            stop(ErrorKind::usage, "--confirm needs a count of at least 1");
+        const bool checking = flags.check || flags.confirm;
+        const bool detection_flags = flags.detection.alpha || flags.detection.baseline_runs ||
+                                     flags.detection.min_change_percent ||
+                                     flags.detection.exact_tolerance_percent;
+        if (!checking && (flags.no_fail || flags.check_format != "text" || flags.baseline_branch ||
+                          flags.base_commit || detection_flags))
             stop(ErrorKind::usage,
-                 "--check needs --ab in this version: the check against the rolling baseline "
-                 "(perftrack check) is not part of this build yet",
-                 "run 'perftrack run --ab BASELINE CANDIDATE --check' for a paired A/B test");
-        if ((flags.no_fail || flags.min_change || flags.check_format != "text") && !flags.check)
-            stop(ErrorKind::usage, "--no-fail, --min-change and --check-format go with --check");
-        if (flags.check_format != "text" && flags.check_format != "json")
+                 "--no-fail, --check-format, --baseline-branch, --base-commit, --alpha, "
+                 "--min-change, --baseline-runs and --exact-tolerance go with --check");
+        if (checking && plan.shard)
             stop(ErrorKind::usage,
-                 fmt::format("--check-format \"{}\": expected text or json", flags.check_format));
+                 "--check with --shard would judge the commit before every shard arrived",
+                 "run 'perftrack check' in a job after all shards");
+        if (flags.confirm && !flags.ab.empty())
+            stop(ErrorKind::usage,
+                 "--confirm re-runs regressed benchmarks of a regular run; an A/B "
+                 "run gets more evidence from more --ab-rounds");
         if (!flags.ab.empty()) {
             plan_ab(flags, plan);
             return plan;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/common_options.hpp"
+#include "cli/detection_options.hpp"
 #include "cli/run_assembly.hpp"
 #include "core/error.hpp"
 #include "runner/ab_runner.hpp"
@@ -40,10 +41,13 @@ struct RunFlags {
     std::optional<int> ab_rounds;
     // --check: judge the run after storing it (with --ab: the paired test of the two sides)
     bool check = false;
+    std::optional<int> confirm;  // re-run what looks regressed N more times, then decide
     bool no_fail = false;
-    std::optional<std::string> min_change;  // "2", "2%", "0.5 %"
-    std::string check_format = "text";      // text, json
-    std::vector<std::string> command;       // after "--"
+    std::string check_format = "text";  // text, json, markdown
+    std::optional<std::string> baseline_branch;
+    std::optional<std::string> base_commit;
+    DetectionFlags detection;          // --alpha, --min-change, --baseline-runs, --exact-tolerance
+    std::vector<std::string> command;  // after "--"
 };
 
 struct PlannedSuite {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/output/format.hpp"
 #include "reports/stats/bootstrap.hpp"
 #include "reports/stats/descriptive.hpp"
 #include "reports/stats/fdr.hpp"
@@ -64,14 +65,24 @@ bool worse(double change, core::Direction d) {
     return d == core::Direction::lower ? change > 0 : change < 0;
 }
 
-std::string percent(double fraction) {
-    return fmt::format("{:+.1f}%", 100.0 * fraction);
+// The same display of a series as `perftrack check` uses.
+std::string series_label(const AbVerdict& v) {
+    store::SeriesInfo info;
+    info.suite = v.suite;
+    info.benchmark = v.benchmark;
+    info.params = v.params;
+    info.metric = v.metric;
+    return output::display_name(info) + " " + v.metric;
 }
 
-std::string series_label(const AbVerdict& v) {
-    std::string label = v.benchmark;
-    if (!v.params.empty()) label += " " + v.params.dump();
-    return label + " " + v.metric;
+std::string summary_line(const AbReport& r) {
+    return fmt::format(
+        "A/B comparison of {} series: {} regressions, {} improvements, {} unchanged, {} without "
+        "enough data (Wilcoxon signed-rank on paired rounds, Benjamini-Hochberg at {:g}, minimum "
+        "change {:g}%)",
+        r.results.size(), r.count(AbStatus::regression), r.count(AbStatus::improvement),
+        r.count(AbStatus::unchanged), r.count(AbStatus::insufficient_data), r.settings.alpha,
+        r.settings.min_change_pct);
 }
 
 }  // namespace
@@ -213,25 +224,40 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
 }
 
 std::string render_ab_text(const AbReport& r) {
-    std::string out = fmt::format(
-        "A/B comparison of {} series: {} regressions, {} improvements, {} unchanged, {} without "
-        "enough data (Wilcoxon signed-rank on paired rounds, Benjamini-Hochberg at {:g}, minimum "
-        "change {:g}%)\n",
-        r.results.size(), r.count(AbStatus::regression), r.count(AbStatus::improvement),
-        r.count(AbStatus::unchanged), r.count(AbStatus::insufficient_data), r.settings.alpha,
-        r.settings.min_change_pct);
+    std::string out = summary_line(r) + "\n";
     if (r.results.empty()) return out;
     out += fmt::format("{:<18} {:>8}  {:<19} {:>7}  {}\n", "status", "change",
                        fmt::format("{:g}% CI", 100 * r.settings.confidence), "q", "series");
     for (const auto& v : r.results) {
         const bool has_change = v.status != AbStatus::insufficient_data;
-        out += fmt::format(
-            "{:<18} {:>8}  {:<19} {:>7}  {}{}\n", to_string(v.status),
-            has_change ? percent(v.change) : "-",
-            has_change ? fmt::format("[{}, {}]", percent(v.ci_low), percent(v.ci_high)) : "-",
-            v.q_value ? fmt::format("{:.3f}", *v.q_value) : "-", series_label(v),
-            v.note.empty() ? "" : " (" + v.note + ")");
+        out += fmt::format("{:<18} {:>8}  {:<19} {:>7}  {}{}\n", to_string(v.status),
+                           has_change ? output::format_percent(v.change) : "-",
+                           has_change ? output::format_interval(v.ci_low, v.ci_high) : "-",
+                           v.q_value ? output::format_probability(*v.q_value) : "-",
+                           series_label(v), v.note.empty() ? "" : " (" + v.note + ")");
     }
+    return out;
+}
+
+std::string render_ab_markdown(const AbReport& r) {
+    std::string out = "**" + output::markdown_text(summary_line(r)) + "**\n";
+    const auto row = [](const AbVerdict& v) {
+        const bool has_change = v.status != AbStatus::insufficient_data;
+        return fmt::format("| {} | {} | {} | {} | {} |\n", to_string(v.status),
+                           output::markdown_text(series_label(v)),
+                           has_change ? output::format_percent(v.change) : "-",
+                           has_change ? output::format_interval(v.ci_low, v.ci_high) : "-",
+                           v.q_value ? output::format_probability(*v.q_value) : "-");
+    };
+    const std::string header = "| status | series | change | 95% CI | q |\n|---|---|---|---|---|\n";
+    std::string changed, rest;
+    for (const auto& v : r.results)
+        (v.status == AbStatus::regression || v.status == AbStatus::improvement ? changed : rest) +=
+            row(v);
+    if (!changed.empty()) out += "\n" + header + changed;
+    if (!rest.empty())
+        out += "\n<details><summary>unchanged and other series</summary>\n\n" + header + rest +
+               "\n</details>\n";
     return out;
 }
 

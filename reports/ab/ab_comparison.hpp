@@ -84,6 +84,10 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
 // "A/B comparison of 6 series: 1 regression, 0 improvements, 5 unchanged ..." and a table.
 std::string render_ab_text(const AbReport& report);
 
+// A pull-request comment: a summary line and a table of the changed series (untrusted names
+// escaped), the unchanged ones folded in <details>.
+std::string render_ab_markdown(const AbReport& report);
+
 // {"results":[{"benchmark","params","metric","unit","direction","status","change","ci",
 // "p_value","q_value","baseline":{"n","mean","median"},"candidate":{...}}],"summary":{...}}:
 // the shape of `perftrack check --format json`.

@@ -49,13 +49,17 @@ TEST(CommandSuite, RecordsProcessSeriesPerMeasuredRun) {
     const auto* wall = find(o.results, "probe", k_wall_time_metric);
     EXPECT_EQ(wall->unit, "ns");
     for (double v : wall->samples) EXPECT_GE(v, 50e6) << "30 ms of CPU and 20 ms of sleep";
-    // 30 ms of CPU time, most of it in user mode (the kernel splits it by sampled ticks).
-    for (double v : find(o.results, "probe", k_user_time_metric)->samples) EXPECT_GE(v, 10e6);
+    // 30 ms of CPU time at least; how the kernel splits it between user and system time comes
+    // from sampled ticks (and touching 40 MiB costs kernel time), so only the sum is certain.
+    const auto* user = find(o.results, "probe", k_user_time_metric);
+    const auto* sys = find(o.results, "probe", k_system_time_metric);
+    for (std::size_t i = 0; i < user->samples.size(); ++i)
+        EXPECT_GE(user->samples[i] + (sys != nullptr ? sys->samples[i] : 0.0), 30e6 * 0.95);
     const auto* memory = find(o.results, "probe", k_peak_memory_metric);
     EXPECT_EQ(memory->unit, "B");
     for (double v : memory->samples) EXPECT_GE(v, 40.0 * 1024 * 1024);
     // System time is whatever the kernel accounted; a run with 0 ns leaves the series out.
-    if (const auto* sys = find(o.results, "probe", k_system_time_metric)) {
+    if (sys != nullptr) {
         EXPECT_EQ(sys->samples.size(), 3u);
     } else {
         ASSERT_EQ(o.results.notes.size(), 1u);

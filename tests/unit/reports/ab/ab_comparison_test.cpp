@@ -151,7 +151,7 @@ TEST(AbComparison, RendersTextAndJson) {
               "enough data (Wilcoxon signed-rank on paired rounds, Benjamini-Hochberg at 0.05, "
               "minimum change 2%)\n"
               "status               change  95% CI                    q  series\n"
-              "regression           +10.0%  [+10.0%, +10.0%]      0.002  slower {\"n\":8} "
+              "regression           +10.0%  [+10.0%, +10.0%]     0.0020  s/slower {n=8} "
               "real_time\n");
     const auto j = render_ab_json(*r);
     const auto& row = j["results"][0];
@@ -164,6 +164,12 @@ TEST(AbComparison, RendersTextAndJson) {
     EXPECT_EQ(row["baseline"]["n"], 10);
     EXPECT_EQ(j["summary"]["regressions"], 1);
     EXPECT_EQ(j["summary"]["mode"], "ab");
+    const std::string md = render_ab_markdown(*r);
+    EXPECT_EQ(md.rfind("**A/B comparison of 1 series: 1 regressions", 0), 0u) << md;
+    EXPECT_NE(md.find("| regression | s/slower {n=8} real\\_time | +10.0% | [+10.0%, +10.0%] | "
+                      "0.0020 |"),
+              std::string::npos)
+        << md;
 }
 
 }  // namespace
