@@ -168,8 +168,6 @@ void read_gbench_context(const nlohmann::json& context, ProgramFacts& facts) {
     if (!context.is_object()) return;
     if (auto it = context.find("library_build_type"); it != context.end() && it->is_string())
         facts.library_build_type = it->get<std::string>();
-    if (auto it = context.find("cpu_scaling_enabled"); it != context.end() && it->is_boolean())
-        facts.cpu_scaling_enabled = it->get<bool>();
 }
 
 nlohmann::json testbed_fingerprint(const TestbedFacts& m,

@@ -40,15 +40,15 @@ std::string os_from_os_release(std::string_view os_release);
 // What one benchmark program says about its build.
 struct ProgramFacts {
     std::string compiler;  // from the ELF .comment section, e.g. "GCC: (Debian ...) 12.2.0"
-    std::string library_build_type;           // Google Benchmark's context.library_build_type
-    std::optional<bool> cpu_scaling_enabled;  // Google Benchmark's context.cpu_scaling_enabled
+    std::string library_build_type;  // Google Benchmark's context.library_build_type
 };
 
 // The compiler identification strings of an ELF file's .comment section, distinct ones joined
 // with "; ". Empty when the file is not ELF or has no such section (a script, a stripped binary).
 std::string elf_compiler_comment(const std::filesystem::path& file);
 
-// Fills library_build_type and cpu_scaling_enabled from a Google Benchmark JSON "context".
+// Fills library_build_type from a Google Benchmark JSON "context" (the scaling the library saw
+// is warned about by the gbench adapter).
 void read_gbench_context(const nlohmann::json& context, ProgramFacts& facts);
 
 // The fingerprint stored with the testbed: facts of the machine plus, when all programs agree,
