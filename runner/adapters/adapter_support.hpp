@@ -166,6 +166,8 @@ class SeriesCollector {
 
     bool empty() const { return m_measurements.empty(); }
     std::size_t size() const { return m_measurements.size(); }
+    // True once an identity went over the limits: finish() will fail, so adapters may stop.
+    bool failed() const { return !m_problem.empty(); }
 
     // Moves the series and failures into `run` and adds one warning per series that lost time
     // values; fails (kind input, naming `source`) when an identity went over the limits.

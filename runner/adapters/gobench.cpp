@@ -34,7 +34,8 @@ bool starts_result(std::string_view line) {
     return line.size() == 9 || !is_lower(line[9]);
 }
 
-// "key: value" with key = lower-case letter then no blanks, upper-case letters or colons.
+// "key: value" at the start of the line, key = lower-case letter then no blanks, upper-case
+// letters or colons.
 std::optional<std::pair<std::string_view, std::string_view>> config_line(std::string_view line) {
     if (line.empty() || !is_lower(line[0])) return std::nullopt;
     const auto colon = line.find(':');
@@ -151,6 +152,8 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
     };
     LineReader lines(text);
     while (auto raw = lines.next()) {
+        // Once the collector refused something, finish() reports it: no need to read on.
+        if (series.failed()) break;
         const std::string_view line = trim(*raw);
         if (!failing.empty()) {
             // The test's log follows its "--- FAIL:" line, indented.
@@ -172,7 +175,8 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
                     better[std::string(words[0])] = core::Direction::lower;
             continue;
         }
-        if (auto kv = config_line(line)) {
+        // Configuration lines start in column 0; a benchmark's own log output is indented.
+        if (auto kv = config_line(*raw)) {
             const std::string key(kv->first);
             if (key == "pkg") {
                 suite = kv->second.empty() ? options.suite : std::string(kv->second);
