@@ -1,0 +1,181 @@
+#include "reports/alerts/github_sink.hpp"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace perftrack::reports::alerts {
+
+namespace {
+
+// Keeps letters, digits and ._/: ; anything else (spaces, '-', '>') becomes '_', so no name can
+// close the HTML comment the marker lives in.
+std::string marker_safe(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (std::isalnum(u) || c == '.' || c == '_' || c == '/' || c == ':') ? c : '_';
+    }
+    return out;
+}
+
+// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string cut_utf8(std::string text, std::size_t limit) {
+    if (text.size() <= limit) return text;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text.resize(end);
+    return text;
+}
+
+// Used only when the check produced no Markdown: the verdict in a few lines.
+std::string fallback_markdown(const CheckNotice& n) {
+    std::string out = fmt::format("**perftrack**: {}\n", counts_phrase(count_verdicts(n.verdicts)));
+    for (const auto* v : regressions_by_size(n.verdicts))
+        out += fmt::format("- `{}` {}: {}\n", v->benchmark, v->metric, format_change(v->change_pct));
+    return out;
+}
+
+}  // namespace
+
+std::string status_context(const CheckNotice& notice) {
+    return notice.testbed.empty() ? "perftrack" : "perftrack/" + notice.testbed;
+}
+
+std::string sticky_marker(const CheckNotice& notice) {
+    return fmt::format("<!-- perftrack:sticky-comment project={} testbed={} -->",
+                       marker_safe(notice.project), marker_safe(notice.testbed));
+}
+
+nlohmann::json status_payload(const CheckNotice& notice) {
+    const VerdictCounts c = count_verdicts(notice.verdicts);
+    std::string description = counts_phrase(c);
+    if (c.regressions == 0) description = "No regressions: " + description;
+    nlohmann::json body = {{"state", c.regressions > 0 ? "failure" : "success"},
+                           {"description", cut_utf8(description, k_status_description_limit)},
+                           {"context", status_context(notice)}};
+    if (!notice.report_url.empty()) body["target_url"] = notice.report_url;
+    return body;
+}
+
+std::string comment_body(const CheckNotice& notice) {
+    const std::string head = sticky_marker(notice) + "\n";
+    std::string tail;
+    if (!notice.report_url.empty())
+        tail = fmt::format("\n\n[Open the full report]({})\n", notice.report_url);
+    const std::string markdown =
+        notice.markdown.empty() ? fallback_markdown(notice) : notice.markdown;
+    const std::string cut_note = "\n\n*(cut to fit GitHub's comment size limit; see the report)*";
+    const std::size_t room = k_comment_body_limit - head.size() - tail.size();
+    if (markdown.size() <= room) return head + markdown + tail;
+    return head + cut_utf8(markdown, room - cut_note.size()) + cut_note + tail;
+}
+
+HttpRequest GitHubSink::api_request(std::string method, const std::string& path,
+                                    std::string body) const {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = m_target.api_url + path;
+    r.body = std::move(body);
+    r.endpoint = "GitHub API";
+    r.headers = {{"Accept", "application/vnd.github+json"},
+                 {"Authorization", "Bearer " + m_target.token},
+                 {"X-GitHub-Api-Version", "2022-11-28"}};
+    if (r.method != "GET") r.headers.emplace_back("Content-Type", "application/json");
+    return r;
+}
+
+std::int64_t GitHubSink::find_sticky_comment(const std::string& marker, DeliveryResult& result) {
+    for (int page = 1; page <= k_max_comment_pages; ++page) {
+        const auto outcome = m_client.send(api_request(
+            "GET",
+            fmt::format("/repos/{}/issues/{}/comments?per_page={}&page={}", m_target.repository,
+                        *m_target.pull_request, k_comments_per_page, page),
+            ""));
+        result.attempts += outcome.attempts;
+        if (!outcome.ok()) {
+            result.error = "listing PR comments: " + outcome.error;
+            return -1;
+        }
+        const auto list = nlohmann::json::parse(outcome.response->body, nullptr, false);
+        if (!list.is_array()) {
+            result.error = "listing PR comments: GitHub API: the answer is not a JSON array";
+            return -1;
+        }
+        for (const auto& comment : list) {
+            if (!comment.is_object()) continue;
+            const auto body = comment.find("body");
+            const auto id = comment.find("id");
+            if (body == comment.end() || !body->is_string() || id == comment.end() ||
+                !id->is_number_integer())
+                continue;
+            if (body->get_ref<const std::string&>().find(marker) != std::string::npos)
+                return id->get<std::int64_t>();
+        }
+        if (list.size() < static_cast<std::size_t>(k_comments_per_page)) return 0;
+    }
+    return 0;
+}
+
+DeliveryResult GitHubSink::deliver(const CheckNotice& notice) {
+    DeliveryResult result;
+    result.channel = std::string(channel());
+    std::vector<std::string> done;
+    std::vector<std::string> errors;
+
+    const std::string sha = m_target.status_sha.empty() ? notice.commit : m_target.status_sha;
+    if (sha.empty()) {
+        errors.emplace_back("commit status: no commit sha to put it on");
+    } else {
+        const auto payload = status_payload(notice);
+        const auto outcome = m_client.send(api_request(
+            "POST", fmt::format("/repos/{}/statuses/{}", m_target.repository, sha),
+            payload.dump()));
+        result.attempts += outcome.attempts;
+        if (outcome.ok()) {
+            done.push_back(fmt::format("status {} on {}", payload["state"].get<std::string>(),
+                                       sha.substr(0, 10)));
+        } else {
+            errors.push_back("commit status: " + outcome.error);
+        }
+    }
+
+    if (m_target.pull_request) {
+        const std::string marker = sticky_marker(notice);
+        DeliveryResult lookup;
+        const std::int64_t existing = find_sticky_comment(marker, lookup);
+        result.attempts += lookup.attempts;
+        if (existing < 0) {
+            errors.push_back(lookup.error);
+        } else {
+            const std::string body = nlohmann::json{{"body", comment_body(notice)}}.dump();
+            const auto outcome =
+                existing > 0
+                    ? m_client.send(api_request(
+                          "PATCH",
+                          fmt::format("/repos/{}/issues/comments/{}", m_target.repository, existing),
+                          body))
+                    : m_client.send(api_request("POST",
+                                                fmt::format("/repos/{}/issues/{}/comments",
+                                                            m_target.repository,
+                                                            *m_target.pull_request),
+                                                body));
+            result.attempts += outcome.attempts;
+            if (outcome.ok()) {
+                done.push_back(existing > 0
+                                   ? fmt::format("edited comment {} on PR #{}", existing,
+                                                 *m_target.pull_request)
+                                   : fmt::format("commented on PR #{}", *m_target.pull_request));
+            } else {
+                errors.push_back("PR comment: " + outcome.error);
+            }
+        }
+    }
+
+    result.ok = errors.empty();
+    for (std::size_t i = 0; i < errors.size(); ++i) result.error += (i ? "; " : "") + errors[i];
+    for (std::size_t i = 0; i < done.size(); ++i) result.detail += (i ? ", " : "") + done[i];
+    return result;
+}
+
+}  // namespace perftrack::reports::alerts
