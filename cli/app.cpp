@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
     register_ingest(app, action);
     register_db(app, action);
     register_push(app, action);
+    register_alerts(app, action);
 
     try {
         app.parse(argc, argv);

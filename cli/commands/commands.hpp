@@ -13,5 +13,6 @@ using Action = std::function<int()>;
 void register_ingest(CLI::App& app, Action& action);
 void register_db(CLI::App& app, Action& action);
 void register_push(CLI::App& app, Action& action);
+void register_alerts(CLI::App& app, Action& action);
 
 }  // namespace perftrack::cli

@@ -18,13 +18,13 @@ inline constexpr std::string_view k_channel_github = "github";
 struct DeliveryResult {
     std::string channel;
     bool ok = false;
-    int attempts = 0;   // HTTP requests made, retries included
-    std::string error;  // empty when ok; one redacted line otherwise
+    int attempts = 0;    // HTTP requests made, retries included
+    std::string error;   // empty when ok; one redacted line otherwise
     std::string detail;  // what was done, for --verbose: "edited comment 123", "status failure"
 };
 
 class AlertSink {
-public:
+  public:
     virtual ~AlertSink() = default;
     // One of the k_channel_* names.
     virtual std::string_view channel() const = 0;

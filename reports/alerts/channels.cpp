@@ -74,9 +74,10 @@ core::Result<Milliseconds> duration_setting(const EnvLookup& env, const char* na
     if (!text) return fallback;
     const auto value = parse_duration(*text);
     if (!value || *value > k_max_setting_duration)
-        return core::fail(core::ErrorKind::usage,
-                          fmt::format("{}='{}' is not a duration of at most 10 minutes", name, *text),
-                          "write it like 250ms, 5s or 1m");
+        return core::fail(
+            core::ErrorKind::usage,
+            fmt::format("{}='{}' is not a duration of at most 10 minutes", name, *text),
+            "write it like 250ms, 5s or 1m");
     return *value;
 }
 
@@ -106,7 +107,8 @@ core::Result<HttpSettings> http_settings(const EnvLookup& env) {
     s.retry.deadline = *deadline;
     if (const auto attempts = env("PERFTRACK_HTTP_ATTEMPTS")) {
         int n = 0;
-        const auto [end, ec] = std::from_chars(attempts->data(), attempts->data() + attempts->size(), n);
+        const auto [end, ec] =
+            std::from_chars(attempts->data(), attempts->data() + attempts->size(), n);
         if (ec != std::errc() || end != attempts->data() + attempts->size() || n < 1 ||
             n > k_max_attempts_setting)
             return core::fail(core::ErrorKind::usage,
@@ -127,11 +129,13 @@ bool all_digits(std::string_view s) {
 bool valid_repository(std::string_view repo) {
     const auto slash = repo.find('/');
     if (slash == std::string_view::npos || slash == 0 || slash + 1 == repo.size()) return false;
-    return std::all_of(repo.begin(), repo.end(), [](char c) {
-               const auto u = static_cast<unsigned char>(c);
-               return std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '/';
-           }) &&
-           repo.find('/', slash + 1) == std::string_view::npos && repo.find("..") == std::string_view::npos;
+    return std::all_of(repo.begin(), repo.end(),
+                       [](char c) {
+                           const auto u = static_cast<unsigned char>(c);
+                           return std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '/';
+                       }) &&
+           repo.find('/', slash + 1) == std::string_view::npos &&
+           repo.find("..") == std::string_view::npos;
 }
 
 // Where the GitHub settings come from when GitHub is on.
@@ -156,7 +160,8 @@ core::Result<std::optional<GitHubTarget>> github_target(const ChannelFlags& flag
     t.repository = *repo;
     t.api_url = env("GITHUB_API_URL").value_or(k_default_github_api_url);
     while (!t.api_url.empty() && t.api_url.back() == '/') t.api_url.pop_back();
-    if (auto ok = check_http_url(t.api_url, "GITHUB_API_URL"); !ok) return tl::unexpected(ok.error());
+    if (auto ok = check_http_url(t.api_url, "GITHUB_API_URL"); !ok)
+        return tl::unexpected(ok.error());
     const auto parts = split_url(t.api_url);
     if (parts->scheme != "https" && !loopback_host(parts->host))
         return core::fail(core::ErrorKind::usage,
@@ -228,7 +233,8 @@ GitHubEventInfo github_event_info(const nlohmann::json& event) {
     GitHubEventInfo info;
     if (!event.is_object()) return info;
     const auto number_text = [](const nlohmann::json& n) -> std::optional<std::string> {
-        if (n.is_number_unsigned() || n.is_number_integer()) return std::to_string(n.get<std::int64_t>());
+        if (n.is_number_unsigned() || n.is_number_integer())
+            return std::to_string(n.get<std::int64_t>());
         return std::nullopt;
     };
     if (const auto pr = event.find("pull_request"); pr != event.end() && pr->is_object()) {
@@ -266,8 +272,8 @@ core::Result<ChannelSettings> resolve_channels(const ChannelFlags& flags, const 
 
     s.webhook_url = flags.webhook_url ? flags.webhook_url : env("PERFTRACK_WEBHOOK_URL");
     if (s.webhook_url) {
-        if (auto ok = check_http_url(*s.webhook_url, flags.webhook_url ? "--webhook-url"
-                                                                       : "PERFTRACK_WEBHOOK_URL");
+        if (auto ok = check_http_url(*s.webhook_url,
+                                     flags.webhook_url ? "--webhook-url" : "PERFTRACK_WEBHOOK_URL");
             !ok)
             return tl::unexpected(ok.error());
         s.webhook_secret = env("PERFTRACK_WEBHOOK_SECRET");
@@ -276,8 +282,8 @@ core::Result<ChannelSettings> resolve_channels(const ChannelFlags& flags, const 
         flags.slack_webhook_url ? flags.slack_webhook_url : env("PERFTRACK_SLACK_WEBHOOK_URL");
     if (s.slack_webhook_url) {
         if (auto ok = check_http_url(*s.slack_webhook_url, flags.slack_webhook_url
-                                                                ? "--slack-webhook-url"
-                                                                : "PERFTRACK_SLACK_WEBHOOK_URL");
+                                                               ? "--slack-webhook-url"
+                                                               : "PERFTRACK_SLACK_WEBHOOK_URL");
             !ok)
             return tl::unexpected(ok.error());
     }
@@ -286,7 +292,8 @@ core::Result<ChannelSettings> resolve_channels(const ChannelFlags& flags, const 
     s.github = std::move(*github);
 
     if (const auto given = flags.report_url ? flags.report_url : env("PERFTRACK_REPORT_URL")) {
-        if (auto ok = check_http_url(*given, flags.report_url ? "--report-url" : "PERFTRACK_REPORT_URL");
+        if (auto ok =
+                check_http_url(*given, flags.report_url ? "--report-url" : "PERFTRACK_REPORT_URL");
             !ok)
             return tl::unexpected(ok.error());
         s.report_url = *given;

@@ -17,7 +17,7 @@ namespace perftrack::reports::alerts {
 
 struct ChannelReport {
     DeliveryResult result;
-    bool sent = false;      // false: nothing new to announce on this channel
+    bool sent = false;          // false: nothing new to announce on this channel
     std::size_t announced = 0;  // alerts this delivery announced
 };
 

@@ -1,5 +1,6 @@
 #include "reports/alerts/github_sink.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -28,11 +29,19 @@ std::string cut_utf8(std::string text, std::size_t limit) {
     return text;
 }
 
+// A git object name: 4 to 64 hex digits (SHA-1 or SHA-256, possibly abbreviated).
+bool hex_sha(std::string_view s) {
+    return s.size() >= 4 && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+           });
+}
+
 // Used only when the check produced no Markdown: the verdict in a few lines.
 std::string fallback_markdown(const CheckNotice& n) {
     std::string out = fmt::format("**perftrack**: {}\n", counts_phrase(count_verdicts(n.verdicts)));
     for (const auto* v : regressions_by_size(n.verdicts))
-        out += fmt::format("- `{}` {}: {}\n", v->benchmark, v->metric, format_change(v->change_pct));
+        out +=
+            fmt::format("- `{}` {}: {}\n", v->benchmark, v->metric, format_change(v->change_pct));
     return out;
 }
 
@@ -124,13 +133,16 @@ DeliveryResult GitHubSink::deliver(const CheckNotice& notice) {
     std::vector<std::string> errors;
 
     const std::string sha = m_target.status_sha.empty() ? notice.commit : m_target.status_sha;
-    if (sha.empty()) {
-        errors.emplace_back("commit status: no commit sha to put it on");
+    if (!hex_sha(sha)) {
+        // It becomes part of the request path: only a real sha may go there.
+        errors.push_back(sha.empty()
+                             ? std::string("commit status: no commit sha to put it on")
+                             : "commit status: '" + sha.substr(0, 80) + "' is not a commit sha");
     } else {
         const auto payload = status_payload(notice);
-        const auto outcome = m_client.send(api_request(
-            "POST", fmt::format("/repos/{}/statuses/{}", m_target.repository, sha),
-            payload.dump()));
+        const auto outcome = m_client.send(
+            api_request("POST", fmt::format("/repos/{}/statuses/{}", m_target.repository, sha),
+                        payload.dump()));
         result.attempts += outcome.attempts;
         if (outcome.ok()) {
             done.push_back(fmt::format("status {} on {}", payload["state"].get<std::string>(),
@@ -150,16 +162,15 @@ DeliveryResult GitHubSink::deliver(const CheckNotice& notice) {
         } else {
             const std::string body = nlohmann::json{{"body", comment_body(notice)}}.dump();
             const auto outcome =
-                existing > 0
-                    ? m_client.send(api_request(
-                          "PATCH",
-                          fmt::format("/repos/{}/issues/comments/{}", m_target.repository, existing),
-                          body))
-                    : m_client.send(api_request("POST",
-                                                fmt::format("/repos/{}/issues/{}/comments",
-                                                            m_target.repository,
-                                                            *m_target.pull_request),
-                                                body));
+                existing > 0 ? m_client.send(api_request("PATCH",
+                                                         fmt::format("/repos/{}/issues/comments/{}",
+                                                                     m_target.repository, existing),
+                                                         body))
+                             : m_client.send(api_request(
+                                   "POST",
+                                   fmt::format("/repos/{}/issues/{}/comments", m_target.repository,
+                                               *m_target.pull_request),
+                                   body));
             result.attempts += outcome.attempts;
             if (outcome.ok()) {
                 done.push_back(existing > 0

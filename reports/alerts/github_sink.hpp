@@ -14,9 +14,9 @@
 namespace perftrack::reports::alerts {
 
 struct GitHubTarget {
-    std::string api_url;     // "https://api.github.com" or "https://ghe.example/api/v3"; no '/' at end
-    std::string repository;  // "owner/name"
-    std::string token;       // secret
+    std::string api_url;  // "https://api.github.com" or "https://ghe.example/api/v3"; no '/' at end
+    std::string repository;                   // "owner/name"
+    std::string token;                        // secret
     std::optional<std::string> pull_request;  // number, when the check is for a PR
     // The sha the status goes on. On pull_request events GITHUB_SHA is a merge commit that the
     // PR page never shows, so this is the PR's head sha when the event names it; empty: the
@@ -49,7 +49,7 @@ nlohmann::json status_payload(const CheckNotice& notice);
 std::string comment_body(const CheckNotice& notice);
 
 class GitHubSink final : public AlertSink {
-public:
+  public:
     // `client` must outlive the sink.
     GitHubSink(const HttpClient& client, GitHubTarget target)
         : m_client(client), m_target(std::move(target)) {}
@@ -57,7 +57,7 @@ public:
     bool reports_every_check() const override { return true; }
     DeliveryResult deliver(const CheckNotice& notice) override;
 
-private:
+  private:
     HttpRequest api_request(std::string method, const std::string& path, std::string body) const;
     // The id of the sticky comment on the PR, 0 when there is none yet; error text on failure.
     std::int64_t find_sticky_comment(const std::string& marker, DeliveryResult& result);

@@ -1,7 +1,5 @@
 #include "reports/alerts/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -10,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
@@ -177,7 +176,8 @@ std::string attempts_phrase(int attempts) {
 
 HttpClient::HttpClient(HttpSettings settings, std::vector<std::string> secrets)
     : m_settings(std::move(settings)), m_secrets(std::move(secrets)) {
-    if (m_settings.user_agent.empty()) m_settings.user_agent = std::string("perftrack/") + core::k_version;
+    if (m_settings.user_agent.empty())
+        m_settings.user_agent = std::string("perftrack/") + core::k_version;
     m_settings.retry.max_attempts = std::max(1, m_settings.retry.max_attempts);
     global_init_once();
 }
@@ -186,7 +186,9 @@ HttpOutcome HttpClient::send(const HttpRequest& request) const {
     HttpOutcome outcome;
     const auto started = Clock::now();
     const auto deadline = started + m_settings.retry.deadline;
-    const auto redact = [&](const std::string& text) { return core::redact_secrets(text, m_secrets); };
+    const auto redact = [&](const std::string& text) {
+        return core::redact_secrets(text, m_secrets);
+    };
 
     for (int attempt = 1;; ++attempt) {
         const auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
@@ -198,7 +200,8 @@ HttpOutcome HttpClient::send(const HttpRequest& request) const {
             return outcome;
         }
         const Milliseconds timeout = std::min(m_settings.total_timeout, left);
-        Attempt a = attempt_once(request, m_settings.user_agent, m_settings.connect_timeout, timeout);
+        Attempt a =
+            attempt_once(request, m_settings.user_agent, m_settings.connect_timeout, timeout);
         outcome.attempts = attempt;
 
         std::optional<Milliseconds> server_wait;

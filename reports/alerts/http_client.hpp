@@ -39,7 +39,7 @@ struct HttpRequest {
     std::string method = "POST";  // GET, POST, PATCH
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;  // besides User-Agent
-    std::string body;                                           // sent as is (not for GET)
+    std::string body;                                          // sent as is (not for GET)
     std::string endpoint;  // what messages call the target: "Slack webhook", "GitHub API"
 };
 
@@ -65,7 +65,7 @@ struct HttpOutcome {
 using RetryObserver = std::function<void(const std::string& message)>;
 
 class HttpClient {
-public:
+  public:
     // `secrets`: every secret the requests of this client may carry, scrubbed from messages.
     HttpClient(HttpSettings settings, std::vector<std::string> secrets);
 
@@ -79,7 +79,7 @@ public:
     const std::vector<std::string>& secrets() const { return m_secrets; }
     const HttpSettings& settings() const { return m_settings; }
 
-private:
+  private:
     HttpSettings m_settings;
     std::vector<std::string> m_secrets;
     RetryObserver m_observer;

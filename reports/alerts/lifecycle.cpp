@@ -1,9 +1,9 @@
 #include "reports/alerts/lifecycle.hpp"
 
-#include <fnmatch.h>
-
 #include <cmath>
 #include <unordered_map>
+
+#include <fnmatch.h>
 
 namespace perftrack::reports::alerts {
 
@@ -68,7 +68,8 @@ AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
     for (const auto& v : verdicts) {
         if (v.status == k_status_regression) {
             auto recorded = store.record_alert(observation_from_verdict(scope, v));
-            (recorded.created ? changes.opened : changes.updated).push_back(std::move(recorded.alert));
+            (recorded.created ? changes.opened : changes.updated)
+                .push_back(std::move(recorded.alert));
             continue;
         }
         if (v.status != k_status_unchanged && v.status != k_status_improvement) continue;

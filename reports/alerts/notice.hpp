@@ -37,7 +37,7 @@ struct SeriesVerdict {
     std::optional<double> ci_low_pct;  // 95 % confidence interval of change_pct
     std::optional<double> ci_high_pct;
     std::optional<double> p_value;
-    std::optional<double> q_value;  // after Benjamini-Hochberg
+    std::optional<double> q_value;           // after Benjamini-Hochberg
     std::optional<double> baseline_median;   // in `unit`
     std::optional<double> candidate_median;  // in `unit`
     std::string since_commit;  // first commit of the step when the check can tell; else ""

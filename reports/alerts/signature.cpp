@@ -1,9 +1,9 @@
 #include "reports/alerts/signature.hpp"
 
+#include <stdexcept>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-#include <stdexcept>
 
 namespace perftrack::reports::alerts {
 

@@ -17,7 +17,9 @@ std::string code_span(std::string_view text) {
     return "`" + s + "`";
 }
 
-std::string short_sha(const std::string& sha) { return sha.substr(0, 10); }
+std::string short_sha(const std::string& sha) {
+    return sha.substr(0, 10);
+}
 
 std::string where_phrase(const CheckNotice& n, bool markup) {
     const auto item = [&](const std::string& s) { return markup ? code_span(s) : s; };
@@ -49,8 +51,8 @@ std::string regression_line(const SeriesVerdict& v) {
     std::string name = code_span(v.benchmark);
     const std::string params = params_phrase(v.params);
     if (!params.empty()) name += " (" + slack_escape(params) + ")";
-    std::string line = fmt::format("• {} · {}: *{}*", name, slack_escape(v.metric),
-                                   format_change(v.change_pct));
+    std::string line =
+        fmt::format("• {} · {}: *{}*", name, slack_escape(v.metric), format_change(v.change_pct));
     if (v.ci_low_pct && v.ci_high_pct)
         line += fmt::format(" (95 % CI {} to {})", format_change(v.ci_low_pct),
                             format_change(v.ci_high_pct));
@@ -82,8 +84,8 @@ std::string slack_escape(std::string_view text) {
 
 nlohmann::json slack_payload(const CheckNotice& notice, std::size_t top_regressions) {
     nlohmann::json blocks = nlohmann::json::array();
-    blocks.push_back({{"type", "section"},
-                      {"text", {{"type", "mrkdwn"}, {"text", headline(notice, true)}}}});
+    blocks.push_back(
+        {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", headline(notice, true)}}}});
 
     const auto regressions = regressions_by_size(notice.verdicts);
     if (!regressions.empty()) {
@@ -100,8 +102,7 @@ nlohmann::json slack_payload(const CheckNotice& notice, std::size_t top_regressi
         }
         if (shown < regressions.size())
             list += fmt::format("\n… and {} more", regressions.size() - shown);
-        blocks.push_back(
-            {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", list}}}});
+        blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", list}}}});
     }
     std::string text = headline(notice, false);
     if (!notice.report_url.empty()) {

@@ -25,7 +25,7 @@ nlohmann::json slack_payload(const CheckNotice& notice,
                              std::size_t top_regressions = k_slack_top_regressions);
 
 class SlackSink final : public AlertSink {
-public:
+  public:
     // `client` must outlive the sink; `webhook_url` is a secret (it is the credential).
     SlackSink(const HttpClient& client, std::string webhook_url)
         : m_client(client), m_url(std::move(webhook_url)) {}
@@ -33,7 +33,7 @@ public:
     bool reports_every_check() const override { return false; }
     DeliveryResult deliver(const CheckNotice& notice) override;
 
-private:
+  private:
     const HttpClient& m_client;
     std::string m_url;
 };

@@ -17,7 +17,7 @@ HttpRequest webhook_request(const CheckNotice& notice, const std::string& url,
                             const std::optional<std::string>& secret);
 
 class WebhookSink final : public AlertSink {
-public:
+  public:
     // `client` must outlive the sink. The URL and the secret are both treated as secrets.
     WebhookSink(const HttpClient& client, std::string url, std::optional<std::string> secret)
         : m_client(client), m_url(std::move(url)), m_secret(std::move(secret)) {}
@@ -25,7 +25,7 @@ public:
     bool reports_every_check() const override { return false; }
     DeliveryResult deliver(const CheckNotice& notice) override;
 
-private:
+  private:
     const HttpClient& m_client;
     std::string m_url;
     std::optional<std::string> m_secret;

@@ -94,7 +94,8 @@ Alert one_alert(pqxx::work& tx, std::int64_t id) {
     AlertQuery q;
     q.id = id;
     auto found = select_alerts(tx, q);
-    if (found.empty()) throw StoreError(fmt::format("alert {} vanished while updating it", id), "", false);
+    if (found.empty())
+        throw StoreError(fmt::format("alert {} vanished while updating it", id), "", false);
     return std::move(found.front());
 }
 
@@ -103,11 +104,10 @@ Alert one_alert(pqxx::work& tx, std::int64_t id) {
 AlertRecorded record_alert(pqxx::connection& conn, const AlertObservation& o) {
     pqxx::work tx(conn);
     const std::string since = o.since_commit.empty() ? o.seen_commit : o.since_commit;
-    auto r = tx.exec_prepared(sql::k_alert_upsert, o.project, o.testbed, o.branch, o.suite,
-                              o.benchmark, o.params.dump(), o.metric, o.unit,
-                              std::string(to_string(o.source)), since, o.seen_commit, o.change_pct,
-                              o.ci_low_pct, o.ci_high_pct, o.p_value, o.q_value, o.baseline_value,
-                              o.regressed_value);
+    auto r = tx.exec_prepared(
+        sql::k_alert_upsert, o.project, o.testbed, o.branch, o.suite, o.benchmark, o.params.dump(),
+        o.metric, o.unit, std::string(to_string(o.source)), since, o.seen_commit, o.change_pct,
+        o.ci_low_pct, o.ci_high_pct, o.p_value, o.q_value, o.baseline_value, o.regressed_value);
     if (r.empty())
         throw StoreError(fmt::format("cannot record an alert for {} {} on testbed {}, branch {}: "
                                      "the series or commit {} is not in the database",
