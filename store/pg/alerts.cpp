@@ -104,6 +104,7 @@ Alert one_alert(pqxx::work& tx, std::int64_t id) {
 AlertRecorded record_alert(pqxx::connection& conn, const AlertObservation& o) {
     pqxx::work tx(conn);
     const std::string since = o.since_commit.empty() ? o.seen_commit : o.since_commit;
+    // params.dump() is the benchmark's params_key as ingest wrote it (sorted keys, compact).
     auto r = tx.exec_prepared(
         sql::k_alert_upsert, o.project, o.testbed, o.branch, o.suite, o.benchmark, o.params.dump(),
         o.metric, o.unit, std::string(to_string(o.source)), since, o.seen_commit, o.change_pct,

@@ -96,7 +96,7 @@ void prepare_all(pqxx::connection& conn) {
                  " JOIN testbed t ON t.project_id = p.id AND t.name = $2"
                  " JOIN branch br ON br.project_id = p.id AND br.name = $3"
                  " JOIN benchmark b ON b.project_id = p.id AND b.suite = $4 AND b.name = $5"
-                 "  AND b.params = $6::jsonb"
+                 "  AND b.params_key = $6"
                  " JOIN metric m ON m.project_id = p.id AND m.name = $7 AND m.unit = $8"
                  " JOIN commit c ON c.project_id = p.id AND c.sha = $10"
                  " JOIN commit sc ON sc.project_id = p.id AND sc.sha = $11"
@@ -121,7 +121,7 @@ void prepare_all(pqxx::connection& conn) {
                  "RETURNING a.id, (a.xmax = 0)");
     // Every filter is optional (NULL: no filter).
     conn.prepare(k_alert_list,
-                 "SELECT a.id, p.name, t.name, br.name, b.suite, b.name, b.params::text, m.name,"
+                 "SELECT a.id, p.name, t.name, br.name, b.suite, b.name, b.params_key, m.name,"
                  " m.unit, m.direction, a.status, a.source, c.sha,"
                  " (extract(epoch FROM COALESCE(c.commit_time, a.opened_at)) * 1e6)::bigint,"
                  " lc.sha, a.change_pct, a.ci_low_pct, a.ci_high_pct, a.p_value, a.q_value,"
