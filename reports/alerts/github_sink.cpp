@@ -80,13 +80,13 @@ std::string comment_body(const CheckNotice& notice) {
     return head + cut_utf8(markdown, room - cut_note.size()) + cut_note + tail;
 }
 
-HttpRequest GitHubSink::api_request(std::string method, const std::string& path,
-                                    std::string body) const {
+HttpRequest GitHubSink::api_request(std::string method, const std::string& path, std::string body,
+                                    std::string endpoint) const {
     HttpRequest r;
     r.method = std::move(method);
     r.url = m_target.api_url + path;
     r.body = std::move(body);
-    r.endpoint = "GitHub API";
+    r.endpoint = std::move(endpoint);
     r.headers = {{"Accept", "application/vnd.github+json"},
                  {"Authorization", "Bearer " + m_target.token},
                  {"X-GitHub-Api-Version", "2022-11-28"}};
@@ -94,22 +94,34 @@ HttpRequest GitHubSink::api_request(std::string method, const std::string& path,
     return r;
 }
 
-std::int64_t GitHubSink::find_sticky_comment(const std::string& marker, DeliveryResult& result) {
+std::string GitHubSink::failure(const HttpOutcome& outcome) const {
+    const long status = outcome.response ? outcome.response->status : 0;
+    // The usual cause in Actions: the workflow's token lacks the permission.
+    if (status == 403 || status == 404)
+        return outcome.error +
+               " (does the token have 'statuses: write' and 'pull-requests: write' on " +
+               m_target.repository + "?)";
+    return outcome.error;
+}
+
+std::optional<std::int64_t> GitHubSink::find_sticky_comment(const std::string& marker,
+                                                            DeliveryResult& result,
+                                                            std::vector<std::string>& errors) {
     for (int page = 1; page <= k_max_comment_pages; ++page) {
         const auto outcome = m_client.send(api_request(
             "GET",
             fmt::format("/repos/{}/issues/{}/comments?per_page={}&page={}", m_target.repository,
                         *m_target.pull_request, k_comments_per_page, page),
-            ""));
+            "", "GitHub PR comments"));
         result.attempts += outcome.attempts;
         if (!outcome.ok()) {
-            result.error = "listing PR comments: " + outcome.error;
-            return -1;
+            errors.push_back(failure(outcome));
+            return std::nullopt;
         }
         const auto list = nlohmann::json::parse(outcome.response->body, nullptr, false);
         if (!list.is_array()) {
-            result.error = "listing PR comments: GitHub API: the answer is not a JSON array";
-            return -1;
+            errors.emplace_back("GitHub PR comments: the answer is not a JSON array");
+            return std::nullopt;
         }
         for (const auto& comment : list) {
             if (!comment.is_object()) continue;
@@ -135,50 +147,44 @@ DeliveryResult GitHubSink::deliver(const CheckNotice& notice) {
     const std::string sha = m_target.status_sha.empty() ? notice.commit : m_target.status_sha;
     if (!hex_sha(sha)) {
         // It becomes part of the request path: only a real sha may go there.
-        errors.push_back(sha.empty()
-                             ? std::string("commit status: no commit sha to put it on")
-                             : "commit status: '" + sha.substr(0, 80) + "' is not a commit sha");
+        errors.push_back(
+            sha.empty() ? std::string("GitHub commit status: no commit sha to put it on")
+                        : "GitHub commit status: '" + sha.substr(0, 80) + "' is not a commit sha");
     } else {
         const auto payload = status_payload(notice);
         const auto outcome = m_client.send(
             api_request("POST", fmt::format("/repos/{}/statuses/{}", m_target.repository, sha),
-                        payload.dump()));
+                        payload.dump(), "GitHub commit status"));
         result.attempts += outcome.attempts;
         if (outcome.ok()) {
             done.push_back(fmt::format("status {} on {}", payload["state"].get<std::string>(),
                                        sha.substr(0, 10)));
         } else {
-            errors.push_back("commit status: " + outcome.error);
+            errors.push_back(failure(outcome));
         }
     }
 
     if (m_target.pull_request) {
-        const std::string marker = sticky_marker(notice);
-        DeliveryResult lookup;
-        const std::int64_t existing = find_sticky_comment(marker, lookup);
-        result.attempts += lookup.attempts;
-        if (existing < 0) {
-            errors.push_back(lookup.error);
-        } else {
+        const auto existing = find_sticky_comment(sticky_marker(notice), result, errors);
+        if (existing) {
             const std::string body = nlohmann::json{{"body", comment_body(notice)}}.dump();
+            const auto& repo = m_target.repository;
+            const auto& pr = *m_target.pull_request;
             const auto outcome =
-                existing > 0 ? m_client.send(api_request("PATCH",
-                                                         fmt::format("/repos/{}/issues/comments/{}",
-                                                                     m_target.repository, existing),
-                                                         body))
-                             : m_client.send(api_request(
-                                   "POST",
-                                   fmt::format("/repos/{}/issues/{}/comments", m_target.repository,
-                                               *m_target.pull_request),
-                                   body));
+                *existing > 0
+                    ? m_client.send(api_request(
+                          "PATCH", fmt::format("/repos/{}/issues/comments/{}", repo, *existing),
+                          body, "GitHub PR comment"))
+                    : m_client.send(
+                          api_request("POST", fmt::format("/repos/{}/issues/{}/comments", repo, pr),
+                                      body, "GitHub PR comment"));
             result.attempts += outcome.attempts;
-            if (outcome.ok()) {
-                done.push_back(existing > 0
-                                   ? fmt::format("edited comment {} on PR #{}", existing,
-                                                 *m_target.pull_request)
-                                   : fmt::format("commented on PR #{}", *m_target.pull_request));
+            if (!outcome.ok()) {
+                errors.push_back(failure(outcome));
+            } else if (*existing > 0) {
+                done.push_back(fmt::format("edited comment {} on PR #{}", *existing, pr));
             } else {
-                errors.push_back("PR comment: " + outcome.error);
+                done.push_back(fmt::format("commented on PR #{}", pr));
             }
         }
     }

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reports/alerts/alert_sink.hpp"
 #include "reports/alerts/http_client.hpp"
@@ -58,9 +59,16 @@ class GitHubSink final : public AlertSink {
     DeliveryResult deliver(const CheckNotice& notice) override;
 
   private:
-    HttpRequest api_request(std::string method, const std::string& path, std::string body) const;
-    // The id of the sticky comment on the PR, 0 when there is none yet; error text on failure.
-    std::int64_t find_sticky_comment(const std::string& marker, DeliveryResult& result);
+    // `endpoint` names the request in messages: "GitHub commit status", "GitHub PR comment".
+    HttpRequest api_request(std::string method, const std::string& path, std::string body,
+                            std::string endpoint) const;
+    // The outcome's error, with a hint about token permissions for 403 and 404.
+    std::string failure(const HttpOutcome& outcome) const;
+    // The id of the sticky comment on the PR, 0 when there is none yet; nullopt (and an entry
+    // in `errors`) when the comments could not be listed. Adds the attempts to `result`.
+    std::optional<std::int64_t> find_sticky_comment(const std::string& marker,
+                                                    DeliveryResult& result,
+                                                    std::vector<std::string>& errors);
 
     const HttpClient& m_client;
     GitHubTarget m_target;

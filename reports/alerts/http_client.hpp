@@ -40,7 +40,7 @@ struct HttpRequest {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;  // besides User-Agent
     std::string body;                                          // sent as is (not for GET)
-    std::string endpoint;  // what messages call the target: "Slack webhook", "GitHub API"
+    std::string endpoint;  // what messages call the target: "Slack webhook", "GitHub commit status"
 };
 
 struct HttpResponse {
@@ -55,7 +55,7 @@ struct HttpOutcome {
     std::optional<HttpResponse> response;
     int attempts = 0;
     // Empty on success (a 2xx response). Else one redacted line: "Slack webhook: HTTP 500 after
-    // 4 attempts", "GitHub API: timed out after 15000 ms (3 attempts)".
+    // 4 attempts", "webhook: timed out after 15000 ms (3 attempts)".
     std::string error;
 
     bool ok() const { return error.empty(); }

@@ -147,16 +147,39 @@ TEST(GitHubSink, KeepsSeparateStickyCommentsPerTestbed) {
     EXPECT_EQ(gh.comments("42").size(), 2u);
 }
 
+TEST(GitHubSink, MissingPermissionsGetAHint) {
+    test::FakeGitHub gh(k_token);
+    gh.server().enqueue({403, R"({"message":"Resource not accessible by integration"})"});
+    HttpClient client(test::fast_http(), {k_token});
+    GitHubSink sink(client, target_for(gh, std::nullopt));
+    const auto result = sink.deliver(test::sample_notice());
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error,
+              "GitHub commit status: HTTP 403 (1 attempt) (does the token have 'statuses: write' "
+              "and 'pull-requests: write' on octo/demo?)");
+}
+
+TEST(GitHubSink, RefusesToPutANonShaIntoTheRequestPath) {
+    test::FakeGitHub gh(k_token);
+    HttpClient client(test::fast_http(), {k_token});
+    GitHubSink sink(client, target_for(gh, std::nullopt));
+    auto notice = test::sample_notice();
+    notice.commit = "../../orgs/x";
+    const auto result = sink.deliver(notice);
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error, "GitHub commit status: '../../orgs/x' is not a commit sha");
+    EXPECT_EQ(gh.server().request_count(), 0u);
+}
+
 TEST(GitHubSink, ABadTokenIsReportedWithoutTheToken) {
     test::FakeGitHub gh("the-right-token");
     HttpClient client(test::fast_http(), {k_token});
     GitHubSink sink(client, target_for(gh));
     const auto result = sink.deliver(test::sample_notice());
     EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("commit status: GitHub API: HTTP 401 (1 attempt)"),
-              std::string::npos)
-        << result.error;
-    EXPECT_NE(result.error.find("listing PR comments: GitHub API: HTTP 401"), std::string::npos);
+    EXPECT_EQ(result.error,
+              "GitHub commit status: HTTP 401 (1 attempt); GitHub PR comments: HTTP 401 (1 "
+              "attempt)");
     EXPECT_EQ(result.error.find(k_token), std::string::npos);
 }
 
