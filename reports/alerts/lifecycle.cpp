@@ -83,6 +83,58 @@ AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
     return changes;
 }
 
+bool is_regression(core::Direction direction, double change_pct) {
+    return direction == core::Direction::lower ? change_pct > 0 : change_pct < 0;
+}
+
+AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& scope,
+                                 const std::vector<ChangePointFinding>& findings) {
+    AlertChanges changes;
+    if (findings.empty()) return changes;
+    store::AlertQuery query;
+    query.project = scope.project;
+    query.testbed = scope.testbed;
+    query.branch = scope.branch;
+    std::unordered_map<std::string, std::vector<store::Alert>> by_series;
+    for (auto& a : store.list_alerts(query))
+        by_series[series_identity(a.suite, a.benchmark, a.params, a.metric, a.unit)].push_back(
+            std::move(a));
+
+    for (const auto& f : findings) {
+        if (!is_regression(f.direction, f.change_pct)) continue;
+        const auto it =
+            by_series.find(series_identity(f.suite, f.benchmark, f.params, f.metric, f.unit));
+        bool active = false;
+        bool covered = false;
+        if (it != by_series.end()) {
+            for (const auto& a : it->second) {
+                active |= a.active();
+                covered |= !a.active() && a.commit_time_us >= f.commit_time_us;
+            }
+        }
+        if (covered && !active) continue;
+        store::AlertObservation o;
+        o.project = scope.project;
+        o.testbed = scope.testbed;
+        o.branch = scope.branch;
+        o.suite = f.suite;
+        o.benchmark = f.benchmark;
+        o.params = f.params;
+        o.metric = f.metric;
+        o.unit = f.unit;
+        o.source = store::AlertSource::change_point;
+        o.since_commit = f.commit;
+        o.seen_commit = scope.commit;
+        o.change_pct = f.change_pct;
+        o.p_value = f.p_value;
+        o.baseline_value = f.level_before;
+        o.regressed_value = f.level_after;
+        auto recorded = store.record_alert(o);
+        (recorded.created ? changes.opened : changes.updated).push_back(std::move(recorded.alert));
+    }
+    return changes;
+}
+
 bool reset_supersedes(const store::BaselineReset& reset, const store::Alert& alert) {
     if (!alert.active()) return false;
     if (reset.metric && *reset.metric != alert.metric) return false;

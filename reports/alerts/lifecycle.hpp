@@ -6,6 +6,7 @@
 // The rules are pure functions; apply_check and close_superseded_alerts carry them out through
 // the AlertStore interface (PostgreSQL in the product, an in-memory store in unit tests).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,36 @@ store::AlertObservation observation_from_verdict(const CheckScope& scope, const 
 // new series) change nothing. Throws StoreError.
 AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
                          const std::vector<SeriesVerdict>& verdicts);
+
+// A step that change-point analysis located in the history of a branch: the newest change
+// point of one series, with the levels on either side.
+struct ChangePointFinding {
+    std::string suite;
+    std::string benchmark;
+    core::Params params = core::Params::object();
+    std::string metric;
+    std::string unit;
+    core::Direction direction = core::Direction::lower;
+    std::string commit;               // the first commit at the new level
+    std::int64_t commit_time_us = 0;  // that commit's time
+    double change_pct = 0;            // + means the value grew
+    std::optional<double> p_value;
+    std::optional<double> level_before;  // in `unit`
+    std::optional<double> level_after;   // in `unit`
+};
+
+// True when the change makes the metric worse: growth of a `lower` metric, a drop of a
+// `higher` one.
+bool is_regression(core::Direction direction, double change_pct);
+
+// Records an alert (source change_point) for each finding that is a regression, unless an
+// alert of the series in `scope` already covers it: one that is active (its commit moves to the
+// located one; not announced again) or one, even resolved, that began at or after the step
+// (a check saw it first, or an earlier analysis recorded it). So re-running the analysis over
+// the same history never opens the same alert twice. `scope.commit` is the newest commit of the
+// analysed history. Throws StoreError.
+AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& scope,
+                                 const std::vector<ChangePointFinding>& findings);
 
 // Whether `reset` declares the change of `alert` intended: same series (the glob matches the
 // benchmark name, the metric matches or the reset names none) and the alert was already open

@@ -128,6 +128,85 @@ TEST(ApplyCheck, AnAcknowledgedAlertIsUpdatedNotReopened) {
     EXPECT_EQ(changes.updated[0].status, store::AlertStatus::acknowledged);
 }
 
+ChangePointFinding step_at(std::string commit, std::int64_t time_us, double change_pct,
+                           core::Direction direction = core::Direction::lower) {
+    ChangePointFinding f;
+    f.benchmark = "BM_Sort";
+    f.metric = "real_time";
+    f.unit = "ns";
+    f.direction = direction;
+    f.commit = std::move(commit);
+    f.commit_time_us = time_us;
+    f.change_pct = change_pct;
+    f.p_value = 1e-6;
+    f.level_before = 100;
+    f.level_after = 100 * (1 + change_pct / 100);
+    return f;
+}
+
+class ChangePoints : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        for (int i = 1; i <= 9; ++i) store.commit_times["c" + std::to_string(i)] = i * 1000;
+    }
+    test::MemoryAlertStore store;
+};
+
+TEST_F(ChangePoints, ARegressingStepOpensAnAlertAtTheLocatedCommitOnce) {
+    const auto first = apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, 15)});
+    ASSERT_EQ(first.opened.size(), 1u);
+    const auto& a = first.opened[0];
+    EXPECT_EQ(a.source, store::AlertSource::change_point);
+    EXPECT_EQ(a.commit, "c4");
+    EXPECT_EQ(a.last_commit, "c9");
+    EXPECT_EQ(a.baseline_value, 100.0);
+    EXPECT_DOUBLE_EQ(*a.regressed_value, 115.0);
+    // The analysis runs again over the same history: nothing new.
+    const auto again = apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, 15)});
+    EXPECT_TRUE(again.opened.empty());
+    // Resolved since (it recovered): the old step is not raised again.
+    store.resolve_alert(a.id, store::AlertResolution::recovered, {});
+    EXPECT_TRUE(
+        apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, 15)}).opened.empty());
+    // A new step later is a new alert.
+    EXPECT_EQ(apply_change_points(store, scope_at("c9"), {step_at("c8", 8000, 12)}).opened.size(),
+              1u);
+}
+
+TEST_F(ChangePoints, ImprovementsAreNotAlerts) {
+    EXPECT_TRUE(
+        apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, -15)}).opened.empty());
+    // For a higher-is-better metric a drop is the regression.
+    EXPECT_TRUE(apply_change_points(store, scope_at("c9"),
+                                    {step_at("c4", 4000, 15, core::Direction::higher)})
+                    .opened.empty());
+    EXPECT_EQ(apply_change_points(store, scope_at("c9"),
+                                  {step_at("c4", 4000, -15, core::Direction::higher)})
+                  .opened.size(),
+              1u);
+}
+
+TEST_F(ChangePoints, AStepTheCheckAlreadyAnnouncedIsLocatedNotAnnouncedAgain) {
+    // The online check confirmed the step two commits late.
+    const auto id = apply_check(store, scope_at("c6"), {at_level("regression", 115)}).opened[0].id;
+    const auto located = apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, 15)});
+    EXPECT_TRUE(located.opened.empty());
+    ASSERT_EQ(located.updated.size(), 1u);
+    EXPECT_EQ(located.updated[0].id, id);
+    EXPECT_EQ(located.updated[0].commit, "c4");
+    // Had the check's alert been resolved already, the step is still covered by it.
+    store.resolve_alert(id, store::AlertResolution::manual, {});
+    EXPECT_TRUE(
+        apply_change_points(store, scope_at("c9"), {step_at("c4", 4000, 15)}).opened.empty());
+}
+
+TEST_F(ChangePoints, AnOlderResolvedAlertDoesNotHideANewStep) {
+    const auto id = apply_check(store, scope_at("c2"), {at_level("regression", 115)}).opened[0].id;
+    store.resolve_alert(id, store::AlertResolution::recovered, {});
+    EXPECT_EQ(apply_change_points(store, scope_at("c9"), {step_at("c6", 6000, 20)}).opened.size(),
+              1u);
+}
+
 store::BaselineReset reset(std::string glob, std::optional<std::string> metric,
                            std::int64_t created_at_us) {
     store::BaselineReset r;

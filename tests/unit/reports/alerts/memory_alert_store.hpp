@@ -26,6 +26,8 @@ class MemoryAlertStore final : public store::AlertStore {
   public:
     // The clock of opened_at / created_at, advanced by the tests.
     std::int64_t now_us = 1'700'000'000'000'000;
+    // Commit times by sha (the database knows them from the runs); unknown commits: 0.
+    std::map<std::string, std::int64_t> commit_times;
 
     store::AlertRecorded record_alert(const store::AlertObservation& o) override {
         const std::string key = o.project + '\0' + o.testbed + '\0' + o.branch + '\0' +
@@ -41,7 +43,10 @@ class MemoryAlertStore final : public store::AlertStore {
             a.q_value = o.q_value;
             a.regressed_value = o.regressed_value;
             if (!a.baseline_value) a.baseline_value = o.baseline_value;
-            if (o.source == store::AlertSource::change_point) a.commit = o.since_commit;
+            if (o.source == store::AlertSource::change_point) {
+                a.commit = o.since_commit;
+                a.commit_time_us = time_of(a.commit);
+            }
             a.last_seen_at_us = now_us;
             return {a, false};
         }
@@ -57,6 +62,7 @@ class MemoryAlertStore final : public store::AlertStore {
         a.unit = o.unit;
         a.source = o.source;
         a.commit = o.since_commit.empty() ? o.seen_commit : o.since_commit;
+        a.commit_time_us = time_of(a.commit);
         a.last_commit = o.seen_commit;
         a.change_pct = o.change_pct;
         a.ci_low_pct = o.ci_low_pct;
@@ -128,6 +134,11 @@ class MemoryAlertStore final : public store::AlertStore {
     }
 
   private:
+    std::int64_t time_of(const std::string& sha) const {
+        const auto it = commit_times.find(sha);
+        return it == commit_times.end() ? 0 : it->second;
+    }
+
     std::map<std::int64_t, store::Alert> m_alerts;
     std::map<std::int64_t, std::string> m_keys;
     std::int64_t m_next_id = 1;
