@@ -154,10 +154,15 @@ core::Result<std::vector<Value>> row_values(const json& row, std::string_view so
                           direction_for("throughput", core::Direction::higher, options),
                           it->get<double>(), false});
     }
+    // User counters carry no unit in the JSON: "" unless --metric NAME=UNIT:DIRECTION (or a
+    // suite's [metrics.NAME] in perftrack.toml) says what it is, e.g. peak_memory=B or
+    // compile_time=ns; a time unit is converted to ns like real_time.
     for (const auto& [key, value] : row.items()) {
         if (is_row_field(key) || !value.is_number()) continue;
-        values.push_back({key, "", direction_for(key, core::Direction::lower, options),
-                          value.get<double>(), false});
+        MetricSpec spec = canonical_unit(key, "", core::Direction::lower);
+        apply_overrides(spec, key, options);
+        values.push_back({spec.name, spec.unit, spec.direction, value.get<double>() * spec.factor,
+                          spec.is_time()});
     }
     return values;
 }
