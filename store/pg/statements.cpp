@@ -158,6 +158,15 @@ void prepare_all(pqxx::connection& conn) {
                  "ON CONFLICT (alert_id, channel) DO UPDATE SET state = EXCLUDED.state,"
                  " attempts = d.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,"
                  " updated_at = now(), delivered_at = COALESCE(EXCLUDED.delivered_at, d.delivered_at)");
+    // Baseline resets ($2: testbed id or NULL for every testbed); returns what history reads.
+    conn.prepare(k_baseline_reset_insert,
+                 "WITH ins AS (INSERT INTO baseline_reset (project_id, testbed_id, benchmark_glob, "
+                 "metric, commit_id, reason) VALUES ($1, $2, $3, $4, $5, $6) "
+                 "RETURNING id, benchmark_glob, metric, commit_id, reason, created_at) "
+                 "SELECT ins.id, ins.benchmark_glob, ins.metric, c.sha, "
+                 " (extract(epoch FROM COALESCE(c.commit_time, ins.created_at)) * 1e6)::bigint, "
+                 " ins.reason, (extract(epoch FROM ins.created_at) * 1e6)::bigint "
+                 "FROM ins JOIN commit c ON c.id = ins.commit_id");
 }
 
 }  // namespace perftrack::store::pg::sql

@@ -38,6 +38,7 @@ inline constexpr const char* k_alert_deliveries = "alert_deliveries";
 inline constexpr const char* k_alert_acknowledge = "alert_acknowledge";
 inline constexpr const char* k_alert_resolve = "alert_resolve";
 inline constexpr const char* k_alert_delivery_record = "alert_delivery_record";
+inline constexpr const char* k_baseline_reset_insert = "baseline_reset_insert";
 
 // Unprepared statements (DDL) and COPY targets. Prepared statements that read a temporary table
 // are prepared after it exists (see ingest.cpp).
