@@ -20,6 +20,33 @@ std::string ids_phrase(const std::vector<store::Alert>& alerts) {
     return out;
 }
 
+// A change-point alert as a line of the notice.
+reports::alerts::SeriesVerdict located_step(const store::Alert& a) {
+    reports::alerts::SeriesVerdict v;
+    v.suite = a.suite;
+    v.benchmark = a.benchmark;
+    v.params = a.params;
+    v.metric = a.metric;
+    v.unit = a.unit;
+    v.direction = a.direction;
+    v.status = std::string(reports::alerts::k_status_regression);
+    v.change_pct = a.change_pct;
+    v.p_value = a.p_value;
+    v.baseline_median = a.baseline_value;
+    v.candidate_median = a.regressed_value;
+    v.since_commit = a.commit;
+    return v;
+}
+
+// Appends the alerts of `more` whose id `into` does not hold yet.
+void append_new(std::vector<store::Alert>& into, std::vector<store::Alert> more) {
+    for (auto& a : more) {
+        bool known = false;
+        for (const auto& b : into) known |= b.id == a.id;
+        if (!known) into.push_back(std::move(a));
+    }
+}
+
 }  // namespace
 
 void add_alert_options(CLI::App& command, AlertOptions& o) {
@@ -60,6 +87,20 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
     };
     try {
         report.changes = reports::alerts::apply_check(store, input.scope, input.notice.verdicts);
+        auto located =
+            reports::alerts::apply_change_points(store, input.scope, input.change_points);
+        for (auto& a : located.opened) {
+            input.notice.located_steps.push_back(located_step(a));
+            report.changes.opened.push_back(std::move(a));
+        }
+        // A change point that locates an alert this check just opened is not "still open".
+        std::vector<store::Alert> located_updates;
+        for (auto& a : located.updated) {
+            bool opened_now = false;
+            for (const auto& o : report.changes.opened) opened_now |= o.id == a.id;
+            if (!opened_now) located_updates.push_back(std::move(a));
+        }
+        append_new(report.changes.updated, std::move(located_updates));
         auto closed = reports::alerts::close_superseded_alerts(store, input.scope.project,
                                                                input.scope.testbed, input.resets);
         for (auto& a : closed) report.changes.resolved.push_back(std::move(a));

@@ -34,6 +34,9 @@ struct AlertStageInput {
     reports::alerts::CheckScope scope;
     reports::alerts::CheckNotice notice;       // verdicts, check JSON, Markdown
     std::vector<store::BaselineReset> resets;  // of the scope's project and testbed
+    // Regressing steps change-point analysis located on the scope's branch (baseline branch
+    // checks only); applied after the check's verdicts.
+    std::vector<reports::alerts::ChangePointFinding> change_points;
 };
 
 struct AlertStageReport {

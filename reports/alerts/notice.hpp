@@ -59,6 +59,10 @@ struct CheckNotice {
     std::optional<std::string> pull_request;  // PR / MR number when checking one
     std::string report_url;                   // the HTML report or the CI job; may be empty
     std::vector<SeriesVerdict> verdicts;      // every series of the check
+    // Regressing steps that change-point analysis of the baseline branch located and the check
+    // itself did not flag (it may have absorbed them into its baseline): status regression,
+    // since_commit set. They are alerts too, so chat and webhooks hear about them.
+    std::vector<SeriesVerdict> located_steps;
     std::size_t new_alerts = 0;  // regressions announced for the first time by this check
     nlohmann::json check_json = nlohmann::json::object();  // what `check --format json` prints
     std::string markdown;  // what `check --format markdown` prints (the PR comment)

@@ -32,14 +32,24 @@ std::string where_phrase(const CheckNotice& n, bool markup) {
     return out;
 }
 
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 std::string headline(const CheckNotice& n, bool markup) {
     const VerdictCounts c = count_verdicts(n.verdicts);
+    const std::size_t located = n.located_steps.size();
     std::string lead;
-    if (c.regressions == 0) {
+    if (c.regressions == 0 && located == 0) {
         lead = "no regressions";
     } else {
-        lead = fmt::format("{} regression{}", c.regressions, c.regressions == 1 ? "" : "s");
-        if (n.new_alerts > 0 && n.new_alerts < c.regressions)
+        if (c.regressions > 0) lead = plural(c.regressions, "regression", "regressions");
+        if (located > 0) {
+            if (!lead.empty()) lead += " and ";
+            lead +=
+                plural(located, "regressing step", "regressing steps") + " located in the history";
+        }
+        if (n.new_alerts > 0 && n.new_alerts < c.regressions + located)
             lead += fmt::format(" ({} new)", n.new_alerts);
     }
     if (markup) lead = "*" + lead + "*";
@@ -56,6 +66,7 @@ std::string regression_line(const SeriesVerdict& v) {
     if (v.ci_low_pct && v.ci_high_pct)
         line += fmt::format(" (95 % CI {} to {})", format_change(v.ci_low_pct),
                             format_change(v.ci_high_pct));
+    if (!v.since_commit.empty()) line += " since " + code_span(short_sha(v.since_commit));
     return line;
 }
 
@@ -87,7 +98,9 @@ nlohmann::json slack_payload(const CheckNotice& notice, std::size_t top_regressi
     blocks.push_back(
         {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", headline(notice, true)}}}});
 
-    const auto regressions = regressions_by_size(notice.verdicts);
+    std::vector<SeriesVerdict> all = notice.verdicts;
+    all.insert(all.end(), notice.located_steps.begin(), notice.located_steps.end());
+    const auto regressions = regressions_by_size(all);
     if (!regressions.empty()) {
         std::string list;
         std::size_t shown = 0;

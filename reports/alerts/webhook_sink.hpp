@@ -1,6 +1,7 @@
 #pragma once
-// Generic webhook: POSTs the check's JSON verdict (exactly the shape `check --format json`
-// prints) and, when a secret is configured, signs the body:
+// Generic webhook: POSTs the check's JSON verdict (the shape `check --format json` prints; plus
+// "located_steps" when change-point analysis located regressing steps the check did not flag)
+// and, when a secret is configured, signs the body:
 //   X-Perftrack-Signature: sha256=<hex HMAC-SHA256 of the body under PERFTRACK_WEBHOOK_SECRET>
 // A receiver recomputes the HMAC over the raw body and compares in constant time.
 

@@ -122,6 +122,51 @@ TEST(AlertStage, BaselineResetsCloseSupersededAlerts) {
     EXPECT_EQ(store.list_alerts({})[0].resolution, store::AlertResolution::baseline_reset);
 }
 
+TEST(AlertStage, StepsLocatedInTheHistoryAreAnnouncedWithTheirCommit) {
+    ra::test::MemoryAlertStore store;
+    store.commit_times["c0004"] = 4000;
+    testing::RecordingServer slack;
+    testing::RecordingServer hook;
+    ra::ChannelSettings settings;
+    settings.http = ra::test::fast_http();
+    settings.slack_webhook_url = slack.url("/s");
+    settings.webhook_url = hook.url("/h");
+    // The check itself sees nothing (its baseline absorbed the step); the analysis locates it.
+    auto absorbed = ra::test::verdict("BM_Sort", "real_time", "unchanged", 0.4);
+    absorbed.baseline_median = 112.5;
+    absorbed.candidate_median = 112.9;
+    auto in = input_at("c0009", {absorbed});
+    ra::ChangePointFinding f;
+    f.benchmark = "BM_Sort";
+    f.metric = "real_time";
+    f.unit = "ns";
+    f.commit = "c0004";
+    f.commit_time_us = 4000;
+    f.change_pct = 12.5;
+    f.level_before = 100;
+    f.level_after = 112.5;
+    in.change_points.push_back(f);
+
+    const auto report = run_alert_stage(store, settings, in);
+    EXPECT_EQ(report.summary, "alerts: 1 opened (#1); see 'perftrack alerts list'");
+    ASSERT_EQ(slack.request_count(), 1u);
+    const auto message = nlohmann::json::parse(slack.requests().at(0).body);
+    const std::string head = message["blocks"][0]["text"]["text"];
+    EXPECT_NE(head.find("*1 regressing step located in the history*"), std::string::npos) << head;
+    const std::string list = message["blocks"][1]["text"]["text"];
+    EXPECT_EQ(list, "• `BM_Sort` · real_time: *+12.5 %* since `c0004`");
+    const auto body = nlohmann::json::parse(hook.requests().at(0).body);
+    ASSERT_EQ(body["located_steps"].size(), 1u);
+    EXPECT_EQ(body["located_steps"][0]["since"], "c0004");
+    EXPECT_DOUBLE_EQ(body["located_steps"][0]["change"].get<double>(), 0.125);
+
+    // The same analysis at the next commit: nothing new.
+    in.scope.commit = "c0010";
+    const auto again = run_alert_stage(store, settings, in);
+    EXPECT_EQ(again.summary, "alerts: 1 still open (#1); see 'perftrack alerts list'");
+    EXPECT_EQ(slack.request_count(), 1u);
+}
+
 TEST(StepSummary, AppendsToTheFileGitHubNames) {
     testing::TempDir dir;
     const auto file = dir.write("summary.md", "# earlier step\n");
