@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
     register_backtest(app, action);
     register_report(app, action);
     register_baseline(app, action);
+    register_run(app, action);
 
     try {
         app.parse(argc, argv);

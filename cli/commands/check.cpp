@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/ab_check.hpp"
 #include "cli/alert_stage.hpp"
 #include "cli/baseline_target.hpp"
 #include "cli/check_alerts.hpp"
@@ -28,6 +29,7 @@ struct CheckOptions {
     std::optional<std::string> base_commit;
     std::string format = "text";
     bool no_fail = false;
+    bool ab = false;  // judge the commit's newest A/B run instead (cli/ab_check.hpp)
     AlertOptions alerts;
 };
 
@@ -39,6 +41,7 @@ bool use_colour() {
 }
 
 int run_check(const CheckOptions& o) {
+    if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
     const auto id = resolve_identity(o.common, true, true);
     const auto env = runner::process_env();
@@ -99,6 +102,9 @@ void register_check(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->capture_default_str();
     cmd->add_flag("--no-fail", options->no_fail, "Report regressions but exit 0");
+    cmd->add_flag("--ab", options->ab,
+                  "Judge the commit's newest A/B run (perftrack run --ab): paired Wilcoxon "
+                  "signed-rank test and paired bootstrap interval of baseline vs candidate");
     add_alert_options(*cmd, options->alerts);
     cmd->callback([options, &action] { action = [options] { return run_check(*options); }; });
 }

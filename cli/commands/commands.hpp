@@ -18,5 +18,6 @@ void register_check(CLI::App& app, Action& action);
 void register_backtest(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_baseline(CLI::App& app, Action& action);
+void register_run(CLI::App& app, Action& action);
 
 }  // namespace perftrack::cli
