@@ -10,6 +10,7 @@
 #include "reports/detect/changepoints.hpp"
 #include "reports/detect/series_data.hpp"
 #include "reports/output/check_output.hpp"
+#include "reports/stats/fdr.hpp"
 
 namespace perftrack::cli {
 
@@ -69,16 +70,22 @@ std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
 }
 
 std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
-    const store::History& history) {
-    std::vector<reports::alerts::ChangePointFinding> findings;
+    const store::History& history, double alpha, double min_change) {
+    std::vector<reports::alerts::ChangePointFinding> candidates;
+    // One p-value per analysed series (1 where it has no regressing step), so the correction
+    // counts every series that could have raised an alert, not only those that did.
+    std::vector<double> p_values(history.series.size(), 1.0);
+    std::vector<std::size_t> candidate_series;
     const auto timeline = reports::detect::build_timeline(history);
-    for (const auto& series : history.series) {
+    for (std::size_t s = 0; s < history.series.size(); ++s) {
+        const auto& series = history.series[s];
         const auto points = reports::detect::series_points(series, timeline);
         const auto change_points = reports::detect::find_change_points(points);
         if (change_points.empty()) continue;
         const auto& last = change_points.back();
         if (!std::isfinite(last.change) ||
-            !reports::alerts::is_regression(series.info.direction, last.change))
+            !reports::alerts::is_regression(series.info.direction, last.change) ||
+            std::abs(last.change) < min_change)
             continue;
         const std::size_t previous =
             change_points.size() > 1 ? change_points[change_points.size() - 2].point : 0;
@@ -96,8 +103,24 @@ std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
         f.p_value = finite(last.p_value);
         f.level_before = level(points, previous, last.point);
         f.level_after = level(points, last.point, points.size());
-        findings.push_back(std::move(f));
+        // The step's test ran at the position the segmentation chose as the best split out of
+        // every position of the series, so its p-value is too small by up to that many
+        // chances (Bonferroni over the positions). An exact change point (a deterministic
+        // metric moved) has no p-value: certain.
+        const double chances = static_cast<double>(points.size());
+        p_values[s] = std::clamp(f.p_value.value_or(0.0) * chances, 0.0, 1.0);
+        candidate_series.push_back(s);
+        candidates.push_back(std::move(f));
     }
+    if (candidates.empty()) return candidates;
+    // Each change point passed its own test at a small per-series level; across hundreds of
+    // series that level alone still lets a few noise steps through on every check. Alerts are
+    // announced to people, so they get the check's false discovery rate control as well.
+    const auto q_values = reports::stats::benjamini_hochberg(p_values);
+    if (!q_values) return candidates;  // p-values are clamped to [0, 1]: cannot happen
+    std::vector<reports::alerts::ChangePointFinding> findings;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        if ((*q_values)[candidate_series[i]] <= alpha) findings.push_back(std::move(candidates[i]));
     return findings;
 }
 
@@ -139,7 +162,8 @@ void after_check(store::Store& store, const reports::alerts::ChannelSettings& se
             if (until) {
                 store::HistoryQuery window{result.project, result.testbed, result.branch, until,
                                            k_change_point_window_runs};
-                input.change_points = regressing_change_points(store.load_history(window));
+                input.change_points = regressing_change_points(
+                    store.load_history(window), result.alpha, result.thresholds.min_change);
             }
         }
     } catch (const std::exception& e) {

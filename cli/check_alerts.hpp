@@ -20,9 +20,12 @@ std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
     const reports::detect::CheckResult& result);
 
 // The newest change point of each series of `history` that is a regression (and so still the
-// series' current level), with the median levels on either side.
+// series' current level), with the median levels on either side: those of at least
+// `min_change` (a fraction) whose Benjamini-Hochberg q-value across all series of `history` is
+// at most `alpha` (the check's thresholds), each step's p-value first multiplied by the number
+// of positions the segmentation chose it from.
 std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
-    const store::History& history);
+    const store::History& history, double alpha, double min_change);
 
 // How many of the baseline branch's newest runs change-point analysis looks at after a check
 // on that branch: enough for segments of a few commits on both sides of a step the online
