@@ -1,0 +1,138 @@
+#include "reports/render/chart_data.hpp"
+
+#include <cmath>
+
+#include "reports/render/encoding.hpp"
+#include "reports/render/units_format.hpp"
+
+namespace perftrack::reports::render {
+
+namespace {
+
+nlohmann::json scale_json(const DisplayScale& s) {
+    return {{"div", s.divisor}, {"unit", s.unit}};
+}
+
+double max_abs_of(const SeriesReport& s) {
+    double m = 0;
+    for (const auto& p : s.points) {
+        for (const double v : {p.median, p.min, p.max})
+            if (std::isfinite(v)) m = std::max(m, std::fabs(v));
+        if (p.baseline)
+            for (const double v : {p.baseline->median, p.baseline->low, p.baseline->high})
+                if (std::isfinite(v)) m = std::max(m, std::fabs(v));
+    }
+    return m;
+}
+
+double median_magnitude(const SeriesReport& s) {
+    double m = 0;
+    for (const auto& p : s.points)
+        if (std::isfinite(p.median)) m = std::max(m, std::fabs(p.median));
+    return m;
+}
+
+nlohmann::json series_json(const SeriesReport& s) {
+    const int exponent = quantisation_exponent(max_abs_of(s));
+    const double step = std::pow(10.0, exponent);
+    auto q = [step](double v) { return static_cast<std::int64_t>(std::llround(v / step)); };
+
+    std::vector<std::int64_t> runs, med, lo, hi, band_at, band_med, band_lo, band_hi;
+    runs.reserve(s.points.size());
+    med.reserve(s.points.size());
+    lo.reserve(s.points.size());
+    hi.reserve(s.points.size());
+    bool in_band = false;
+    std::int64_t run_length = 0;
+    for (const auto& p : s.points) {
+        runs.push_back(p.run);
+        const std::int64_t m = q(p.median);
+        med.push_back(m);
+        lo.push_back(m - q(p.min));
+        hi.push_back(q(p.max) - m);
+        if (p.baseline.has_value() != in_band) {
+            band_at.push_back(run_length);
+            run_length = 0;
+            in_band = !in_band;
+        }
+        ++run_length;
+        if (p.baseline) {
+            const std::int64_t bm = q(p.baseline->median);
+            band_med.push_back(bm);
+            band_lo.push_back(bm - q(p.baseline->low));
+            band_hi.push_back(q(p.baseline->high) - bm);
+        }
+    }
+    band_at.push_back(run_length);
+
+    nlohmann::json cps = nlohmann::json::array();
+    for (const auto& c : s.change_points) {
+        cps.push_back({c.run, c.change, c.p_value ? nlohmann::json(*c.p_value) : nlohmann::json()});
+    }
+    return {
+        {"suite", s.suite},
+        {"bench", s.benchmark},
+        {"params", s.params},
+        {"metric", s.metric},
+        {"unit", s.unit},
+        {"dir", core::to_string(s.direction)},
+        {"status", s.verdict ? nlohmann::json(to_string(s.verdict->status)) : nlohmann::json()},
+        {"scale", scale_json(display_scale(s.unit, median_magnitude(s)))},
+        {"qe", exponent},
+        {"runs", encode_varints(deltas(runs))},
+        {"med", encode_varints(deltas(med))},
+        {"lo", encode_varints(lo)},
+        {"hi", encode_varints(hi)},
+        {"bandAt", encode_varints(band_at)},
+        {"bandMed", encode_varints(deltas(band_med))},
+        {"bandLo", encode_varints(band_lo)},
+        {"bandHi", encode_varints(band_hi)},
+        {"cps", std::move(cps)},
+    };
+}
+
+}  // namespace
+
+int quantisation_exponent(double max_abs) {
+    if (!std::isfinite(max_abs) || max_abs <= 0) return 0;
+    const int magnitude = static_cast<int>(std::floor(std::log10(max_abs)));
+    return magnitude - (k_chart_significant_digits - 1);
+}
+
+nlohmann::json chart_data(const ReportModel& model) {
+    nlohmann::json runs = {{"sha", nlohmann::json::array()},
+                           {"subject", nlohmann::json::array()},
+                           {"time", nlohmann::json::array()},
+                           {"partial", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < model.runs.size(); ++i) {
+        const auto& r = model.runs[i];
+        runs["sha"].push_back(r.commit);
+        runs["subject"].push_back(r.subject);
+        // Whole seconds: commit times carry no finer meaning, and it keeps the block small.
+        runs["time"].push_back(r.commit_time_us / 1000000);
+        if (r.partial) runs["partial"].push_back(i);
+    }
+    nlohmann::json series = nlohmann::json::array();
+    for (const auto& s : model.series) series.push_back(series_json(s));
+
+    nlohmann::json comparisons = nlohmann::json::array();
+    for (const auto& g : model.comparisons) {
+        nlohmann::json entries = nlohmann::json::array();
+        for (const auto& e : g.entries)
+            entries.push_back({e.series, e.value, format_value(e.value, g.unit)});
+        comparisons.push_back({{"metric", g.metric},
+                               {"unit", g.unit},
+                               {"dir", core::to_string(g.direction)},
+                               {"dims", g.dimensions},
+                               {"entries", std::move(entries)}});
+    }
+    return {{"version", 1},
+            {"commitUrl", commit_url(model.header.commit_url_template, "").empty()
+                              ? ""
+                              : model.header.commit_url_template},
+            {"runs", std::move(runs)},
+            {"series", std::move(series)},
+            {"comparisons", std::move(comparisons)}};
+}
+
+}  // namespace perftrack::reports::render
