@@ -1,6 +1,7 @@
 #include "reports/render/chart_data.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "reports/render/encoding.hpp"
 #include "reports/render/units_format.hpp"
@@ -13,16 +14,44 @@ nlohmann::json scale_json(const DisplayScale& s) {
     return {{"div", s.divisor}, {"unit", s.unit}};
 }
 
-double max_abs_of(const SeriesReport& s) {
-    double m = 0;
-    for (const auto& p : s.points) {
-        for (const double v : {p.median, p.min, p.max})
-            if (std::isfinite(v)) m = std::max(m, std::fabs(v));
-        if (p.baseline)
-            for (const double v : {p.baseline->median, p.baseline->low, p.baseline->high})
-                if (std::isfinite(v)) m = std::max(m, std::fabs(v));
+struct Extent {
+    double max_abs = 0;
+    double low = std::numeric_limits<double>::infinity();
+    double high = -std::numeric_limits<double>::infinity();
+    void add(double v) {
+        if (!std::isfinite(v)) return;
+        max_abs = std::max(max_abs, std::fabs(v));
+        low = std::min(low, v);
+        high = std::max(high, v);
     }
-    return m;
+    double range() const { return high >= low ? high - low : 0; }
+};
+
+Extent extent_of(const SeriesReport& s) {
+    Extent e;
+    for (const auto& p : s.points) {
+        for (const double v : {p.median, p.min, p.max}) e.add(v);
+        if (p.baseline)
+            for (const double v : {p.baseline->median, p.baseline->low, p.baseline->high}) e.add(v);
+    }
+    return e;
+}
+
+// Alternating lengths of stretches of runs without and with a point, starting with "without".
+std::vector<std::int64_t> run_lengths(const std::vector<TrendPoint>& points) {
+    std::vector<std::int64_t> out;
+    std::int64_t next = 0;  // the run after the previous point
+    for (const auto& p : points) {
+        const auto run = static_cast<std::int64_t>(p.run);
+        if (!out.empty() && run == next) {
+            ++out.back();
+        } else {
+            out.push_back(run - next);
+            out.push_back(1);
+        }
+        next = run + 1;
+    }
+    return out;
 }
 
 double median_magnitude(const SeriesReport& s) {
@@ -33,19 +62,18 @@ double median_magnitude(const SeriesReport& s) {
 }
 
 nlohmann::json series_json(const SeriesReport& s) {
-    const int exponent = quantisation_exponent(max_abs_of(s));
+    const Extent extent = extent_of(s);
+    const int exponent = quantisation_exponent(extent.max_abs, extent.range());
     const double step = std::pow(10.0, exponent);
     auto q = [step](double v) { return static_cast<std::int64_t>(std::llround(v / step)); };
 
-    std::vector<std::int64_t> runs, med, lo, hi, band_at, band_med, band_lo, band_hi;
-    runs.reserve(s.points.size());
+    std::vector<std::int64_t> med, lo, hi, band_at, band_med, band_lo, band_hi;
     med.reserve(s.points.size());
     lo.reserve(s.points.size());
     hi.reserve(s.points.size());
     bool in_band = false;
     std::int64_t run_length = 0;
     for (const auto& p : s.points) {
-        runs.push_back(p.run);
         const std::int64_t m = q(p.median);
         med.push_back(m);
         lo.push_back(m - q(p.min));
@@ -79,7 +107,7 @@ nlohmann::json series_json(const SeriesReport& s) {
         {"status", s.verdict ? nlohmann::json(to_string(s.verdict->status)) : nlohmann::json()},
         {"scale", scale_json(display_scale(s.unit, median_magnitude(s)))},
         {"qe", exponent},
-        {"runs", encode_varints(deltas(runs))},
+        {"runs", encode_varints(run_lengths(s.points))},
         {"med", encode_varints(deltas(med))},
         {"lo", encode_varints(lo)},
         {"hi", encode_varints(hi)},
@@ -93,10 +121,14 @@ nlohmann::json series_json(const SeriesReport& s) {
 
 }  // namespace
 
-int quantisation_exponent(double max_abs) {
+int quantisation_exponent(double max_abs, double range) {
     if (!std::isfinite(max_abs) || max_abs <= 0) return 0;
     const int magnitude = static_cast<int>(std::floor(std::log10(max_abs)));
-    return magnitude - (k_chart_significant_digits - 1);
+    int exponent = magnitude - (k_chart_significant_digits - 1);
+    if (std::isfinite(range) && range > 0)
+        exponent = std::min(exponent,
+                            static_cast<int>(std::floor(std::log10(range / k_chart_min_levels))));
+    return exponent;
 }
 
 nlohmann::json chart_data(const ReportModel& model) {

@@ -8,10 +8,11 @@
 //   series: [{suite, bench, params, metric, unit, dir, status, scale: {div, unit}, qe,
 //             runs, med, lo, hi, bandAt, bandMed, bandLo, bandHi, cps: [[run, change, p]]}]
 //     Values are integers times 10^qe in the series' unit, encoded with encode_varints:
-//     runs = run-index deltas; med = median deltas; lo = median - min; hi = max - median;
-//     bandAt = run lengths of points without / with a band, alternating, starting with
-//     "without"; bandMed = band-median deltas over the points with a band; bandLo = bandMed -
-//     low; bandHi = high - bandMed.
+//     runs = run lengths of runs without / with a point, alternating, starting with "without"
+//     (a series measured at every run is [0, n]); med = median deltas; lo = median - min;
+//     hi = max - median; bandAt = run lengths of points without / with a band, alternating,
+//     starting with "without"; bandMed = band-median deltas over the points with a band;
+//     bandLo = bandMed - low; bandHi = high - bandMed.
 //   comparisons: [{metric, unit, dir, dims, entries: [[series index, value, "1.23 ms"]]}]
 //   commitUrl: the http(s) commit URL template or "".
 
@@ -21,14 +22,17 @@
 
 namespace perftrack::reports::render {
 
-// How many significant decimal digits the largest value of a series keeps in the page's
-// charts. Four digits are finer than any chart's pixels and any benchmark's noise (0.1 % of
-// the largest value at worst), and keep 2,000 series x 500 runs well under 15 MB.
+// Chart values keep 4 significant digits of the series' largest value (finer than any tooltip
+// shows at 3 digits, and cheap: a few bytes per value, so 2,000 series x 500 runs stay well under
+// 15 MB). When the series varies over fewer than k_chart_min_levels such steps (a very stable
+// benchmark), the step shrinks to range / k_chart_min_levels or finer, so its chart is a line and
+// not a staircase.
 inline constexpr int k_chart_significant_digits = 4;
+inline constexpr double k_chart_min_levels = 100;
 
-// The decimal exponent e such that values up to `max_abs` keep k_chart_significant_digits
-// digits as integers times 10^e; 0 when max_abs is zero or not finite.
-int quantisation_exponent(double max_abs);
+// The decimal exponent e of the quantisation step 10^e for a series whose values reach
+// `max_abs` and span `range` (max - min); 0 when max_abs is zero or not finite.
+int quantisation_exponent(double max_abs, double range);
 
 nlohmann::json chart_data(const ReportModel& model);
 

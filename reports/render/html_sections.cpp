@@ -227,8 +227,11 @@ void append_verdict(std::string& out, const ReportModel& m) {
         for (const auto& median : {v.baseline_median, v.candidate_median})
             out += fmt::format("<td data-v=\"{}\" class=\"num\">{}</td>", sort_number(median),
                                median ? esc(format_scaled(*median, scale)) : "n/a");
-        out += fmt::format("<td data-v=\"{}\">{} <span class=\"muted\">({})</span></td>",
-                           attr(s.unit), esc(s.unit), direction_words(s.direction));
+        // The arrow says which way is better; its title and the chart say it in words.
+        out += fmt::format(
+            "<td data-v=\"{}\" class=\"unit\">{} <span class=\"muted\" title=\"{}\">{}</span></td>",
+            attr(s.unit), esc(s.unit), direction_words(s.direction),
+            s.direction == core::Direction::lower ? "\u2193 better" : "\u2191 better");
         out += "</tr>\n";
     }
     out += "</tbody></table></div>\n";

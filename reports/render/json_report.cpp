@@ -1,6 +1,10 @@
 #include "reports/render/json_report.hpp"
 
 #include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 
@@ -8,141 +12,302 @@ namespace perftrack::reports::render {
 
 namespace {
 
-using nlohmann::json;
-
-json number_or_null(const std::optional<double>& v) {
-    if (!v || !std::isfinite(*v)) return nullptr;
-    return *v;
+std::string json_text(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-json number_or_null(double v) {
-    return std::isfinite(v) ? json(v) : json(nullptr);
-}
+class Writer {
+  public:
+    explicit Writer(std::string& out) : m_out(out) {}
 
-const std::string& commit_of(const ReportModel& m, std::uint32_t run) {
-    static const std::string k_unknown;
-    return run < m.runs.size() ? m.runs[run].commit : k_unknown;
-}
-
-json verdict_json(const Verdict& v) {
-    json out = {{"status", to_string(v.status)},
-                {"change", number_or_null(v.change)},
-                {"ci", (v.ci_low && v.ci_high)
-                           ? json::array({number_or_null(v.ci_low), number_or_null(v.ci_high)})
-                           : json(nullptr)},
-                {"p_value", number_or_null(v.p_value)},
-                {"q_value", number_or_null(v.q_value)},
-                {"baseline", {{"median", number_or_null(v.baseline_median)}}},
-                {"candidate", {{"median", number_or_null(v.candidate_median)}}}};
-    if (!v.note.empty()) out["note"] = v.note;
-    return out;
-}
-
-json series_json(const ReportModel& m, const SeriesReport& s) {
-    json points = json::array();
-    for (const auto& p : s.points) {
-        json point = {{"commit", commit_of(m, p.run)},      {"run", p.run},
-                      {"median", number_or_null(p.median)}, {"min", number_or_null(p.min)},
-                      {"max", number_or_null(p.max)},       {"repetitions", p.repetitions}};
-        if (p.baseline) {
-            point["baseline"] = {{"median", number_or_null(p.baseline->median)},
-                                 {"low", number_or_null(p.baseline->low)},
-                                 {"high", number_or_null(p.baseline->high)},
-                                 {"runs", p.baseline->runs}};
-        } else {
-            point["baseline"] = nullptr;
+    void raw(std::string_view s) { m_out += s; }
+    void string(std::string_view s) { m_out += json_text(std::string(s)); }
+    void number(double v) {
+        if (!std::isfinite(v)) {
+            m_out += "null";
+            return;
         }
-        points.push_back(std::move(point));
+        fmt::format_to(std::back_inserter(m_out), "{}", v);
     }
-    json change_points = json::array();
-    for (const auto& c : s.change_points)
-        change_points.push_back({{"commit", commit_of(m, c.run)},
-                                 {"change", number_or_null(c.change)},
-                                 {"p_value", number_or_null(c.p_value)}});
-    return {{"suite", s.suite},
-            {"benchmark", s.benchmark},
-            {"params", s.params},
-            {"metric", s.metric},
-            {"unit", s.unit},
-            {"direction", core::to_string(s.direction)},
-            {"points", std::move(points)},
-            {"change_points", std::move(change_points)},
-            {"verdict", s.verdict ? verdict_json(*s.verdict) : json(nullptr)}};
+    void number(const std::optional<double>& v) {
+        if (v)
+            number(*v);
+        else
+            m_out += "null";
+    }
+    void integer(std::uint64_t v) { fmt::format_to(std::back_inserter(m_out), "{}", v); }
+    void boolean(bool v) { m_out += v ? "true" : "false"; }
+    void json(const nlohmann::json& j) { m_out += json_text(j); }
+    void time(std::int64_t epoch_us) { string(core::format_iso8601_utc(epoch_us)); }
+    // `"name":`, preceded by a comma unless it is the first key of its object.
+    void key(std::string_view name, bool first = false) {
+        if (!first) m_out += ',';
+        m_out += '"';
+        m_out += name;
+        m_out += "\":";
+    }
+
+  private:
+    std::string& m_out;
+};
+
+void write_verdict(Writer& w, const Verdict& v) {
+    w.key("status", true);
+    w.string(to_string(v.status));
+    w.key("change");
+    w.number(v.change);
+    w.key("ci");
+    if (v.ci_low && v.ci_high) {
+        w.raw("[");
+        w.number(*v.ci_low);
+        w.raw(",");
+        w.number(*v.ci_high);
+        w.raw("]");
+    } else {
+        w.raw("null");
+    }
+    w.key("p_value");
+    w.number(v.p_value);
+    w.key("q_value");
+    w.number(v.q_value);
+    w.key("baseline");
+    w.raw("{\"median\":");
+    w.number(v.baseline_median);
+    w.raw("}");
+    w.key("candidate");
+    w.raw("{\"median\":");
+    w.number(v.candidate_median);
+    w.raw("}");
+    if (!v.note.empty()) {
+        w.key("note");
+        w.string(v.note);
+    }
+}
+
+void write_series(Writer& w, const SeriesReport& s, const std::vector<std::string>& commit_json) {
+    auto commit = [&](std::uint32_t run) -> const std::string& {
+        static const std::string k_null = "null";
+        return run < commit_json.size() ? commit_json[run] : k_null;
+    };
+    w.raw("{");
+    w.key("suite", true);
+    w.string(s.suite);
+    w.key("benchmark");
+    w.string(s.benchmark);
+    w.key("params");
+    w.json(s.params);
+    w.key("metric");
+    w.string(s.metric);
+    w.key("unit");
+    w.string(s.unit);
+    w.key("direction");
+    w.string(core::to_string(s.direction));
+    w.key("points");
+    w.raw("[");
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+        const auto& p = s.points[i];
+        w.raw(i == 0 ? "{" : ",{");
+        w.key("commit", true);
+        w.raw(commit(p.run));
+        w.key("run");
+        w.integer(p.run);
+        w.key("median");
+        w.number(p.median);
+        w.key("min");
+        w.number(p.min);
+        w.key("max");
+        w.number(p.max);
+        w.key("repetitions");
+        w.integer(p.repetitions);
+        w.key("baseline");
+        if (p.baseline) {
+            w.raw("{\"median\":");
+            w.number(p.baseline->median);
+            w.raw(",\"low\":");
+            w.number(p.baseline->low);
+            w.raw(",\"high\":");
+            w.number(p.baseline->high);
+            w.raw(",\"runs\":");
+            w.integer(p.baseline->runs);
+            w.raw("}");
+        } else {
+            w.raw("null");
+        }
+        w.raw("}");
+    }
+    w.raw("]");
+    w.key("change_points");
+    w.raw("[");
+    for (std::size_t i = 0; i < s.change_points.size(); ++i) {
+        const auto& c = s.change_points[i];
+        w.raw(i == 0 ? "{" : ",{");
+        w.key("commit", true);
+        w.raw(commit(c.run));
+        w.key("change");
+        w.number(c.change);
+        w.key("p_value");
+        w.number(c.p_value);
+        w.raw("}");
+    }
+    w.raw("]");
+    w.key("verdict");
+    if (s.verdict) {
+        w.raw("{");
+        write_verdict(w, *s.verdict);
+        w.raw("}");
+    } else {
+        w.raw("null");
+    }
+    w.raw("}");
 }
 
 }  // namespace
 
-json report_json(const ReportModel& m) {
-    json runs = json::array();
-    for (const auto& r : m.runs)
-        runs.push_back({{"commit", r.commit},
-                        {"subject", r.subject},
-                        {"commit_time", core::format_iso8601_utc(r.commit_time_us)},
-                        {"partial", r.partial}});
-    json series = json::array();
-    for (const auto& s : m.series) series.push_back(series_json(m, s));
+std::string render_json(const ReportModel& m) {
+    std::vector<std::string> commit_json;
+    commit_json.reserve(m.runs.size());
+    for (const auto& r : m.runs) commit_json.push_back(json_text(r.commit));
+    std::size_t points = 0;
+    for (const auto& s : m.series) points += s.points.size();
+
+    std::string out;
+    out.reserve(points * 220 + m.series.size() * 300 + m.runs.size() * 160 + 4096);
+    Writer w(out);
+    w.raw("{");
+    w.key("project", true);
+    w.string(m.header.project);
+    w.key("branch");
+    w.string(m.header.branch);
+    w.key("testbeds");
+    w.json(m.header.testbeds);
+    w.key("generated_at");
+    w.time(m.header.generated_at_us);
+    w.key("perftrack_version");
+    w.string(m.header.perftrack_version);
+    w.key("commit_url_template");
+    w.string(m.header.commit_url_template);
+
+    w.raw("\n");
+    w.key("runs");
+    w.raw("[");
+    for (std::size_t i = 0; i < m.runs.size(); ++i) {
+        const auto& r = m.runs[i];
+        w.raw(i == 0 ? "\n{" : ",\n{");
+        w.key("commit", true);
+        w.raw(commit_json[i]);
+        w.key("subject");
+        w.string(r.subject);
+        w.key("commit_time");
+        w.time(r.commit_time_us);
+        w.key("partial");
+        w.boolean(r.partial);
+        w.raw("}");
+    }
+    w.raw("]\n");
 
     const auto counts = count_verdicts(m);
-    json flagged = json::array();
-    for (const auto i : flagged_series(m)) flagged.push_back(i);
-    json verdicts = {{"evaluated", m.verdict.evaluated},
-                     {"commit", m.verdict.candidate_commit},
-                     {"baseline", m.verdict.baseline},
-                     {"summary",
-                      {{"regression", counts.regressions},
-                       {"improvement", counts.improvements},
-                       {"unchanged", counts.unchanged},
-                       {"insufficient_data", counts.insufficient_data},
-                       {"new", counts.new_series}}},
-                     {"flagged", std::move(flagged)}};
-    if (!m.verdict.note.empty()) verdicts["note"] = m.verdict.note;
+    w.key("verdicts");
+    w.raw("{");
+    w.key("evaluated", true);
+    w.boolean(m.verdict.evaluated);
+    w.key("commit");
+    w.string(m.verdict.candidate_commit);
+    w.key("baseline");
+    w.string(m.verdict.baseline);
+    w.key("note");
+    w.string(m.verdict.note);
+    w.key("summary");
+    w.json({{"regression", counts.regressions},
+            {"improvement", counts.improvements},
+            {"unchanged", counts.unchanged},
+            {"insufficient_data", counts.insufficient_data},
+            {"new", counts.new_series}});
+    w.key("flagged");  // indices into "series", in the page's order
+    w.json(flagged_series(m));
+    w.raw("}\n");
 
-    json alerts = json::array();
-    for (const auto& a : m.alerts.items) {
-        alerts.push_back(
-            {{"state", to_string(a.state)},
-             {"series", a.series ? json(*a.series) : json(nullptr)},
-             {"benchmark", a.benchmark},
-             {"params", a.params},
-             {"metric", a.metric},
-             {"commit", a.commit},
-             {"commit_subject", a.commit_subject},
-             {"change", number_or_null(a.change)},
-             {"opened_at", core::format_iso8601_utc(a.opened_at_us)},
-             {"resolved_at", a.resolved_at_us ? json(core::format_iso8601_utc(*a.resolved_at_us))
-                                              : json(nullptr)}});
+    w.key("series");
+    w.raw("[");
+    for (std::size_t i = 0; i < m.series.size(); ++i) {
+        w.raw(i == 0 ? "\n" : ",\n");
+        write_series(w, m.series[i], commit_json);
     }
-    json comparisons = json::array();
-    for (const auto& g : m.comparisons) {
-        json entries = json::array();
-        for (const auto& e : g.entries)
-            entries.push_back({{"series", e.series},
-                               {"value", number_or_null(e.value)},
-                               {"commit", commit_of(m, e.run)}});
-        comparisons.push_back({{"metric", g.metric},
-                               {"unit", g.unit},
-                               {"direction", core::to_string(g.direction)},
-                               {"dimensions", g.dimensions},
-                               {"entries", std::move(entries)}});
-    }
-    return {
-        {"project", m.header.project},
-        {"branch", m.header.branch},
-        {"testbeds", m.header.testbeds},
-        {"generated_at", core::format_iso8601_utc(m.header.generated_at_us)},
-        {"perftrack_version", m.header.perftrack_version},
-        {"commit_url_template", m.header.commit_url_template},
-        {"runs", std::move(runs)},
-        {"verdicts", std::move(verdicts)},
-        {"series", std::move(series)},
-        {"comparisons", std::move(comparisons)},
-        {"alerts",
-         {{"tracked", m.alerts.tracked}, {"note", m.alerts.note}, {"items", std::move(alerts)}}},
-        {"notes", m.notes}};
-}
+    w.raw("]\n");
 
-std::string render_json(const ReportModel& model) {
-    return report_json(model).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    w.key("comparisons");
+    w.raw("[");
+    for (std::size_t i = 0; i < m.comparisons.size(); ++i) {
+        const auto& g = m.comparisons[i];
+        w.raw(i == 0 ? "\n{" : ",\n{");
+        w.key("metric", true);
+        w.string(g.metric);
+        w.key("unit");
+        w.string(g.unit);
+        w.key("direction");
+        w.string(core::to_string(g.direction));
+        w.key("dimensions");
+        w.json(g.dimensions);
+        w.key("entries");
+        w.raw("[");
+        for (std::size_t k = 0; k < g.entries.size(); ++k) {
+            const auto& e = g.entries[k];
+            w.raw(k == 0 ? "{" : ",{");
+            w.key("series", true);
+            w.integer(e.series);
+            w.key("value");
+            w.number(e.value);
+            w.key("commit");
+            w.raw(e.run < commit_json.size() ? std::string_view(commit_json[e.run]) : "null");
+            w.raw("}");
+        }
+        w.raw("]}");
+    }
+    w.raw("]\n");
+
+    w.key("alerts");
+    w.raw("{");
+    w.key("tracked", true);
+    w.boolean(m.alerts.tracked);
+    w.key("note");
+    w.string(m.alerts.note);
+    w.key("items");
+    w.raw("[");
+    for (std::size_t i = 0; i < m.alerts.items.size(); ++i) {
+        const auto& a = m.alerts.items[i];
+        w.raw(i == 0 ? "{" : ",{");
+        w.key("state", true);
+        w.string(to_string(a.state));
+        w.key("series");
+        if (a.series)
+            w.integer(*a.series);
+        else
+            w.raw("null");
+        w.key("benchmark");
+        w.string(a.benchmark);
+        w.key("params");
+        w.json(a.params);
+        w.key("metric");
+        w.string(a.metric);
+        w.key("commit");
+        w.string(a.commit);
+        w.key("commit_subject");
+        w.string(a.commit_subject);
+        w.key("change");
+        w.number(a.change);
+        w.key("opened_at");
+        w.time(a.opened_at_us);
+        w.key("resolved_at");
+        if (a.resolved_at_us)
+            w.time(*a.resolved_at_us);
+        else
+            w.raw("null");
+        w.raw("}");
+    }
+    w.raw("]}\n");
+    w.key("notes");
+    w.json(m.notes);
+    w.raw("}\n");
+    return out;
 }
 
 }  // namespace perftrack::reports::render

@@ -105,7 +105,12 @@
     if (decoded[i]) return decoded[i];
     var s = data.series[i];
     var step = Math.pow(10, s.qe);
-    var run = cumulative(varints(s.runs));
+    var run = [];
+    var stretches = varints(s.runs);  // without, with, without, with, ... (run lengths)
+    for (var r = 0, n = 0; r < stretches.length; r++) {
+      if (r % 2 === 0) { n += stretches[r]; continue; }
+      for (var c = 0; c < stretches[r]; c++) run.push(n++);
+    }
     var med = cumulative(varints(s.med));
     var lo = varints(s.lo);
     var hi = varints(s.hi);
@@ -362,6 +367,7 @@
 
   // ---- lazy drawing ------------------------------------------------------------------------------
   var charts = Array.prototype.slice.call(document.querySelectorAll('.chart[data-i]'));
+  var NEAR_PX = 300;  // start drawing a chart this far before it scrolls into view
   var observer = null;
   if ('IntersectionObserver' in window && document.body.getAttribute('data-lazy') === '1') {
     observer = new IntersectionObserver(function (entries) {
@@ -370,10 +376,34 @@
         observer.unobserve(entry.target);
         drawChart(Number(entry.target.getAttribute('data-i')));
       });
-    }, { rootMargin: '300px 0px' });
+    }, { rootMargin: NEAR_PX + 'px 0px' });
     charts.forEach(function (c) { observer.observe(c); });
   } else {
     charts.forEach(function (c) { drawChart(Number(c.getAttribute('data-i'))); });
+  }
+  // Charts already within reach at load (or after a jump) are drawn at once rather than on the
+  // observer's first callback, which comes a frame later: the first screen shows charts, and
+  // what is drawn does not depend on frame timing.
+  function drawInView() {
+    var limit = window.innerHeight + NEAR_PX;
+    charts.forEach(function (c) {
+      if (c.getAttribute('data-drawn') === '1') return;
+      var suite = c.closest('details.suite');
+      if (suite && (!suite.open || suite.hidden) || c.closest('article.series').hidden) return;
+      var box = c.getBoundingClientRect();
+      if (box.bottom > -NEAR_PX && box.top < limit) drawChart(Number(c.getAttribute('data-i')));
+    });
+  }
+  // "#s-12" (the links of the flagged-changes table): open the suite, scroll, draw.
+  function jumpToSeries(id) {
+    var article = document.getElementById(id);
+    if (!article || !article.classList.contains('series')) return false;
+    var suite = article.closest('details.suite');
+    if (suite) { suite.hidden = false; suite.open = true; }
+    article.hidden = false;
+    article.scrollIntoView({ block: 'start' });
+    drawInView();
+    return true;
   }
   function drawAllVisible() {
     suites.forEach(function (d) { d.open = true; });
@@ -678,7 +708,10 @@
   // ---- URL fragment state ----------------------------------------------------------------------
   function applyFragment() {
     var hash = location.hash.replace(/^#/, '');
-    if (hash.indexOf('=') === -1) return;  // a plain anchor such as #s-12
+    if (hash.indexOf('=') === -1) {  // a plain anchor such as #s-12
+      if (/^s-[0-9]+$/.test(hash)) jumpToSeries(hash);
+      return;
+    }
     var params = new URLSearchParams(hash);
     if (params.has('q')) { search.value = params.get('q'); applySearch(); }
     if (table) {
@@ -693,5 +726,6 @@
   applySearch();
   if (table) filterTable();
   applyFragment();
+  drawInView();
   document.body.setAttribute('data-ready', '1');
 })();

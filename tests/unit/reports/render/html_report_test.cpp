@@ -156,7 +156,16 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         EXPECT_EQ(d["bench"], s.benchmark);
         EXPECT_EQ(d["params"], s.params);
         const double step = std::pow(10.0, d["qe"].get<int>());
-        const auto runs = running_sum(*decode_varints(d["runs"].get<std::string>()));
+        std::vector<std::int64_t> runs;
+        const auto stretches = *decode_varints(d["runs"].get<std::string>());
+        for (std::size_t k = 0, next = 0; k < stretches.size(); ++k) {
+            if (k % 2 == 0) {
+                next += static_cast<std::size_t>(stretches[k]);
+                continue;
+            }
+            for (std::int64_t c = 0; c < stretches[k]; ++c)
+                runs.push_back(static_cast<std::int64_t>(next++));
+        }
         const auto med = running_sum(*decode_varints(d["med"].get<std::string>()));
         const auto lo = *decode_varints(d["lo"].get<std::string>());
         const auto hi = *decode_varints(d["hi"].get<std::string>());
@@ -253,11 +262,32 @@ TEST(HtmlReportAlerts, OneRowPerAlert) {
 }
 
 TEST(ChartData, QuantisationKeepsFourSignificantDigits) {
-    EXPECT_EQ(quantisation_exponent(1234.5), 0);
-    EXPECT_EQ(quantisation_exponent(9999), 0);
-    EXPECT_EQ(quantisation_exponent(10000), 1);
-    EXPECT_EQ(quantisation_exponent(0.0123), -5);
-    EXPECT_EQ(quantisation_exponent(0), 0);
+    EXPECT_EQ(quantisation_exponent(1234.5, 800), 0);
+    EXPECT_EQ(quantisation_exponent(9999, 5000), 0);
+    EXPECT_EQ(quantisation_exponent(10000, 9000), 1);
+    EXPECT_EQ(quantisation_exponent(0.0123, 0.01), -5);
+    EXPECT_EQ(quantisation_exponent(0, 0), 0);
+}
+
+TEST(ChartData, AStableSeriesGetsAtLeastAHundredLevels) {
+    // 1000.0 .. 1010.0 at 4 digits would be 10 levels (a staircase); 0.1 steps give 100.
+    EXPECT_EQ(quantisation_exponent(1010, 10), -1);
+    EXPECT_EQ(quantisation_exponent(1000.4, 0.4), -3);
+    EXPECT_EQ(quantisation_exponent(5, 0), -3);  // a constant series
+}
+
+TEST(ChartData, RunsAreRunLengthCoded) {
+    ReportModel m;
+    for (int r = 0; r < 10; ++r) m.runs.push_back({"c" + std::to_string(r), "", 0, false});
+    SeriesReport full, gaps;
+    for (std::uint32_t r = 0; r < 10; ++r) full.points.push_back({r, 1, 1, 1, 1, std::nullopt});
+    for (std::uint32_t r : {3u, 4u, 5u, 8u}) gaps.points.push_back({r, 1, 1, 1, 1, std::nullopt});
+    m.series = {full, gaps};
+    const auto data = chart_data(m);
+    EXPECT_EQ(*decode_varints(data["series"][0]["runs"].get<std::string>()),
+              (std::vector<std::int64_t>{0, 10}));
+    EXPECT_EQ(*decode_varints(data["series"][1]["runs"].get<std::string>()),
+              (std::vector<std::int64_t>{3, 3, 2, 1}));
 }
 
 }  // namespace
