@@ -24,13 +24,15 @@ start_test_postgres() {
 listen_addresses = ''
 unix_socket_directories = '$TEST_PG_DIR'
 port = 5432
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 shared_buffers = 256MB
 max_wal_size = 4GB
 CONF
+  if [[ -z "${PERFTRACK_TEST_PG_DURABLE:-}" ]]; then
+    # Test data only: skip the disk flushes.
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' \
+      >>"$TEST_PG_DIR/data/postgresql.conf"
+  fi
   "${as[@]}" "$bindir/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w -t 60 start \
     >/dev/null || { cat "$TEST_PG_DIR/server.log" >&2; return 1; }
   export PERFTRACK_TEST_DSN="host=$TEST_PG_DIR port=5432 user=postgres dbname=postgres"

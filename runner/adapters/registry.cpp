@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "runner/adapters/adapter.hpp"
+#include "runner/adapters/gbench.hpp"
 #include "runner/adapters/perftrack_native.hpp"
 
 namespace perftrack::runner::adapters {
@@ -10,6 +11,8 @@ namespace perftrack::runner::adapters {
 namespace {
 constexpr Adapter k_adapters[] = {
     {"perftrack", "perftrack's native JSON (version 1)", sniff_perftrack, parse_perftrack},
+    {"gbench", "Google Benchmark JSON (--benchmark_format=json or --benchmark_out)", sniff_gbench,
+     parse_gbench},
 };
 }  // namespace
 

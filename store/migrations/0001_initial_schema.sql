@@ -63,13 +63,17 @@ CREATE TABLE run_part (
     PRIMARY KEY (run_id, part_key)
 );
 
+-- Identity is suite + name + params. params_key is the canonical text of params (sorted keys,
+-- compact), written by perftrack: text comparisons keep the identity lookups of a 10,000-series
+-- ingest cheap, and params (jsonb) serves queries.
 CREATE TABLE benchmark (
     id          bigserial PRIMARY KEY,
     project_id  bigint NOT NULL REFERENCES project (id) ON DELETE CASCADE,
     suite       text NOT NULL DEFAULT '',
     name        text NOT NULL CHECK (name <> ''),
     params      jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(params) = 'object'),
-    UNIQUE (project_id, suite, name, params)
+    params_key  text NOT NULL DEFAULT '{}',
+    UNIQUE (project_id, suite, name, params_key)
 );
 
 CREATE TABLE metric (

@@ -88,6 +88,7 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
         std::vector<std::string> fields;
         std::vector<double> values;
         while (copy.get_raw_line(line)) {
+            if (!line.empty() && line.back() == '\n') line.pop_back();
             split_copy_line(line, fields);
             if (fields.size() != 4 || !parse_float_array(fields[3], values))
                 throw StoreError("unexpected row in sample table: " + line.substr(0, 200), "", false);

@@ -1,7 +1,10 @@
 // Ingest: one run (or one part of it) in one transaction. Identity rows are found or created,
-// the run and its part are claimed (the idempotency check), and every series goes through one
-// COPY into a temporary staging table followed by three set-based INSERTs.
+// the run and its part are claimed (the idempotency check), benchmark and metric ids are
+// resolved on the client, and the sample arrays go straight into the sample table with one
+// COPY -- the same work `psql \copy` would do with the same rows.
 #include <fmt/format.h>
+
+#include <unordered_map>
 
 #include "store/pg/copy_text.hpp"
 #include "store/pg/pg_internal.hpp"
@@ -26,67 +29,136 @@ std::int64_t find_or_create(pqxx::work& tx, const char* insert, const char* sele
     throw StoreError(fmt::format("could not create or find {}", what), "", false);
 }
 
-std::optional<std::int64_t> optional_time(const RunToStore& run) { return run.commit_time_us; }
+std::string benchmark_key(const std::string& suite, const std::string& name,
+                          const std::string& params_key) {
+    std::string key;
+    key.reserve(suite.size() + name.size() + params_key.size() + 2);
+    key += suite;
+    key += '\x1f';
+    key += name;
+    key += '\x1f';
+    key += params_key;
+    return key;
+}
+
+struct Identity {
+    std::int64_t project_id = 0;
+    std::int64_t testbed_id = 0;
+    std::int64_t branch_id = 0;
+    std::int64_t commit_id = 0;
+};
+
+Identity resolve_identity(pqxx::work& tx, const RunToStore& run) {
+    Identity id;
+    id.project_id = find_or_create(tx, sql::k_project_insert, sql::k_project_select,
+                                   "project " + run.project, run.project);
+    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_insert, id.project_id, run.testbed,
+                                           run.fingerprint.dump()))) {
+        id.testbed_id = *t;
+    } else if (auto found =
+                   first_id(tx.exec_prepared(sql::k_testbed_select, id.project_id, run.testbed))) {
+        id.testbed_id = *found;
+    } else {
+        throw StoreError("could not create or find testbed " + run.testbed, "", false);
+    }
+    id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
+                                  "branch " + run.branch, id.project_id, run.branch);
+    if (auto c = first_id(tx.exec_prepared(sql::k_commit_insert, id.project_id, run.commit,
+                                           run.commit_time_us, run.parent_commit,
+                                           run.commit_subject))) {
+        id.commit_id = *c;
+        return id;
+    }
+    auto r = tx.exec_prepared(sql::k_commit_select, id.project_id, run.commit);
+    if (r.empty()) throw StoreError("could not create or find commit " + run.commit, "", false);
+    id.commit_id = r[0][0].as<std::int64_t>();
+    const bool missing_time = r[0][1].as<bool>() && run.commit_time_us;
+    const bool missing_subject = r[0][2].as<bool>() && !run.commit_subject.empty();
+    const bool missing_parent = r[0][3].as<bool>() && !run.parent_commit.empty();
+    if (missing_time || missing_subject || missing_parent)
+        tx.exec_prepared(sql::k_commit_fill, id.commit_id, run.commit_time_us, run.commit_subject,
+                         run.parent_commit);
+    return id;
+}
+
+// Benchmark ids for every benchmark the run mentions (measurements and failures), creating the
+// missing ones. Keys: benchmark_key(suite, name, params_key).
+std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
+                                                                 std::int64_t project_id,
+                                                                 const core::RunResults& results) {
+    std::unordered_map<std::string, std::int64_t> ids;
+    for (const auto& row : tx.exec_prepared(sql::k_project_benchmarks, project_id))
+        ids.emplace(benchmark_key(row[1].as<std::string>(), row[2].as<std::string>(),
+                                  row[3].as<std::string>()),
+                    row[0].as<std::int64_t>());
+    struct Missing {
+        std::string suite, name, params_key;
+    };
+    std::vector<Missing> missing;
+    std::unordered_map<std::string, bool> queued;
+    auto want = [&](const std::string& suite, const std::string& name, const core::Params& params) {
+        std::string params_key = params.dump();
+        std::string key = benchmark_key(suite, name, params_key);
+        if (ids.count(key) != 0 || !queued.emplace(key, true).second) return;
+        missing.push_back({suite, name, std::move(params_key)});
+    };
+    for (const auto& m : results.measurements) want(m.suite, m.benchmark, m.params);
+    for (const auto& f : results.failures) want(f.suite, f.benchmark, f.params);
+    if (missing.empty()) return ids;
+
+    tx.exec(sql::k_create_new_benchmarks);
+    {
+        pqxx::stream_to stage(tx, sql::k_new_benchmarks_table,
+                              std::vector<std::string>{"suite", "name", "params", "params_key"});
+        for (const auto& b : missing) stage << std::make_tuple(b.suite, b.name, b.params_key, b.params_key);
+        stage.complete();
+    }
+    tx.exec_params(sql::k_new_benchmarks_insert, project_id);
+    for (const auto& row : tx.exec_params(sql::k_new_benchmarks_select, project_id))
+        ids[benchmark_key(row[1].as<std::string>(), row[2].as<std::string>(),
+                          row[3].as<std::string>())] = row[0].as<std::int64_t>();
+    return ids;
+}
+
+std::int64_t metric_id(pqxx::work& tx, std::int64_t project_id, const core::Measurement& m,
+                       std::unordered_map<std::string, std::int64_t>& cache) {
+    const std::string key = m.metric + '\x1f' + m.unit;
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    auto id = first_id(tx.exec_prepared(sql::k_metric_insert, project_id, m.metric, m.unit,
+                                        std::string(core::to_string(m.direction))));
+    if (!id) id = first_id(tx.exec_prepared(sql::k_metric_select, project_id, m.metric, m.unit));
+    if (!id) throw StoreError("could not create or find metric " + m.metric, "", false);
+    cache.emplace(key, *id);
+    return *id;
+}
 
 IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
     IngestOutcome out;
     out.counts = core::count(run.results);
     pqxx::work tx(conn);
-
-    const std::int64_t project_id =
-        find_or_create(tx, sql::k_project_insert, sql::k_project_select,
-                       "project " + run.project, run.project);
-    std::int64_t testbed_id = 0;
-    if (auto id = first_id(tx.exec_prepared(sql::k_testbed_insert, project_id, run.testbed,
-                                            run.fingerprint.dump()))) {
-        testbed_id = *id;
-    } else if (auto found = first_id(tx.exec_prepared(sql::k_testbed_select, project_id,
-                                                      run.testbed))) {
-        testbed_id = *found;
-    } else {
-        throw StoreError("could not create or find testbed " + run.testbed, "", false);
-    }
-    const std::int64_t branch_id =
-        find_or_create(tx, sql::k_branch_insert, sql::k_branch_select, "branch " + run.branch,
-                       project_id, run.branch);
-
-    std::int64_t commit_id = 0;
-    if (auto id = first_id(tx.exec_prepared(sql::k_commit_insert, project_id, run.commit,
-                                            optional_time(run), run.parent_commit,
-                                            run.commit_subject))) {
-        commit_id = *id;
-    } else {
-        auto r = tx.exec_prepared(sql::k_commit_select, project_id, run.commit);
-        if (r.empty()) throw StoreError("could not create or find commit " + run.commit, "", false);
-        commit_id = r[0][0].as<std::int64_t>();
-        const bool missing_time = r[0][1].as<bool>() && run.commit_time_us;
-        const bool missing_subject = r[0][2].as<bool>() && !run.commit_subject.empty();
-        const bool missing_parent = r[0][3].as<bool>() && !run.parent_commit.empty();
-        if (missing_time || missing_subject || missing_parent)
-            tx.exec_prepared(sql::k_commit_fill, commit_id, optional_time(run), run.commit_subject,
-                             run.parent_commit);
-    }
+    const Identity id = resolve_identity(tx, run);
 
     const bool partial = !run.results.failures.empty();
     std::int64_t run_id = 0;
-    if (auto id = first_id(tx.exec_prepared(
-            sql::k_run_insert, project_id, testbed_id, branch_id, commit_id, run.run_key,
-            run.started_at_us, run.ended_at_us, partial ? "partial" : "complete",
+    bool new_run = false;
+    if (auto r = first_id(tx.exec_prepared(
+            sql::k_run_insert, id.project_id, id.testbed_id, id.branch_id, id.commit_id,
+            run.run_key, run.started_at_us, run.ended_at_us, partial ? "partial" : "complete",
             run.context.dump()))) {
-        run_id = *id;
+        run_id = *r;
+        new_run = true;
     } else {
         // The run exists: this is another part of it (a shard) or a repeated ingest.
-        auto r = tx.exec_prepared(sql::k_run_select, project_id, run.run_key);
-        if (r.empty()) throw StoreError("could not create or find run " + run.run_key, "", false);
-        run_id = r[0][0].as<std::int64_t>();
-        const auto testbed = r[0][1].as<std::string>();
-        const auto sha = r[0][2].as<std::string>();
+        auto r2 = tx.exec_prepared(sql::k_run_select, id.project_id, run.run_key);
+        if (r2.empty()) throw StoreError("could not create or find run " + run.run_key, "", false);
+        run_id = r2[0][0].as<std::int64_t>();
+        const auto testbed = r2[0][1].as<std::string>();
+        const auto sha = r2[0][2].as<std::string>();
         if (testbed != run.testbed || sha != run.commit)
             throw StoreError(fmt::format("run key \"{}\" already belongs to commit {} on testbed "
                                          "{}, not commit {} on testbed {}",
                                          run.run_key, sha, testbed, run.commit, run.testbed),
                              "run_key_conflict", false);
-        if (partial) tx.exec_prepared(sql::k_run_mark_partial, run_id);
     }
     out.run_id = run_id;
     if (tx.exec_prepared(sql::k_run_part_insert, run_id, run.part_key).empty()) {
@@ -94,30 +166,42 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
         out.stored = false;
         return out;  // already ingested: nothing written
     }
+    if (!new_run && partial) tx.exec_prepared(sql::k_run_mark_partial, run_id);
 
+    const auto benchmark_ids = resolve_benchmarks(tx, id.project_id, run.results);
+    auto benchmark_of = [&](const std::string& suite, const std::string& name,
+                            const core::Params& params) {
+        return benchmark_ids.at(benchmark_key(suite, name, params.dump()));
+    };
+    std::unordered_map<std::string, std::int64_t> metric_ids;
     if (!run.results.measurements.empty()) {
-        tx.exec(sql::k_create_stage);
-        {
-            pqxx::stream_to stage(tx, sql::k_stage_table,
-                                  std::vector<std::string>{"suite", "name", "params", "metric",
-                                                           "unit", "direction", "samples"});
-            for (const auto& m : run.results.measurements) {
-                stage << std::make_tuple(m.suite, m.benchmark, m.params.dump(), m.metric, m.unit,
-                                         std::string(core::to_string(m.direction)),
-                                         float_array_literal(m.samples));
+        // A new run cannot hold any of these rows yet: COPY straight into the table. Another
+        // part of an existing run may overlap an earlier part: stage and skip duplicates.
+        // Metric ids first: no other statement may run while a COPY is in progress.
+        std::vector<std::int64_t> metric_of(run.results.measurements.size());
+        for (std::size_t i = 0; i < run.results.measurements.size(); ++i)
+            metric_of[i] = metric_id(tx, id.project_id, run.results.measurements[i], metric_ids);
+        if (!new_run) tx.exec(sql::k_create_sample_stage);
+        pqxx::stream_to rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
+                             new_run ? std::vector<std::string>{"run_id", "benchmark_id",
+                                                                "metric_id", "samples"}
+                                     : std::vector<std::string>{"benchmark_id", "metric_id",
+                                                                "samples"});
+        for (std::size_t i = 0; i < run.results.measurements.size(); ++i) {
+            const auto& m = run.results.measurements[i];
+            const std::int64_t b = benchmark_of(m.suite, m.benchmark, m.params);
+            if (new_run) {
+                rows << std::make_tuple(run_id, b, metric_of[i], float_array_literal(m.samples));
+            } else {
+                rows << std::make_tuple(b, metric_of[i], float_array_literal(m.samples));
             }
-            stage.complete();
         }
-        tx.exec_prepared(sql::k_stage_to_benchmark, project_id);
-        tx.exec_prepared(sql::k_stage_to_metric, project_id);
-        tx.exec_prepared(sql::k_stage_to_sample, project_id, run_id);
+        rows.complete();
+        if (!new_run) tx.exec_params(sql::k_stage_to_sample, run_id);
     }
-    for (const auto& f : run.results.failures) {
-        auto r = tx.exec_prepared(sql::k_failure_benchmark_insert, project_id, f.suite,
-                                  f.benchmark, f.params.dump());
-        if (r.empty()) throw StoreError("could not record failed benchmark " + f.benchmark, "", false);
-        tx.exec_prepared(sql::k_failure_insert, run_id, r[0][0].as<std::int64_t>(), f.message);
-    }
+    for (const auto& f : run.results.failures)
+        tx.exec_prepared(sql::k_failure_insert, run_id, benchmark_of(f.suite, f.benchmark, f.params),
+                         f.message);
     tx.commit();
     out.stored = true;
     return out;

@@ -74,9 +74,11 @@ StoreError translate(const std::exception& e, const std::vector<std::string>& se
                           true);
     if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
         const std::string state = sql->sqlstate();
-        // Class 08 (connection exception), 57P (operator intervention: shutdown), 53 (resources).
-        const bool unavailable =
-            state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state == "53300";
+        // Connection failures (class 08 except 08P01, a protocol violation, which is a bug),
+        // server shutdown (57P01-57P03) and "too many connections" (53300): the server cannot
+        // take the data now; everything else is a real error.
+        const bool unavailable = (state.rfind("08", 0) == 0 && state != "08P01") ||
+                                 state.rfind("57P", 0) == 0 || state == "53300";
         return StoreError("database error: " + message, state, unavailable);
     }
     return StoreError("database error: " + message, "", false);

@@ -40,28 +40,15 @@ void prepare_all(pqxx::connection& conn) {
     conn.prepare(k_run_part_insert,
                  "INSERT INTO run_part (run_id, part_key) VALUES ($1, $2) "
                  "ON CONFLICT DO NOTHING RETURNING run_id");
-    // Bulk: the staged rows become benchmarks, metrics and samples in three statements. The
-    // ORDER BY makes concurrent ingests take index locks in the same order (no deadlocks).
-    conn.prepare(k_stage_to_benchmark,
-                 "INSERT INTO benchmark (project_id, suite, name, params) "
-                 "SELECT DISTINCT $1::bigint, suite, name, params FROM perftrack_stage "
-                 "ORDER BY 2, 3, 4 ON CONFLICT DO NOTHING");
-    conn.prepare(k_stage_to_metric,
-                 "INSERT INTO metric (project_id, name, unit, direction) "
-                 "SELECT DISTINCT ON (metric, unit) $1::bigint, metric, unit, direction "
-                 "FROM perftrack_stage ORDER BY metric, unit ON CONFLICT DO NOTHING");
-    conn.prepare(k_stage_to_sample,
-                 "INSERT INTO sample (run_id, benchmark_id, metric_id, samples) "
-                 "SELECT $2::bigint, b.id, m.id, s.samples FROM perftrack_stage s "
-                 "JOIN benchmark b ON b.project_id = $1 AND b.suite = s.suite AND b.name = s.name "
-                 "AND b.params = s.params "
-                 "JOIN metric m ON m.project_id = $1 AND m.name = s.metric AND m.unit = s.unit "
-                 "ON CONFLICT DO NOTHING");
-    conn.prepare(k_failure_benchmark_insert,
-                 "WITH ins AS (INSERT INTO benchmark (project_id, suite, name, params) "
-                 "VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING RETURNING id) "
-                 "SELECT id FROM ins UNION ALL SELECT id FROM benchmark WHERE project_id = $1 "
-                 "AND suite = $2 AND name = $3 AND params = $4::jsonb");
+    conn.prepare(k_metric_insert,
+                 "INSERT INTO metric (project_id, name, unit, direction) VALUES ($1, $2, $3, $4) "
+                 "ON CONFLICT (project_id, name, unit) DO NOTHING RETURNING id");
+    conn.prepare(k_metric_select,
+                 "SELECT id FROM metric WHERE project_id = $1 AND name = $2 AND unit = $3");
+    // Every benchmark of a project, to resolve ids on the client: in steady state a run adds no
+    // benchmark, and this one read replaces a join per series.
+    conn.prepare(k_project_benchmarks,
+                 "SELECT id, suite, name, params_key FROM benchmark WHERE project_id = $1");
     conn.prepare(k_failure_insert,
                  "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
                  "ON CONFLICT DO NOTHING");
@@ -86,8 +73,7 @@ void prepare_all(pqxx::connection& conn) {
                  " ORDER BY ct DESC, st DESC, r.id DESC LIMIT $5"
                  ") newest ORDER BY ct, st, id");
     conn.prepare(k_history_benchmarks,
-                 "SELECT id, suite, name, params::text FROM benchmark "
-                 "WHERE id = ANY($1::bigint[])");
+                 "SELECT id, suite, name, params_key FROM benchmark WHERE id = ANY($1::bigint[])");
     conn.prepare(k_history_metrics,
                  "SELECT id, name, unit, direction FROM metric WHERE id = ANY($1::bigint[])");
     conn.prepare(k_history_resets,

@@ -1,0 +1,137 @@
+#pragma once
+// Building blocks shared by the adapters: number and name parsing, the series collector that
+// keeps samples in first-seen order, direction overrides, line iteration for text formats and
+// the error/warning wording, so every adapter says things the same way.
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/model.hpp"
+#include "runner/adapters/adapter.hpp"
+
+namespace perftrack::runner::adapters {
+
+// How much of the text sniff() functions look at: enough to get past a tool's preamble (test
+// output before the benchmarks, a long context block), small enough to stay cheap on huge input.
+inline constexpr std::size_t k_sniff_bytes = 64 * 1024;
+inline std::string_view sniff_head(std::string_view text) {
+    return text.substr(0, k_sniff_bytes);
+}
+
+// First non-whitespace character of `text`, or '\0' when there is none.
+char first_significant_char(std::string_view text);
+
+// Parses a whole token as a finite number (locale-independent; "1e3", "-0.5"; no leading '+',
+// no "inf"/"nan"). nullopt for anything else, including out-of-range values.
+std::optional<double> parse_number(std::string_view text);
+
+// Like parse_number, but also accepts thousands separators ("13,967,756.30"), as libtest prints.
+std::optional<double> parse_number_with_commas(std::string_view text);
+
+// A param value taken from text: a JSON-number-shaped token ("64", "-3", "0.5") becomes a number
+// (an integer when it is one and fits in 64 bits), anything else stays a string. "007" and "1."
+// stay strings so no information is lost.
+nlohmann::json param_value(std::string_view text);
+
+// Param values given as JSON by a tool: strings and numbers are kept, booleans become "true" /
+// "false", anything else (null, arrays, objects) its compact JSON text.
+nlohmann::json param_value(const nlohmann::json& value);
+
+struct NameAndParams {
+    std::string benchmark;
+    core::Params params = core::Params::object();
+};
+
+// Splits a '/'-separated benchmark name into the name and its named parameters: a segment
+// "key<sep>value" (key an identifier, value non-empty and not starting with sep, so "a::b" is
+// no param) becomes a param, the other segments are
+// joined back with '/'. The first segment always stays in the name, and '/' inside <...> does not
+// split (template arguments). A key seen twice keeps its first value; the repeat stays in the
+// name. Examples (sep ':'): "train_step/model:mlp/batch_size:32" -> "train_step"
+// {model:"mlp", batch_size:32}; "BM_Template<4>/64/real_time/threads:2" ->
+// "BM_Template<4>/64/real_time" {threads:2}; "BM_Sort/1024" -> "BM_Sort/1024" {}.
+NameAndParams split_named_segments(std::string_view name, char sep);
+
+// "Final Blocks" -> "final_blocks", "gc.alloc.rate" -> "gc_alloc_rate": lower case, every run of
+// other characters than [a-z0-9] becomes one '_', none at either end. "" stays "".
+std::string snake_case(std::string_view text);
+
+// The direction of `metric`: --direction NAME=... when given for it, else `fallback`.
+core::Direction direction_for(std::string_view metric, core::Direction fallback,
+                              const AdapterOptions& options);
+
+// "<source>: line N: <problem>" as an input error (text formats).
+tl::unexpected<core::Error> line_error(std::string_view source, std::size_t line,
+                                       std::string_view problem);
+
+// Collects samples into series (suite, benchmark, params, metric, unit), creating each series
+// on first use so the output keeps the input's order. Times must be positive: a time value <= 0
+// (a benchmark shorter than the timer's resolution, or a failed one) is left out and counted,
+// and finish() reports the counts as warnings.
+class SeriesCollector {
+  public:
+    // Appends `value` to the series; creates it with `direction` on first use.
+    void add(const std::string& suite, const std::string& benchmark, const core::Params& params,
+             const std::string& metric, const std::string& unit, core::Direction direction,
+             double value);
+
+    // add() for a time already converted to nanoseconds (unit "ns"): values <= 0 are counted
+    // for finish()'s warning instead of stored.
+    void add_time_ns(const std::string& suite, const std::string& benchmark,
+                     const core::Params& params, const std::string& metric,
+                     core::Direction direction, double value_ns);
+
+    bool empty() const { return m_measurements.empty(); }
+    std::size_t size() const { return m_measurements.size(); }
+
+    // Moves the series into `run` and adds one warning per series that lost time values.
+    void finish(core::RunResults& run);
+
+  private:
+    core::Measurement& series(const std::string& suite, const std::string& benchmark,
+                              const core::Params& params, const std::string& metric,
+                              const std::string& unit, core::Direction direction);
+
+    std::vector<core::Measurement> m_measurements;
+    std::unordered_map<std::string, std::size_t> m_index;  // series key -> position
+    // benchmark + metric -> (dropped, seen), in first-seen order
+    std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> m_dropped;
+    std::unordered_map<std::string, std::size_t> m_dropped_index;
+};
+
+// Fails (kind input) when `run` holds neither measurements nor failures: "<source>: no benchmark
+// results found (<what was expected>)", plus the first warning when there is one, since it usually
+// says why (every value was zero, ...).
+core::Result<core::RunResults> require_results(core::RunResults run, std::string_view source,
+                                               std::string_view expected);
+
+// Iterates over the lines of a text without copying it; strips "\n" and "\r\n".
+class LineReader {
+  public:
+    explicit LineReader(std::string_view text) : m_text(text) {}
+    // The next line, or nullopt at the end. number() is its 1-based line number.
+    std::optional<std::string_view> next();
+    std::size_t number() const { return m_number; }
+
+  private:
+    std::string_view m_text;
+    std::size_t m_pos = 0;
+    std::size_t m_number = 0;
+};
+
+// Whitespace handling for text formats (space, tab, CR, vertical tab, form feed).
+bool is_space(char c);
+std::string_view trim(std::string_view text);
+
+// Splits on runs of whitespace.
+std::vector<std::string_view> split_whitespace(std::string_view text);
+
+}  // namespace perftrack::runner::adapters
