@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/render/html_report.hpp"
+#include "reports/render/units_format.hpp"
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/synthetic_report.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -148,6 +149,35 @@ TEST_F(ReportInBrowser, ChartsCarryAxesBandAndChangePointMarkers) {
     EXPECT_NE(r.dom.find("M items/s  \u2191 higher is better<"), std::string::npos);
     // Change-point labels name the change, the commit and worse/better in words.
     EXPECT_NE(r.dom.find("\u25b2 +20.0% @ "), std::string::npos);
+}
+
+TEST_F(ReportInBrowser, TooltipShowsTheCommitAndLinksToIt) {
+    // A series with a change point; pin the tooltip on the change point's run.
+    std::size_t series = model->series.size();
+    for (std::size_t i = 0; i < model->series.size() && series == model->series.size(); ++i)
+        if (!model->series[i].change_points.empty()) series = i;
+    ASSERT_LT(series, model->series.size());
+    const auto run = model->series[series].change_points[0].run;
+    const auto& r = model->runs[run];
+    const auto dom = load("#point=" + std::to_string(series) + ":" + std::to_string(run)).dom;
+    const auto start = dom.find("<div id=\"tooltip\"");
+    ASSERT_NE(start, std::string::npos);
+    const auto tip = dom.substr(start, dom.find("</div>", start) - start);
+    EXPECT_EQ(tip.find(" hidden"), std::string::npos) << tip;
+    EXPECT_NE(tip.find(r.commit.substr(0, 7)), std::string::npos);
+    EXPECT_NE(tip.find(r.subject), std::string::npos);
+    EXPECT_NE(tip.find("2024-05-01 " + std::string(run < 10 ? "0" : "") + std::to_string(run) +
+                       ":00 UTC"),
+              std::string::npos)
+        << tip;
+    EXPECT_NE(tip.find("change point: " +
+                       format_change_pct(model->series[series].change_points[0].change)),
+              std::string::npos)
+        << tip;
+    EXPECT_NE(tip.find("href=\"https://github.com/example/project/commit/" + r.commit + "\""),
+              std::string::npos);
+    EXPECT_NE(tip.find("median "), std::string::npos);
+    EXPECT_NE(tip.find("baseline "), std::string::npos);
 }
 
 TEST_F(ReportInBrowser, SortingAColumnChangesTheOrder) {

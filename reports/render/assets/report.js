@@ -8,7 +8,9 @@
 // URL fragment (for links people share, for printing, and for the browser tests, since
 // `chromium --dump-dom` cannot click): "#sort=change&dir=desc&filter=text&status=regression&
 // q=search+terms&draw=all". sort/dir/filter/status act on the flagged-changes table, q on the
-// series search, draw=all opens every suite and draws every chart that is not filtered out.
+// series search, draw=all opens every suite and draws every chart that is not filtered out,
+// point=12:40 scrolls to series 12 and pins the tooltip of its point at run 40. A plain
+// "#s-12" opens that series' suite and scrolls to it.
 (function () {
   'use strict';
 
@@ -177,11 +179,12 @@
       (partialRuns[p.run] ? ' \u00b7 partial run' : '')));
     lines.push(head);
     if (runs.subject[p.run]) lines.push(el('span', 'tt-subject', runs.subject[p.run]));
-    lines.push(el('span', 'tt-row', 'median ' + fmtScaled(p.median, s.scale) + '  (min ' +
-      fmtScaled(p.min, s.scale) + ', max ' + fmtScaled(p.max, s.scale) + ')'));
+    var bare = function (v) { return fmtNum(v / s.scale.div); };
+    lines.push(el('span', 'tt-row', 'median ' + fmtScaled(p.median, s.scale) + ' \u00b7 min\u2013max ' +
+      bare(p.min) + '\u2013' + bare(p.max)));
     if (p.band) {
-      lines.push(el('span', 'tt-row', 'baseline ' + fmtScaled(p.band.median, s.scale) + '  [' +
-        fmtScaled(p.band.low, s.scale) + ' \u2013 ' + fmtScaled(p.band.high, s.scale) + ']'));
+      lines.push(el('span', 'tt-row', 'baseline ' + fmtScaled(p.band.median, s.scale) +
+        ' \u00b7 band ' + bare(p.band.low) + '\u2013' + bare(p.band.high)));
     }
     s.cps.forEach(function (cp) {
       if (cp[0] === p.run) lines.push(el('span', 'tt-row', 'change point: ' + fmtPct(cp[1])));
@@ -363,7 +366,18 @@
     });
     root.addEventListener('blur', unmark);
     container.appendChild(root);
+    // For "#point=<series>:<run>": pin the tooltip on that run's point.
+    pinners[i] = function (run) {
+      for (var j = 0; j < pts.length; j++) {
+        if (pts[j].run !== run) continue;
+        var box = root.getBoundingClientRect();
+        mark(j, window.scrollX + box.left + x(run) * box.width / W,
+          window.scrollY + box.top + y(pts[j].median) * box.height / H, true);
+        return;
+      }
+    };
   }
+  var pinners = {};
 
   // ---- lazy drawing ------------------------------------------------------------------------------
   var charts = Array.prototype.slice.call(document.querySelectorAll('.chart[data-i]'));
@@ -721,6 +735,11 @@
       if (params.has('sort')) sortTable(params.get('sort'), params.get('dir') === 'asc' ? 'asc' : 'desc');
     }
     if (params.get('draw') === 'all') drawAllVisible();
+    var point = /^([0-9]+):([0-9]+)$/.exec(params.get('point') || '');
+    if (point && jumpToSeries('s-' + point[1])) {
+      drawChart(Number(point[1]));
+      if (pinners[point[1]]) pinners[point[1]](Number(point[2]));
+    }
   }
   window.addEventListener('hashchange', applyFragment);
   applySearch();
