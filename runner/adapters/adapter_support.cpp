@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/json_util.hpp"
+#include "core/units.hpp"
+
 namespace perftrack::runner::adapters {
 
 char first_significant_char(std::string_view text) {
@@ -200,6 +203,52 @@ tl::unexpected<core::Error> line_error(std::string_view source, std::size_t line
                       fmt::format("{}: line {}: {}", source, line, problem));
 }
 
+tl::unexpected<core::Error> type_error(std::string_view source, std::string_view path,
+                                       std::string_view what, const nlohmann::json& got) {
+    return core::input_error(source, path,
+                             fmt::format("expected {}, got {}", what, core::json_type_phrase(got)));
+}
+
+core::Result<const nlohmann::json*> require_member(const nlohmann::json& object, const char* key,
+                                                   std::string_view source, std::string_view path) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return core::input_error(source, path, fmt::format("missing required field \"{}\"", key));
+    return &*it;
+}
+
+const nlohmann::json* find_member(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+MetricSpec canonical_unit(std::string name, std::string_view unit, core::Direction direction) {
+    MetricSpec spec{std::move(name), std::string(unit), direction, 1};
+    if (auto ns = core::ns_per_unit(unit)) {
+        spec.unit = "ns";
+        spec.factor = *ns;
+    } else if (auto bytes = core::bytes_per_unit(unit)) {
+        spec.unit = "B";
+        spec.factor = *bytes;
+    }
+    return spec;
+}
+
+void apply_overrides(MetricSpec& spec, std::string_view raw_name, const AdapterOptions& options) {
+    auto it = options.metrics.find(spec.name);
+    if (it == options.metrics.end()) it = options.metrics.find(std::string(raw_name));
+    if (it != options.metrics.end()) {
+        if (it->second.unit) {
+            const MetricSpec unit = canonical_unit(spec.name, *it->second.unit, spec.direction);
+            spec.unit = unit.unit;
+            spec.factor = unit.factor;
+        }
+        if (it->second.direction) spec.direction = *it->second.direction;
+    }
+    spec.direction = direction_for(spec.name, spec.direction, options);
+}
+
 core::Measurement& SeriesCollector::series(const std::string& suite, const std::string& benchmark,
                                            const core::Params& params, const std::string& metric,
                                            const std::string& unit, core::Direction direction) {
@@ -240,6 +289,19 @@ void SeriesCollector::add_time_ns(const std::string& suite, const std::string& b
     }
 }
 
+bool SeriesCollector::add_converted(const std::string& suite, const std::string& benchmark,
+                                    const core::Params& params, const MetricSpec& spec,
+                                    double raw) {
+    const double value = raw * spec.factor;
+    if (!std::isfinite(value)) return false;
+    if (spec.is_time()) {
+        add_time_ns(suite, benchmark, params, spec.name, spec.direction, value);
+    } else {
+        add(suite, benchmark, params, spec.name, spec.unit, spec.direction, value);
+    }
+    return true;
+}
+
 void SeriesCollector::finish(core::RunResults& run) {
     for (auto& m : m_measurements) run.measurements.push_back(std::move(m));
     m_measurements.clear();
@@ -248,9 +310,8 @@ void SeriesCollector::finish(core::RunResults& run) {
         if (counts.first == 0) continue;
         run.warnings.push_back(fmt::format(
             "{}: {} of {} time values were 0 or negative and were left out (a time must be "
-            "positive; the benchmark is probably shorter than the timer's resolution: make each "
-            "iteration do more work)",
-            label, counts.first, counts.second));
+            "positive; {})",
+            label, counts.first, counts.second, m_zero_time_hint));
     }
     m_dropped.clear();
     m_dropped_index.clear();

@@ -41,6 +41,10 @@ std::optional<double> parse_number_with_commas(std::string_view text);
 // stay strings so no information is lost.
 nlohmann::json param_value(std::string_view text);
 
+inline nlohmann::json param_value(const std::string& text) {
+    return param_value(std::string_view(text));
+}
+
 // Param values given as JSON by a tool: strings and numbers are kept, booleans become "true" /
 // "false", anything else (null, arrays, objects) its compact JSON text.
 nlohmann::json param_value(const nlohmann::json& value);
@@ -72,12 +76,50 @@ core::Direction direction_for(std::string_view metric, core::Direction fallback,
 tl::unexpected<core::Error> line_error(std::string_view source, std::size_t line,
                                        std::string_view problem);
 
+// ---- JSON inputs
+
+// "<source>: <path>: expected <what>, got <a string|a number|...>" as an input error.
+tl::unexpected<core::Error> type_error(std::string_view source, std::string_view path,
+                                       std::string_view what, const nlohmann::json& got);
+
+// The member `key` of `object` (at `path`), or an input error "missing required field".
+core::Result<const nlohmann::json*> require_member(const nlohmann::json& object, const char* key,
+                                                   std::string_view source, std::string_view path);
+
+// The member `key` when present and not null, else nullptr.
+const nlohmann::json* find_member(const nlohmann::json& object, const char* key);
+
+// What --metric NAME=UNIT:DIRECTION and the unit/direction rules make of one metric.
+struct MetricSpec {
+    std::string name;
+    std::string unit;  // canonical: "ns" for times, "B" for byte sizes
+    core::Direction direction = core::Direction::lower;
+    double factor = 1;  // multiply raw values by this to get `unit`
+    bool is_time() const { return unit == "ns"; }
+};
+
+// Canonicalises a unit: a time unit becomes "ns" and a byte unit "B" (with the factor to convert
+// values); any other unit is kept as it is with factor 1.
+MetricSpec canonical_unit(std::string name, std::string_view unit, core::Direction direction);
+
+// Applies --metric (unit and/or direction) given for `name` or for `raw_name` (the field name as
+// written in the input), then --direction for `name`, to `spec`.
+void apply_overrides(MetricSpec& spec, std::string_view raw_name, const AdapterOptions& options);
+
 // Collects samples into series (suite, benchmark, params, metric, unit), creating each series
 // on first use so the output keeps the input's order. Times must be positive: a time value <= 0
 // (a benchmark shorter than the timer's resolution, or a failed one) is left out and counted,
 // and finish() reports the counts as warnings.
 class SeriesCollector {
   public:
+    // `zero_time_hint` ends the warning about dropped times: what the user can do about them.
+    explicit SeriesCollector(std::string zero_time_hint = k_default_zero_time_hint)
+        : m_zero_time_hint(std::move(zero_time_hint)) {}
+
+    static constexpr const char* k_default_zero_time_hint =
+        "the benchmark is probably shorter than the timer's resolution: make each iteration "
+        "do more work";
+
     // Appends `value` to the series; creates it with `direction` on first use.
     void add(const std::string& suite, const std::string& benchmark, const core::Params& params,
              const std::string& metric, const std::string& unit, core::Direction direction,
@@ -88,6 +130,12 @@ class SeriesCollector {
     void add_time_ns(const std::string& suite, const std::string& benchmark,
                      const core::Params& params, const std::string& metric,
                      core::Direction direction, double value_ns);
+
+    // Converts `raw` with spec.factor and adds it (through add_time_ns when spec.unit is "ns").
+    // Returns false, adding nothing, when the converted value is not finite (1e308 s in ns).
+    [[nodiscard]] bool add_converted(const std::string& suite, const std::string& benchmark,
+                                     const core::Params& params, const MetricSpec& spec,
+                                     double raw);
 
     bool empty() const { return m_measurements.empty(); }
     std::size_t size() const { return m_measurements.size(); }
@@ -100,6 +148,7 @@ class SeriesCollector {
                               const core::Params& params, const std::string& metric,
                               const std::string& unit, core::Direction direction);
 
+    std::string m_zero_time_hint;
     std::vector<core::Measurement> m_measurements;
     std::unordered_map<std::string, std::size_t> m_index;  // series key -> position
     // benchmark + metric -> (dropped, seen), in first-seen order

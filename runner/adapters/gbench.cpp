@@ -4,6 +4,7 @@
 #include "runner/adapters/gbench.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -132,8 +133,13 @@ core::Result<std::vector<Value>> row_values(const json& row, std::string_view so
     for (const char* key : {"real_time", "cpu_time"}) {
         auto v = required_number(row, key, source, path);
         if (!v) return tl::unexpected(v.error());
+        const double ns = *v * *factor;
+        if (!std::isfinite(ns))
+            return core::input_error(
+                source, core::json_path(path, key),
+                fmt::format("{} {} is out of range in nanoseconds", *v, *unit));
         values.push_back(
-            {key, "ns", direction_for(key, core::Direction::lower, options), *v * *factor, true});
+            {key, "ns", direction_for(key, core::Direction::lower, options), ns, true});
     }
     // Rates: bytes and items per second are both "throughput", told apart by their unit.
     for (const auto& [key, rate_unit] :

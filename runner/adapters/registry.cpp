@@ -3,8 +3,19 @@
 #include <fmt/format.h>
 
 #include "runner/adapters/adapter.hpp"
+#include "runner/adapters/benchmarkdotnet.hpp"
+#include "runner/adapters/bmf.hpp"
+#include "runner/adapters/cargo_bench.hpp"
+#include "runner/adapters/catch2.hpp"
+#include "runner/adapters/criterion.hpp"
+#include "runner/adapters/gab_json.hpp"
 #include "runner/adapters/gbench.hpp"
+#include "runner/adapters/gobench.hpp"
+#include "runner/adapters/hyperfine.hpp"
+#include "runner/adapters/jmh.hpp"
 #include "runner/adapters/perftrack_native.hpp"
+#include "runner/adapters/pytest_benchmark.hpp"
+#include "runner/adapters/records.hpp"
 
 namespace perftrack::runner::adapters {
 
@@ -13,6 +24,27 @@ constexpr Adapter k_adapters[] = {
     {"perftrack", "perftrack's native JSON (version 1)", sniff_perftrack, parse_perftrack},
     {"gbench", "Google Benchmark JSON (--benchmark_format=json or --benchmark_out)", sniff_gbench,
      parse_gbench},
+    {"pytest-benchmark", "pytest-benchmark JSON (--benchmark-json)", sniff_pytest_benchmark,
+     parse_pytest_benchmark},
+    {"benchmarkdotnet", "BenchmarkDotNet JSON exporter", sniff_benchmarkdotnet,
+     parse_benchmarkdotnet},
+    {"hyperfine", "hyperfine JSON (--export-json)", sniff_hyperfine, parse_hyperfine},
+    {"jmh", "JMH JSON (-rf json)", sniff_jmh, parse_jmh},
+    // Before bmf: estimates.json has the same three-level object shape.
+    {"criterion", "Criterion.rs console output or target/criterion/**/estimates.json",
+     sniff_criterion, parse_criterion},
+    {"bmf", "Bencher Metric Format JSON", sniff_bmf, parse_bmf},
+    {"gab-json", "github-action-benchmark customBiggerIsBetter/customSmallerIsBetter JSON",
+     sniff_gab_json, parse_gab_json},
+    {"catch2", "Catch2 XML reporter (-r xml) or console benchmark tables", sniff_catch2,
+     parse_catch2},
+    {"gobench", "go test -bench output", sniff_gobench, parse_gobench},
+    // After criterion, which also accepts its --output-format bencher lines.
+    {"cargo-bench", "Rust libtest #[bench] output (cargo bench)", sniff_cargo_bench,
+     parse_cargo_bench},
+    // Last: the loosest signature (any array of objects, or JSON lines).
+    {"records", "flat JSON records: a JSON array of objects or JSON lines", sniff_records,
+     parse_records},
 };
 }  // namespace
 

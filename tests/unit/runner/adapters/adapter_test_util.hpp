@@ -36,13 +36,14 @@ inline core::Result<core::RunResults> parse_file(std::string_view format,
 }
 
 // The series with this benchmark, params (compact JSON such as {"n":5}) and metric (and unit
-// when non-empty), or nullptr.
+// when non-empty, suite when given), or nullptr.
 inline const core::Measurement* find_series(const core::RunResults& run, std::string_view benchmark,
                                             std::string_view params_json, std::string_view metric,
-                                            std::string_view unit = {}) {
+                                            std::string_view unit = {},
+                                            const char* suite = nullptr) {
     for (const auto& m : run.measurements)
         if (m.benchmark == benchmark && m.params.dump() == params_json && m.metric == metric &&
-            (unit.empty() || m.unit == unit))
+            (unit.empty() || m.unit == unit) && (suite == nullptr || m.suite == suite))
             return &m;
     return nullptr;
 }
