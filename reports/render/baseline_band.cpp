@@ -22,15 +22,27 @@ std::vector<std::optional<BaselineBand>> rolling_bands(std::span<const double> m
                                                        std::span<const std::size_t> window_start,
                                                        const BandRule& rule) {
     std::vector<std::optional<BaselineBand>> bands(medians.size());
+    // The window [first, i) only moves forward, so it is kept sorted incrementally: each step
+    // inserts one value and erases the ones that left, O(window) instead of a sort per point.
     std::vector<double> window;
+    window.reserve(rule.window_runs + 1);
+    std::size_t lo = 0, hi = 0;  // medians[lo, hi) are in `window`
+    auto erase_one = [&](double v) {
+        const auto it = std::lower_bound(window.begin(), window.end(), v);
+        if (it != window.end() && *it == v) window.erase(it);
+    };
     for (std::size_t i = 0; i < medians.size(); ++i) {
         std::size_t first = std::min(window_start[i], i);
         if (i - first > rule.window_runs) first = i - rule.window_runs;
-        const std::size_t count = i - first;
+        if (first < lo || first >= hi) {  // moved back (not expected) or past everything: refill
+            window.clear();
+            lo = hi = first;
+        }
+        for (; lo < first; ++lo) erase_one(medians[lo]);
+        for (; hi < i; ++hi)
+            window.insert(std::upper_bound(window.begin(), window.end(), medians[hi]), medians[hi]);
+        const std::size_t count = window.size();
         if (count < std::max<std::size_t>(rule.min_runs, 1)) continue;
-        window.assign(medians.begin() + static_cast<std::ptrdiff_t>(first),
-                      medians.begin() + static_cast<std::ptrdiff_t>(i));
-        std::sort(window.begin(), window.end());
         bands[i] = BaselineBand{
             quantile_sorted(window, 0.5), quantile_sorted(window, rule.low_quantile),
             quantile_sorted(window, rule.high_quantile), static_cast<std::uint32_t>(count)};

@@ -563,10 +563,12 @@
     if (v === undefined) return '\u2014';
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
+  // Numbers by value, text in natural order (op_2 before op_10); 'en' so every reader sees the
+  // same order whatever their locale.
   function compareValues(a, b) {
     var na = Number(a), nb = Number(b);
     if (a !== '' && b !== '' && !isNaN(na) && !isNaN(nb)) return na - nb;
-    return a < b ? -1 : a > b ? 1 : 0;
+    return a.localeCompare(b, 'en', { numeric: true });
   }
   function buildPivot() {
     if (!pivotRoot || !data.comparisons.length) return;
