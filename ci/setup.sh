@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what perftrack needs to build, test and run, from Debian 12 packages.
 # Safe to run twice: packages already installed are skipped. Works as root or with sudo.
+# --test adds what the test suite runs; --ml adds LibTorch for examples/ml (never needed by the
+# default build or ci/test.sh).
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,11 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Real tools whose output the tests capture, and the browser for the HTML report tests.
   packages+=(chromium hyperfine catch2 python3 python3-pytest-benchmark)
+fi
+if [[ "${1:-}" == "--ml" ]]; then
+  # Optional: the ML-framework example suite (examples/ml, -DPERFTRACK_ML_EXAMPLES=ON), ~1 GB.
+  # OpenBLAS, because without it torch falls back to the reference BLAS (10x slower steps).
+  packages+=(libtorch-dev libopenblas0-pthread python3-torch)
 fi
 
 missing=()

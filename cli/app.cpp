@@ -27,6 +27,10 @@ int run(int argc, char** argv) {
     register_ingest(app, action);
     register_db(app, action);
     register_push(app, action);
+    register_check(app, action);
+    register_backtest(app, action);
+    register_report(app, action);
+    register_baseline(app, action);
 
     try {
         app.parse(argc, argv);

@@ -26,6 +26,34 @@ bool starts_with_at(std::string_view text, std::size_t pos, std::string_view wor
     return pos <= text.size() && text.substr(pos).substr(0, word.size()) == word;
 }
 
+// nlohmann's dump() recurses once per nesting level, and perftrack dumps parts of its inputs
+// (fingerprints, params) when it stores or spools them: a file of a few hundred thousand nested
+// brackets would exhaust the stack there. No result file nests anywhere near this deep.
+constexpr std::size_t k_max_json_depth = 256;
+
+// Offset of the bracket that opens level k_max_json_depth + 1, or npos. Skips strings.
+std::size_t too_deep_at(std::string_view text) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > k_max_json_depth) return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string json_type_phrase(const nlohmann::json& v) {
@@ -48,6 +76,13 @@ std::string json_type_phrase(const nlohmann::json& v) {
 Result<nlohmann::json> parse_json_document(std::string_view text, std::string_view source) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return fail(ErrorKind::input, fmt::format("{}: file is empty, expected JSON", source));
+    if (const std::size_t deep = too_deep_at(text); deep != std::string_view::npos) {
+        const auto [line, col] = line_column(text, deep);
+        return fail(ErrorKind::input,
+                    fmt::format("{}: invalid JSON at line {}, column {}: nested more than {} "
+                                "levels deep",
+                                source, line, col, k_max_json_depth));
+    }
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
@@ -60,7 +95,10 @@ Result<nlohmann::json> parse_json_document(std::string_view text, std::string_vi
         if (tok > 0 && (text[tok - 1] == '-' || text[tok - 1] == '+')) --tok;
         auto [line, col] = line_column(text, offset);
         std::string what;
-        const std::size_t word = text[tok] == '-' || text[tok] == '+' ? tok + 1 : tok;
+        // tok is text.size() when the input ends right after a non-word character (found by
+        // fuzzing: reading text[tok] there overflowed).
+        const bool signed_word = tok < text.size() && (text[tok] == '-' || text[tok] == '+');
+        const std::size_t word = signed_word ? tok + 1 : tok;
         if (starts_with_at(text, word, "NaN") || starts_with_at(text, word, "nan") ||
             starts_with_at(text, word, "Infinity") || starts_with_at(text, word, "inf")) {
             std::tie(line, col) = line_column(text, tok);

@@ -125,6 +125,10 @@ public:
     // Runs of one project x testbed x branch with every series measured in them. An unknown
     // project, testbed or branch gives an empty history, not an error.
     virtual History load_history(const HistoryQuery& query) = 0;
+    // The runs load_history would list, without their samples: cheap even for long histories
+    // (the check uses it to place a commit in the branch's history before loading a window).
+    // The default reads the whole history; the PostgreSQL store reads only the run rows.
+    virtual std::vector<RunInfo> list_runs(const HistoryQuery& query) { return load_history(query).runs; }
 };
 
 // ---- status -------------------------------------------------------------------------------
@@ -138,12 +142,27 @@ struct StoreStatus {
     std::int64_t database_bytes = 0;
 };
 
+// perftrack baseline reset: "this change is intended; start the baseline here".
+struct BaselineResetRequest {
+    std::string project;
+    std::optional<std::string> testbed;  // every testbed when empty
+    std::string benchmark_glob;
+    std::optional<std::string> metric;   // every metric when empty
+    std::string commit;
+    std::optional<std::int64_t> commit_time_us;  // recorded when the commit is not yet known
+    std::string reason;
+};
+
 class Store : public HistoryReader {
 public:
     // Stores one run in one transaction: all of it or nothing. Idempotent per
     // (run_key, part_key): a second call stores nothing and says so.
     virtual IngestOutcome ingest(const RunToStore& run) = 0;
     virtual StoreStatus status() = 0;
+    // Records a baseline reset in one transaction. nullopt when the project (or the named
+    // testbed) has no results yet. A commit not seen before is recorded (with its time when
+    // given, else the reset applies from the moment it was recorded).
+    virtual std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) = 0;
 };
 
 }  // namespace perftrack::store

@@ -197,6 +197,57 @@ core::Direction direction_for(std::string_view metric, core::Direction fallback,
     return fallback;
 }
 
+std::size_t valid_utf8_prefix(std::string_view text) {
+    std::size_t i = 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    while (i < text.size()) {
+        const unsigned char c = byte(i);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            if (c == 0xE0) low = 0xA0;   // overlong
+            if (c == 0xED) high = 0x9F;  // surrogates
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            if (c == 0xF0) low = 0x90;   // overlong
+            if (c == 0xF4) high = 0x8F;  // above U+10FFFF
+        } else {
+            return i;
+        }
+        if (i + length > text.size()) return i;
+        if (byte(i + 1) < low || byte(i + 1) > high) return i;
+        for (std::size_t k = 2; k < length; ++k)
+            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+        i += length;
+    }
+    return i;
+}
+
+core::Result<void> require_utf8(std::string_view text, std::string_view source) {
+    const std::size_t bad = valid_utf8_prefix(text);
+    if (bad == text.size()) return {};
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < bad; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return core::fail(core::ErrorKind::input,
+                      fmt::format("{}: line {}, column {}: byte 0x{:02X} is not UTF-8 text; save "
+                                  "the tool's output as UTF-8 (e.g. iconv -t UTF-8)",
+                                  source, line, column, static_cast<unsigned char>(text[bad])));
+}
+
 tl::unexpected<core::Error> line_error(std::string_view source, std::size_t line,
                                        std::string_view problem) {
     return core::fail(core::ErrorKind::input,
@@ -249,43 +300,112 @@ void apply_overrides(MetricSpec& spec, std::string_view raw_name, const AdapterO
     spec.direction = direction_for(spec.name, spec.direction, options);
 }
 
-core::Measurement& SeriesCollector::series(const std::string& suite, const std::string& benchmark,
-                                           const core::Params& params, const std::string& metric,
-                                           const std::string& unit, core::Direction direction) {
-    core::Measurement probe;
-    probe.suite = suite;
-    probe.benchmark = benchmark;
-    probe.params = params;
-    probe.metric = metric;
-    probe.unit = unit;
-    const std::string key = core::series_key(probe);
-    if (auto it = m_index.find(key); it != m_index.end()) return m_measurements[it->second];
-    probe.direction = direction;
-    m_index.emplace(key, m_measurements.size());
-    m_measurements.push_back(std::move(probe));
-    return m_measurements.back();
+SeriesCollector::SeriesCollector(std::size_t input_bytes, std::string zero_time_hint)
+    : m_zero_time_hint(std::move(zero_time_hint)),
+      m_budget_bytes(input_bytes * k_max_identity_bytes_per_input_byte +
+                     k_identity_allowance_bytes) {}
+
+const std::string& SeriesCollector::params_text(const core::Params& params) {
+    if (!m_have_last_params || params != m_last_params) {
+        m_last_params = params;
+        m_have_last_params = true;
+        // dump() throws on text that is not UTF-8, and the store could not hold it either.
+        bool valid = true;
+        for (const auto& [key, value] : params.items())
+            valid = valid && is_valid_utf8(key) &&
+                    (!value.is_string() || is_valid_utf8(value.get_ref<const std::string&>()));
+        if (!valid && m_problem.empty()) m_problem = "a param is not UTF-8 text";
+        m_last_params_text = valid ? params.dump() : std::string();
+    }
+    return m_last_params_text;
+}
+
+namespace {
+std::string shortened(std::string_view text) {
+    constexpr std::size_t k_shown = 60;
+    if (text.size() <= k_shown) return std::string(text);
+    return std::string(text.substr(0, k_shown)) + "...";
+}
+}  // namespace
+
+bool SeriesCollector::admit(const std::string& benchmark, const std::string& params,
+                            const std::string& metric, std::size_t extra_bytes) {
+    if (!m_problem.empty()) return false;
+    if (!is_valid_utf8(benchmark) || !is_valid_utf8(metric)) {
+        m_problem = "a benchmark or metric name is not UTF-8 text";
+    } else if (benchmark.size() > k_max_benchmark_name_bytes) {
+        m_problem = fmt::format(
+            "a benchmark name of {} bytes is longer than the limit of {}: "
+            "\"{}\"",
+            benchmark.size(), k_max_benchmark_name_bytes, shortened(benchmark));
+    } else if (params.size() > k_max_params_bytes) {
+        m_problem = fmt::format(
+            "the params of benchmark \"{}\" take {} bytes as JSON, more than "
+            "the limit of {}: {}",
+            shortened(benchmark), params.size(), k_max_params_bytes, shortened(params));
+    } else if (metric.size() > k_max_metric_name_bytes) {
+        m_problem = fmt::format("a metric name of {} bytes is longer than the limit of {}: \"{}\"",
+                                metric.size(), k_max_metric_name_bytes, shortened(metric));
+    } else {
+        m_used_bytes += benchmark.size() + params.size() + metric.size() + extra_bytes;
+        if (m_used_bytes > m_budget_bytes)
+            m_problem = fmt::format(
+                "the benchmark names and params would take more than {} bytes, {} times the "
+                "input: refusing it as pathological",
+                m_budget_bytes, k_max_identity_bytes_per_input_byte);
+    }
+    return m_problem.empty();
+}
+
+std::size_t SeriesCollector::series(const std::string& suite, const std::string& benchmark,
+                                    const core::Params& params, const std::string& metric,
+                                    const std::string& unit, core::Direction direction) {
+    if (!m_problem.empty()) return std::string::npos;
+    const std::string& ptext = params_text(params);
+    if (!m_problem.empty()) return std::string::npos;
+    // The same key as core::series_key, without building a Measurement per sample.
+    std::string key;
+    key.reserve(suite.size() + benchmark.size() + ptext.size() + metric.size() + unit.size() + 4);
+    key.append(suite).append(1, '\x1f').append(benchmark).append(1, '\x1f').append(ptext);
+    key.append(1, '\x1f').append(metric).append(1, '\x1f').append(unit);
+    if (auto it = m_index.find(key); it != m_index.end()) return it->second;
+    if (!is_valid_utf8(suite) || !is_valid_utf8(unit)) {
+        m_problem = "a suite or unit name is not UTF-8 text";
+        return std::string::npos;
+    }
+    if (!admit(benchmark, ptext, metric, suite.size() + unit.size())) return std::string::npos;
+    core::Measurement m;
+    m.suite = suite;
+    m.benchmark = benchmark;
+    m.params = params;
+    m.metric = metric;
+    m.unit = unit;
+    m.direction = direction;
+    m_index.emplace(std::move(key), m_measurements.size());
+    m_measurements.push_back(std::move(m));
+    return m_measurements.size() - 1;
 }
 
 void SeriesCollector::add(const std::string& suite, const std::string& benchmark,
                           const core::Params& params, const std::string& metric,
                           const std::string& unit, core::Direction direction, double value) {
-    series(suite, benchmark, params, metric, unit, direction).samples.push_back(value);
+    const std::size_t at = series(suite, benchmark, params, metric, unit, direction);
+    if (at != std::string::npos) m_measurements[at].samples.push_back(value);
 }
 
 void SeriesCollector::add_time_ns(const std::string& suite, const std::string& benchmark,
                                   const core::Params& params, const std::string& metric,
                                   core::Direction direction, double value_ns) {
-    std::string label = benchmark;
-    if (!params.empty()) label += " " + params.dump();
-    label += " " + metric;
-    auto [it, inserted] = m_dropped_index.emplace(label, m_dropped.size());
-    if (inserted) m_dropped.push_back({label, {0, 0}});
-    auto& counts = m_dropped[it->second].second;
-    ++counts.second;
+    // The series exists even when all its values are dropped (finish() leaves it out), so the
+    // warning can name it.
+    const std::size_t at = series(suite, benchmark, params, metric, "ns", direction);
+    if (at == std::string::npos) return;
+    if (m_time_counts.size() <= at) m_time_counts.resize(at + 1);
+    ++m_time_counts[at].seen;
     if (value_ns > 0) {
-        add(suite, benchmark, params, metric, "ns", direction, value_ns);
+        m_measurements[at].samples.push_back(value_ns);
     } else {
-        ++counts.first;
+        ++m_time_counts[at].dropped;
     }
 }
 
@@ -302,19 +422,39 @@ bool SeriesCollector::add_converted(const std::string& suite, const std::string&
     return true;
 }
 
-void SeriesCollector::finish(core::RunResults& run) {
-    for (auto& m : m_measurements) run.measurements.push_back(std::move(m));
-    m_measurements.clear();
-    m_index.clear();
-    for (const auto& [label, counts] : m_dropped) {
-        if (counts.first == 0) continue;
-        run.warnings.push_back(fmt::format(
-            "{}: {} of {} time values were 0 or negative and were left out (a time must be "
-            "positive; {})",
-            label, counts.first, counts.second, m_zero_time_hint));
+void SeriesCollector::add_failure(core::BenchmarkFailure failure) {
+    const std::string& ptext = params_text(failure.params);
+    if (!is_valid_utf8(failure.message) || !is_valid_utf8(failure.suite)) {
+        if (m_problem.empty()) m_problem = "a failure message is not UTF-8 text";
+        return;
     }
-    m_dropped.clear();
-    m_dropped_index.clear();
+    if (!admit(failure.benchmark, ptext, "", failure.message.size() + failure.suite.size())) return;
+    m_failures.push_back(std::move(failure));
+}
+
+core::Result<void> SeriesCollector::finish(core::RunResults& run, std::string_view source) {
+    if (!m_problem.empty())
+        return core::fail(core::ErrorKind::input, fmt::format("{}: {}", source, m_problem));
+    // Warnings first, while the series are still here to name them.
+    for (std::size_t i = 0; i < m_time_counts.size(); ++i) {
+        const TimeCounts& c = m_time_counts[i];
+        if (c.dropped == 0) continue;
+        const core::Measurement& m = m_measurements[i];
+        run.warnings.push_back(fmt::format(
+            "{}{} {}: {} of {} time values were 0 or negative and were left out (a time must be "
+            "positive; {})",
+            m.benchmark, m.params.empty() ? "" : " " + m.params.dump(), m.metric, c.dropped, c.seen,
+            m_zero_time_hint));
+    }
+    // A series whose every time was dropped has no samples: it is not stored.
+    for (auto& m : m_measurements)
+        if (!m.samples.empty()) run.measurements.push_back(std::move(m));
+    for (auto& f : m_failures) run.failures.push_back(std::move(f));
+    m_measurements.clear();
+    m_failures.clear();
+    m_index.clear();
+    m_time_counts.clear();
+    return {};
 }
 
 core::Result<core::RunResults> require_results(core::RunResults run, std::string_view source,

@@ -72,6 +72,17 @@ std::string snake_case(std::string_view text);
 core::Direction direction_for(std::string_view metric, core::Direction fallback,
                               const AdapterOptions& options);
 
+// Length in bytes of the valid UTF-8 prefix of `text` (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF); text.size() when all of it is valid.
+std::size_t valid_utf8_prefix(std::string_view text);
+inline bool is_valid_utf8(std::string_view text) {
+    return valid_utf8_prefix(text) == text.size();
+}
+
+// Text formats: fails (kind input) naming the line and column of the first byte that is not
+// UTF-8, since names must be stored as UTF-8 text.
+core::Result<void> require_utf8(std::string_view text, std::string_view source);
+
 // "<source>: line N: <problem>" as an input error (text formats).
 tl::unexpected<core::Error> line_error(std::string_view source, std::size_t line,
                                        std::string_view problem);
@@ -106,15 +117,29 @@ MetricSpec canonical_unit(std::string name, std::string_view unit, core::Directi
 // written in the input), then --direction for `name`, to `spec`.
 void apply_overrides(MetricSpec& spec, std::string_view raw_name, const AdapterOptions& options);
 
+// Limits on what one series' identity may take, so a pathological input cannot make perftrack
+// store (or compare, per sample) megabytes of name. Real names are far shorter: the longest
+// Google Benchmark template names seen are a few hundred bytes.
+inline constexpr std::size_t k_max_benchmark_name_bytes = 1024;
+inline constexpr std::size_t k_max_params_bytes = 2048;  // compact JSON
+inline constexpr std::size_t k_max_metric_name_bytes = 256;
+// Names and params may repeat (a test case's name before every benchmark in it, a configuration
+// line before every Go result), so the output can be larger than the input; beyond this factor
+// (plus a fixed allowance) the input is refused as pathological rather than exhausting memory.
+inline constexpr std::size_t k_max_identity_bytes_per_input_byte = 4;
+inline constexpr std::size_t k_identity_allowance_bytes = 1024 * 1024;
+
 // Collects samples into series (suite, benchmark, params, metric, unit), creating each series
-// on first use so the output keeps the input's order. Times must be positive: a time value <= 0
-// (a benchmark shorter than the timer's resolution, or a failed one) is left out and counted,
-// and finish() reports the counts as warnings.
+// on first use so the output keeps the input's order, and failures. Times must be positive: a
+// time value <= 0 (a benchmark shorter than the timer's resolution, or a failed one) is left out
+// and counted, and finish() reports the counts as warnings. Identities over the limits above
+// are not stored; finish() then fails.
 class SeriesCollector {
   public:
-    // `zero_time_hint` ends the warning about dropped times: what the user can do about them.
-    explicit SeriesCollector(std::string zero_time_hint = k_default_zero_time_hint)
-        : m_zero_time_hint(std::move(zero_time_hint)) {}
+    // `input_bytes`: the size of the input, for the identity budget. `zero_time_hint` ends the
+    // warning about dropped times: what the user can do about them.
+    explicit SeriesCollector(std::size_t input_bytes,
+                             std::string zero_time_hint = k_default_zero_time_hint);
 
     static constexpr const char* k_default_zero_time_hint =
         "the benchmark is probably shorter than the timer's resolution: make each iteration "
@@ -137,23 +162,44 @@ class SeriesCollector {
                                      const core::Params& params, const MetricSpec& spec,
                                      double raw);
 
+    void add_failure(core::BenchmarkFailure failure);
+
     bool empty() const { return m_measurements.empty(); }
     std::size_t size() const { return m_measurements.size(); }
+    // True once an identity went over the limits: finish() will fail, so adapters may stop.
+    bool failed() const { return !m_problem.empty(); }
 
-    // Moves the series into `run` and adds one warning per series that lost time values.
-    void finish(core::RunResults& run);
+    // Moves the series and failures into `run` and adds one warning per series that lost time
+    // values; fails (kind input, naming `source`) when an identity went over the limits.
+    core::Result<void> finish(core::RunResults& run, std::string_view source);
 
   private:
-    core::Measurement& series(const std::string& suite, const std::string& benchmark,
-                              const core::Params& params, const std::string& metric,
-                              const std::string& unit, core::Direction direction);
+    // The series' position in m_measurements, creating it; npos when over the limits.
+    std::size_t series(const std::string& suite, const std::string& benchmark,
+                       const core::Params& params, const std::string& metric,
+                       const std::string& unit, core::Direction direction);
+    const std::string& params_text(const core::Params& params);
+    // False (and the first problem remembered) when this identity may not be stored.
+    bool admit(const std::string& benchmark, const std::string& params_text,
+               const std::string& metric, std::size_t extra_bytes);
+
+    struct TimeCounts {
+        std::size_t dropped = 0;
+        std::size_t seen = 0;
+    };
 
     std::string m_zero_time_hint;
+    std::size_t m_budget_bytes;
+    std::size_t m_used_bytes = 0;
+    std::string m_problem;
     std::vector<core::Measurement> m_measurements;
+    std::vector<core::BenchmarkFailure> m_failures;
     std::unordered_map<std::string, std::size_t> m_index;  // series key -> position
-    // benchmark + metric -> (dropped, seen), in first-seen order
-    std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> m_dropped;
-    std::unordered_map<std::string, std::size_t> m_dropped_index;
+    std::vector<TimeCounts> m_time_counts;                 // by position in m_measurements
+    // The last params seen and their JSON text: consecutive samples mostly share them.
+    core::Params m_last_params;
+    std::string m_last_params_text;
+    bool m_have_last_params = false;
 };
 
 // Fails (kind input) when `run` holds neither measurements nor failures: "<source>: no benchmark

@@ -78,7 +78,7 @@ core::Result<core::RunResults> parse_benchmarkdotnet(std::string_view text, std:
     if (!(*benchmarks)->is_array())
         return type_error(source, "Benchmarks", "an array", **benchmarks);
 
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::size_t medians_only = 0;
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     for (std::size_t i = 0; i < (*benchmarks)->size(); ++i) {
@@ -113,8 +113,9 @@ core::Result<core::RunResults> parse_benchmarkdotnet(std::string_view text, std:
         const json* stats = find_member(entry, "Statistics");
         const std::string spath = core::json_path(path, "Statistics");
         if (stats == nullptr) {
-            run.failures.push_back({options.suite, benchmark, params,
-                                    "no Statistics: the benchmark failed or did not run"});
+            series.add_failure(
+                core::BenchmarkFailure{options.suite, benchmark, params,
+                                       "no Statistics: the benchmark failed or did not run"});
             continue;
         }
         if (!stats->is_object()) return type_error(source, spath, "an object", *stats);
@@ -171,7 +172,7 @@ core::Result<core::RunResults> parse_benchmarkdotnet(std::string_view text, std:
                 return core::input_error(source, core::json_path(mpath, key), "out of range");
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     if (medians_only > 0)
         run.notes.push_back(fmt::format(
             "{} benchmark(s) have no Statistics.OriginalValues (older BenchmarkDotNet versions): "

@@ -69,7 +69,7 @@ core::Result<core::RunResults> parse_bmf(std::string_view text, std::string_view
     if (!doc->is_object())
         return type_error(source, "", "a JSON object of benchmarks (Bencher Metric Format)", *doc);
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     for (const auto& [benchmark, measures] : doc->items()) {
         const std::string path = benchmark;
@@ -96,7 +96,7 @@ core::Result<core::RunResults> parse_bmf(std::string_view text, std::string_view
                 return core::input_error(source, core::json_path(mpath, "value"), "out of range");
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source, "the object has no benchmarks");
 }
 

@@ -82,8 +82,9 @@ bool sniff_cargo_bench(std::string_view text) {
 
 core::Result<core::RunResults> parse_cargo_bench(std::string_view text, std::string_view source,
                                                  const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     const MetricSpec throughput{"throughput", "B/s",
@@ -121,10 +122,11 @@ core::Result<core::RunResults> parse_cargo_bench(std::string_view text, std::str
     }
     for (const auto& name : failed) {
         auto it = messages.find(name);
-        run.failures.push_back({options.suite, name, params,
-                                it == messages.end() ? "FAILED" : "FAILED: " + it->second});
+        series.add_failure(
+            core::BenchmarkFailure{options.suite, name, params,
+                                   it == messages.end() ? "FAILED" : "FAILED: " + it->second});
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no \"test NAME ... bench: N ns/iter\" lines (run cargo bench and "
                            "save its standard output)");

@@ -14,9 +14,6 @@ namespace perftrack::runner::adapters {
 
 namespace {
 
-// XML nesting deeper than this is not a Catch2 report; refusing it keeps the walk bounded.
-constexpr std::size_t k_max_xml_depth = 256;
-
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
     std::size_t line = 1, col = 1;
     for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -31,6 +28,7 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 }
 
 std::string join_path(const std::vector<std::string>& scope, std::string_view name) {
+    // The console's headers: test case, then sections.
     std::string out;
     for (const auto& s : scope) {
         out += s;
@@ -61,70 +59,83 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
                           fmt::format("{}: root element <{}> is not Catch2's (<Catch> or "
                                       "<Catch2TestRun>)",
                                       source, root.name()));
-    core::RunResults run;
-    SeriesCollector series;
-    const core::Params params = core::Params::object();
-    const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
-    // Depth-first walk with an explicit stack: (node, names of the test case and sections
-    // around it).
-    struct Frame {
-        pugi::xml_node node;
-        std::vector<std::string> scope;
-    };
-    std::vector<Frame> stack{{root, {}}};
-    while (!stack.empty()) {
-        Frame frame = std::move(stack.back());
-        stack.pop_back();
-        if (frame.scope.size() > k_max_xml_depth)
-            return core::fail(
-                core::ErrorKind::input,
-                fmt::format("{}: <{}> at offset {}: sections nested more than {} "
-                            "deep",
-                            source, frame.node.name(), frame.node.offset_debug(), k_max_xml_depth));
-        // Children in reverse so they come off the stack in document order.
-        std::vector<pugi::xml_node> children;
-        for (pugi::xml_node child : frame.node.children()) children.push_back(child);
-        for (auto it = children.rbegin(); it != children.rend(); ++it) {
-            const std::string_view tag = it->name();
-            if (tag == "TestCase" || tag == "Section") {
-                auto scope = frame.scope;
-                scope.emplace_back(trim(it->attribute("name").as_string()));
-                stack.push_back({*it, std::move(scope)});
-            } else if (tag == "BenchmarkResults") {
-                stack.push_back({*it, frame.scope});
-            } else if (tag == "Group" || tag == "Catch" || tag == "Catch2TestRun") {
-                stack.push_back({*it, frame.scope});
+    // pugixml's traversal is iterative: deep nesting costs no stack. The walker keeps the names
+    // of the test case and sections around the current node, with the depth of each.
+    struct Walker : pugi::xml_tree_walker {
+        std::string_view text, source;
+        const AdapterOptions* options = nullptr;
+        SeriesCollector* series = nullptr;
+        MetricSpec time;
+        std::vector<std::pair<int, std::string>> scope;
+        std::size_t scope_bytes = 0;
+        std::optional<core::Error> error;
+
+        void leave_to(int d) {
+            while (!scope.empty() && scope.back().first >= d) {
+                scope_bytes -= scope.back().second.size() + 1;
+                scope.pop_back();
             }
         }
-        if (std::string_view(frame.node.name()) != "BenchmarkResults") continue;
-        const pugi::xml_node bench = frame.node;
-        const std::string where =
-            fmt::format("{}: <BenchmarkResults> at line {}", source,
-                        line_column(text, static_cast<std::size_t>(bench.offset_debug())).first);
-        const std::string name(trim(bench.attribute("name").as_string()));
-        if (name.empty())
-            return core::fail(core::ErrorKind::input, where + ": missing attribute name");
-        const std::string benchmark = join_path(frame.scope, name);
-        if (const pugi::xml_node failed = bench.child("failed")) {
-            std::string message = failed.attribute("message").as_string();
-            run.failures.push_back(
-                {options.suite, benchmark, params, message.empty() ? "failed" : message});
-            continue;
+        bool fail(const pugi::xml_node& node, std::string_view problem) {
+            const auto line = line_column(text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(
+                                                    0, node.offset_debug())))
+                                  .first;
+            error = core::Error{
+                core::ErrorKind::input,
+                fmt::format("{}: <{}> at line {}{}", source, node.name(), line, problem),
+                {}};
+            return false;
         }
-        const pugi::xml_node mean = bench.child("mean");
-        if (!mean)
-            return core::fail(core::ErrorKind::input,
-                              fmt::format("{} (\"{}\"): no <mean> and no <failed>", where, name));
-        const auto value = parse_number(mean.attribute("value").as_string());
-        if (!value)
-            return core::fail(core::ErrorKind::input,
-                              fmt::format("{} (\"{}\"): <mean value=\"{}\"> is not a number", where,
-                                          name, mean.attribute("value").as_string()));
-        // Catch2 writes "All values in nano seconds".
-        if (!series.add_converted(options.suite, benchmark, params, time, *value))
-            return core::fail(core::ErrorKind::input, where + ": value out of range");
-    }
-    series.finish(run);
+        bool for_each(pugi::xml_node& node) override {
+            const std::string_view tag = node.name();
+            if (tag == "TestCase" || tag == "Section") {
+                leave_to(depth());
+                scope.emplace_back(depth(), std::string(trim(node.attribute("name").as_string())));
+                scope_bytes += scope.back().second.size() + 1;
+                // The joined name could not be stored: stop before building it again and again.
+                if (scope_bytes > k_max_benchmark_name_bytes)
+                    return fail(node, fmt::format(": test case and section names longer than {} "
+                                                  "bytes together",
+                                                  k_max_benchmark_name_bytes));
+                return true;
+            }
+            if (tag != "BenchmarkResults") return true;
+            leave_to(depth());
+            const std::string name(trim(node.attribute("name").as_string()));
+            if (name.empty()) return fail(node, ": missing attribute name");
+            std::string benchmark;
+            for (const auto& [d, s] : scope) benchmark.append(s).append(1, '/');
+            benchmark += name;
+            const core::Params none = core::Params::object();
+            if (const pugi::xml_node failed = node.child("failed")) {
+                std::string message = failed.attribute("message").as_string();
+                series->add_failure(core::BenchmarkFailure{options->suite, benchmark, none,
+                                                           message.empty() ? "failed" : message});
+                return !series->failed();
+            }
+            const pugi::xml_node mean = node.child("mean");
+            if (!mean) return fail(node, fmt::format(" (\"{}\"): no <mean> and no <failed>", name));
+            const auto value = parse_number(mean.attribute("value").as_string());
+            if (!value)
+                return fail(node, fmt::format(" (\"{}\"): <mean value=\"{}\"> is not a number",
+                                              name, mean.attribute("value").as_string()));
+            // Catch2 writes "All values in nano seconds".
+            if (!series->add_converted(options->suite, benchmark, none, time, *value))
+                return fail(node, ": value out of range");
+            return !series->failed();
+        }
+    };
+    core::RunResults run;
+    SeriesCollector series(text.size());
+    Walker walker;
+    walker.text = text;
+    walker.source = source;
+    walker.options = &options;
+    walker.series = &series;
+    walker.time = {"time", "ns", direction_for("time", core::Direction::lower, options), 1};
+    doc.traverse(walker);
+    if (walker.error) return tl::unexpected(*walker.error);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source, "no <BenchmarkResults> elements");
 }
 
@@ -176,19 +187,23 @@ std::optional<TableCells> trailing_cells(std::string_view line,
 core::Result<core::RunResults> parse_console(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     const std::vector<bool> first_row{false, false, true};  // samples, iterations, estimated
     const std::vector<bool> value_row{true, true, true};    // mean/low/high or std dev rows
     enum class State { outside, header, table_head, table } state = State::outside;
     std::vector<std::string> scope;  // test case, then sections
+    std::size_t scope_bytes = 0;
     LineReader lines(text);
+    // Once the collector refused something, finish() reports it: no need to read on.
     while (auto line = lines.next()) {
+        if (series.failed()) break;
         switch (state) {
             case State::outside:
                 if (is_rule(*line, '-')) {
                     scope.clear();
+                    scope_bytes = 0;
                     state = State::header;
                 } else if (trim(*line).substr(0, 14) == "benchmark name") {
                     state = State::table_head;
@@ -200,6 +215,12 @@ core::Result<core::RunResults> parse_console(std::string_view text, std::string_
                     state = State::outside;
                 } else if (!trim(*line).empty()) {
                     scope.emplace_back(trim(*line));
+                    scope_bytes += scope.back().size() + 1;
+                    if (scope_bytes > k_max_benchmark_name_bytes)
+                        return line_error(source, lines.number(),
+                                          fmt::format("test case and section names longer than "
+                                                      "{} bytes together",
+                                                      k_max_benchmark_name_bytes));
                 }
                 break;
             case State::table_head:
@@ -210,6 +231,7 @@ core::Result<core::RunResults> parse_console(std::string_view text, std::string_
                 if (is_rule(*line, '-') || is_rule(*line, '=')) {
                     state = is_rule(*line, '-') ? State::header : State::outside;
                     scope.clear();
+                    scope_bytes = 0;
                     break;
                 }
                 const std::size_t first_line = lines.number();
@@ -251,7 +273,7 @@ core::Result<core::RunResults> parse_console(std::string_view text, std::string_
             }
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no benchmark tables (\"benchmark name  samples  iterations ...\")");
 }
@@ -274,6 +296,7 @@ bool sniff_catch2(std::string_view text) {
 
 core::Result<core::RunResults> parse_catch2(std::string_view text, std::string_view source,
                                             const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     if (looks_like_xml(text)) return parse_xml(text, source, options);
     return parse_console(text, source, options);
 }

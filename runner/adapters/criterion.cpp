@@ -150,19 +150,19 @@ core::Result<core::RunResults> parse_estimates(std::string_view text, std::strin
     const std::string point_path = core::json_path(key, "point_estimate");
     if (!(*point)->is_number()) return type_error(source, point_path, "a number", **point);
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     if (!series.add_converted(options.suite, *name, core::Params::object(), time,
                               (*point)->get<double>()))
         return core::input_error(source, point_path, "out of range");
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source, "the estimate is not a positive time");
 }
 
 core::Result<core::RunResults> parse_console(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options), 1};
     std::string candidate;  // the last plain line: the name when "time:" starts its own line
@@ -230,7 +230,7 @@ core::Result<core::RunResults> parse_console(std::string_view text, std::string_
         }
         candidate = std::string(t);
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no \"NAME time: [low estimate high]\" lines (save the standard "
                            "output of cargo bench)");
@@ -254,6 +254,7 @@ bool sniff_criterion(std::string_view text) {
 
 core::Result<core::RunResults> parse_criterion(std::string_view text, std::string_view source,
                                                const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     if (first_significant_char(text) == '{') return parse_estimates(text, source, options);
     return parse_console(text, source, options);
 }

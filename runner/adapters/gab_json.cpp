@@ -36,7 +36,7 @@ core::Result<core::RunResults> parse_gab_json(std::string_view text, std::string
     if (!doc->is_array())
         return type_error(source, "", "a JSON array of {\"name\", \"unit\", \"value\"}", *doc);
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     const core::Params params = core::Params::object();
     for (std::size_t i = 0; i < doc->size(); ++i) {
         const json& entry = (*doc)[i];
@@ -62,7 +62,7 @@ core::Result<core::RunResults> parse_gab_json(std::string_view text, std::string
         if (!series.add_converted(options.suite, fields[0], params, spec, (*value)->get<double>()))
             return core::input_error(source, core::json_path(path, "value"), "out of range");
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source, "the array is empty");
 }
 

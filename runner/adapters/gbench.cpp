@@ -80,6 +80,7 @@ struct Instance {
     std::size_t aggregates = 0;
     // Failure messages in first-seen order, each once.
     std::vector<std::string> failures;
+    std::set<std::string> failure_set;  // to keep each message once without a linear search
 };
 
 core::Result<std::string> optional_string(const json& row, const char* key, std::string_view source,
@@ -154,10 +155,15 @@ core::Result<std::vector<Value>> row_values(const json& row, std::string_view so
                           direction_for("throughput", core::Direction::higher, options),
                           it->get<double>(), false});
     }
+    // User counters carry no unit in the JSON: "" unless --metric NAME=UNIT:DIRECTION (or a
+    // suite's [metrics.NAME] in perftrack.toml) says what it is, e.g. peak_memory=B or
+    // compile_time=ns; a time unit is converted to ns like real_time.
     for (const auto& [key, value] : row.items()) {
         if (is_row_field(key) || !value.is_number()) continue;
-        values.push_back({key, "", direction_for(key, core::Direction::lower, options),
-                          value.get<double>(), false});
+        MetricSpec spec = canonical_unit(key, "", core::Direction::lower);
+        apply_overrides(spec, key, options);
+        values.push_back({spec.name, spec.unit, spec.direction, value.get<double>() * spec.factor,
+                          spec.is_time()});
     }
     return values;
 }
@@ -245,6 +251,7 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
     std::vector<Instance> instances;
     std::map<std::string, std::size_t> by_run_name;
     std::vector<std::string> complexity_rows;
+    std::set<std::string> complexity_set;
     auto instance_for = [&](const std::string& run_name, std::size_t row) -> Instance& {
         auto [it, inserted] = by_run_name.emplace(run_name, instances.size());
         if (inserted) {
@@ -281,9 +288,7 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
             if (!aggregate) return tl::unexpected(aggregate.error());
             const std::string owner = aggregate_run_name(*name, *run_name, *aggregate);
             if (*aggregate == "BigO" || *aggregate == "RMS") {
-                if (std::find(complexity_rows.begin(), complexity_rows.end(), owner) ==
-                    complexity_rows.end())
-                    complexity_rows.push_back(owner);
+                if (complexity_set.insert(owner).second) complexity_rows.push_back(owner);
                 continue;
             }
             Instance& inst = instance_for(owner, i);
@@ -313,8 +318,7 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
             if (!message) return tl::unexpected(message.error());
             std::string text_message = *errored ? *message : "skipped: " + *message;
             if (message->empty()) text_message = *errored ? "error (no message)" : "skipped";
-            if (std::find(inst.failures.begin(), inst.failures.end(), text_message) ==
-                inst.failures.end())
+            if (inst.failure_set.insert(text_message).second)
                 inst.failures.push_back(std::move(text_message));
             continue;
         }
@@ -345,7 +349,7 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
                             inst.identity.params.dump()));
     }
 
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::vector<std::string> medians_only, not_stored;
     auto add_values = [&](const Instance& inst, const std::vector<Value>& values) {
         for (const auto& v : values) {
@@ -360,8 +364,8 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
     };
     for (auto& inst : instances) {
         for (const auto& message : inst.failures)
-            run.failures.push_back(
-                {options.suite, inst.identity.benchmark, inst.identity.params, message});
+            series.add_failure(core::BenchmarkFailure{options.suite, inst.identity.benchmark,
+                                                      inst.identity.params, message});
         if (!inst.repetitions.empty()) {
             // samples[i] is repetition i: random interleaving reports repetitions out of order.
             const bool all_indexed = std::all_of(inst.repetitions.begin(), inst.repetitions.end(),
@@ -377,7 +381,7 @@ core::Result<core::RunResults> parse_gbench(std::string_view text, std::string_v
             not_stored.push_back(inst.run_name);
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
 
     if (!medians_only.empty())
         run.notes.push_back(fmt::format(

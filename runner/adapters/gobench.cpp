@@ -34,7 +34,8 @@ bool starts_result(std::string_view line) {
     return line.size() == 9 || !is_lower(line[9]);
 }
 
-// "key: value" with key = lower-case letter then no blanks, upper-case letters or colons.
+// "key: value" at the start of the line, key = lower-case letter then no blanks, upper-case
+// letters or colons.
 std::optional<std::pair<std::string_view, std::string_view>> config_line(std::string_view line) {
     if (line.empty() || !is_lower(line[0])) return std::nullopt;
     const auto colon = line.find(':');
@@ -135,8 +136,9 @@ bool sniff_gobench(std::string_view text) {
 
 core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
+    if (auto ok = require_utf8(text, source); !ok) return tl::unexpected(ok.error());
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::string suite = options.suite;
     core::Params config = core::Params::object();
     std::map<std::string, core::Direction> better;
@@ -145,11 +147,13 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
         const NameAndParams id = go_identity(failing);
         core::Params params = config;
         for (const auto& [key, value] : id.params.items()) params[key] = value;
-        run.failures.push_back({suite, id.benchmark, params, std::move(message)});
+        series.add_failure(core::BenchmarkFailure{suite, id.benchmark, params, std::move(message)});
         failing.clear();
     };
     LineReader lines(text);
     while (auto raw = lines.next()) {
+        // Once the collector refused something, finish() reports it: no need to read on.
+        if (series.failed()) break;
         const std::string_view line = trim(*raw);
         if (!failing.empty()) {
             // The test's log follows its "--- FAIL:" line, indented.
@@ -171,7 +175,8 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
                     better[std::string(words[0])] = core::Direction::lower;
             continue;
         }
-        if (auto kv = config_line(line)) {
+        // Configuration lines start in column 0; a benchmark's own log output is indented.
+        if (auto kv = config_line(*raw)) {
             const std::string key(kv->first);
             if (key == "pkg") {
                 suite = kv->second.empty() ? options.suite : std::string(kv->second);
@@ -197,7 +202,7 @@ core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_
         }
     }
     if (!failing.empty()) add_failure("FAIL");
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     return require_results(std::move(run), source,
                            "no \"BenchmarkName  N  value ns/op\" lines (save the standard output "
                            "of go test -bench)");

@@ -46,6 +46,7 @@ core::Result<core::RunResults> parse_hyperfine(std::string_view text, std::strin
     core::RunResults run;
     // hyperfine subtracts the time to spawn a shell and clamps at 0.
     SeriesCollector series(
+        text.size(),
         "the command was faster than the shell-spawn time hyperfine subtracts: run it with "
         "--shell=none (-N) or make it do more work");
     std::vector<std::string> means_only;
@@ -118,7 +119,7 @@ core::Result<core::RunResults> parse_hyperfine(std::string_view text, std::strin
                                 benchmark, failed, codes->size()));
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     if (!means_only.empty())
         run.notes.push_back(fmt::format(
             "{} command(s) have no \"times\": stored the mean as one wall_time sample each",

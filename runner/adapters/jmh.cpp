@@ -103,7 +103,7 @@ core::Result<core::RunResults> parse_jmh(std::string_view text, std::string_view
     if (!doc) return tl::unexpected(doc.error());
     if (!doc->is_array()) return type_error(source, "", "a JSON array (JMH -rf json)", *doc);
     core::RunResults run;
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::size_t scores_only = 0;
     for (std::size_t i = 0; i < doc->size(); ++i) {
         const json& entry = (*doc)[i];
@@ -191,7 +191,7 @@ core::Result<core::RunResults> parse_jmh(std::string_view text, std::string_view
             }
         }
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     if (scores_only > 0)
         run.notes.push_back(fmt::format(
             "{} result(s) have no primaryMetric.rawData: stored the score as one sample each",

@@ -55,7 +55,7 @@ core::Result<core::RunResults> parse_pytest_benchmark(std::string_view text,
     if (!(*benchmarks)->is_array())
         return type_error(source, "benchmarks", "an array", **benchmarks);
 
-    SeriesCollector series;
+    SeriesCollector series(text.size());
     std::vector<std::string> stats_only, incomplete;
     const MetricSpec time{"time", "ns", direction_for("time", core::Direction::lower, options),
                           k_ns_per_s};
@@ -122,7 +122,7 @@ core::Result<core::RunResults> parse_pytest_benchmark(std::string_view text,
             return core::input_error(source, core::json_path(stats_path, "median"), "out of range");
         stats_only.push_back(benchmark);
     }
-    series.finish(run);
+    if (auto ok = series.finish(run, source); !ok) return tl::unexpected(ok.error());
     if (!incomplete.empty())
         run.notes.push_back(fmt::format(
             "{} benchmark(s) have an incomplete stats.data (fewer numbers than rounds): stored "

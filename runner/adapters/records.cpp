@@ -96,8 +96,8 @@ struct Place {
 
 class RecordReader {
   public:
-    RecordReader(std::string_view source, const AdapterOptions& options)
-        : m_source(source), m_options(options) {
+    RecordReader(std::string_view source, std::size_t input_bytes, const AdapterOptions& options)
+        : m_source(source), m_options(options), m_series(input_bytes) {
         m_explicit_params.insert(options.param_fields.begin(), options.param_fields.end());
         const std::string stem = std::filesystem::path(source).stem().string();
         m_default_name = stem.empty() || stem == "-" ? "records" : stem;
@@ -166,7 +166,7 @@ class RecordReader {
 
     core::Result<core::RunResults> finish() {
         core::RunResults run;
-        m_series.finish(run);
+        if (auto ok = m_series.finish(run, m_source); !ok) return tl::unexpected(ok.error());
         if (!m_ignored.empty()) {
             std::string names;
             for (const auto& n : m_ignored) names += (names.empty() ? "" : ", ") + n;
@@ -237,7 +237,7 @@ bool sniff_records(std::string_view text) {
 
 core::Result<core::RunResults> parse_records(std::string_view text, std::string_view source,
                                              const AdapterOptions& options) {
-    RecordReader reader(source, options);
+    RecordReader reader(source, text.size(), options);
     if (first_significant_char(text) != '{') {
         auto doc = core::parse_json_document(text, source);
         if (!doc) return tl::unexpected(doc.error());

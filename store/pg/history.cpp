@@ -31,6 +31,38 @@ struct PairHash {
 
 }  // namespace
 
+namespace {
+
+RunInfo run_from_row(const pqxx::row& row, const std::string& branch) {
+    RunInfo r;
+    r.id = row[0].as<std::int64_t>();
+    r.run_key = row[1].as<std::string>();
+    r.branch = branch;
+    r.commit = row[2].as<std::string>();
+    r.commit_time_us = row[3].as<std::int64_t>();
+    r.commit_subject = row[4].as<std::string>();
+    r.started_at_us = row[5].as<std::int64_t>();
+    r.partial = row[6].as<bool>();
+    return r;
+}
+
+}  // namespace
+
+std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query) {
+    std::vector<RunInfo> runs;
+    pqxx::work tx(conn);
+    auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
+    if (ids.empty()) return runs;
+    std::optional<std::int64_t> limit;
+    if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
+    for (const auto& row : tx.exec_prepared(sql::k_history_runs, ids[0][0].as<std::int64_t>(),
+                                            ids[0][1].as<std::int64_t>(), ids[0][2].as<std::int64_t>(),
+                                            query.until_commit_time_us, limit))
+        runs.push_back(run_from_row(row, query.branch));
+    tx.commit();
+    return runs;
+}
+
 History read_history(pqxx::connection& conn, const HistoryQuery& query) {
     History history;
     pqxx::work tx(conn);

@@ -39,6 +39,12 @@ public:
     StoreStatus status() override {
         return guarded(m_secrets, [&] { return read_status(*m_conn); });
     }
+    std::vector<RunInfo> list_runs(const HistoryQuery& query) override {
+        return guarded(m_secrets, [&] { return read_runs(*m_conn, query); });
+    }
+    std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) override {
+        return guarded(m_secrets, [&] { return insert_baseline_reset(*m_conn, request); });
+    }
 
 private:
     std::vector<std::string> m_secrets;

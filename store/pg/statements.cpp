@@ -83,6 +83,16 @@ void prepare_all(pqxx::connection& conn) {
                  "FROM baseline_reset br JOIN commit c ON c.id = br.commit_id "
                  "WHERE br.project_id = $1 AND (br.testbed_id IS NULL OR br.testbed_id = $2) "
                  "ORDER BY 5, br.id");
+
+    // Baseline resets ($2: testbed id or NULL for every testbed); returns what history reads.
+    conn.prepare(k_baseline_reset_insert,
+                 "WITH ins AS (INSERT INTO baseline_reset (project_id, testbed_id, benchmark_glob, "
+                 "metric, commit_id, reason) VALUES ($1, $2, $3, $4, $5, $6) "
+                 "RETURNING id, benchmark_glob, metric, commit_id, reason, created_at) "
+                 "SELECT ins.id, ins.benchmark_glob, ins.metric, c.sha, "
+                 " (extract(epoch FROM COALESCE(c.commit_time, ins.created_at)) * 1e6)::bigint, "
+                 " ins.reason, (extract(epoch FROM ins.created_at) * 1e6)::bigint "
+                 "FROM ins JOIN commit c ON c.id = ins.commit_id");
 }
 
 }  // namespace perftrack::store::pg::sql

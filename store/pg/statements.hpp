@@ -32,6 +32,7 @@ inline constexpr const char* k_history_benchmarks = "history_benchmarks";
 inline constexpr const char* k_history_metrics = "history_metrics";
 inline constexpr const char* k_history_resets = "history_resets";
 inline constexpr const char* k_ids_for_history = "ids_for_history";
+inline constexpr const char* k_baseline_reset_insert = "baseline_reset_insert";
 
 // Unprepared statements (DDL) and COPY targets. Prepared statements that read a temporary table
 // are prepared after it exists (see ingest.cpp).

@@ -81,20 +81,97 @@ TEST(AdapterSupport, LineReaderStripsLineEndsAndCounts) {
 }
 
 TEST(AdapterSupport, CollectorKeepsFirstSeenOrderAndDropsNonPositiveTimes) {
-    SeriesCollector c;
+    SeriesCollector c(0);
     const core::Params none = core::Params::object();
     c.add_time_ns("", "b", none, "time", core::Direction::lower, 5);
     c.add("", "a", none, "size", "B", core::Direction::lower, 0);
     c.add_time_ns("", "b", none, "time", core::Direction::lower, 0);
     c.add_time_ns("", "b", none, "time", core::Direction::lower, 7);
     core::RunResults run;
-    c.finish(run);
+    ASSERT_TRUE(c.finish(run, "in"));
     ASSERT_EQ(run.measurements.size(), 2u);
     EXPECT_EQ(run.measurements[0].benchmark, "b");
     EXPECT_EQ(run.measurements[0].samples, (std::vector<double>{5, 7}));
     EXPECT_EQ(run.measurements[1].samples, (std::vector<double>{0}));  // not a time: kept
     ASSERT_EQ(run.warnings.size(), 1u);
     EXPECT_NE(run.warnings[0].find("b time: 1 of 3"), std::string::npos) << run.warnings[0];
+}
+
+TEST(AdapterSupport, CollectorLeavesOutSeriesWhoseEveryTimeWasDropped) {
+    SeriesCollector c(0);
+    c.add_time_ns("", "tiny", core::Params::object(), "time", core::Direction::lower, 0);
+    core::RunResults run;
+    ASSERT_TRUE(c.finish(run, "in"));
+    EXPECT_TRUE(run.measurements.empty());
+    ASSERT_EQ(run.warnings.size(), 1u);
+    EXPECT_NE(run.warnings[0].find("tiny time: 1 of 1"), std::string::npos) << run.warnings[0];
+}
+
+TEST(AdapterSupport, CollectorRefusesOverlongNamesAndParams) {
+    const core::Params none = core::Params::object();
+    {
+        SeriesCollector c(0);
+        c.add("", std::string(k_max_benchmark_name_bytes + 1, 'b'), none, "m", "", {}, 1);
+        core::RunResults run;
+        auto ok = c.finish(run, "in.txt");
+        ASSERT_FALSE(ok);
+        EXPECT_EQ(ok.error().kind, core::ErrorKind::input);
+        EXPECT_NE(ok.error().message.find("in.txt: a benchmark name of 1025 bytes is longer than "
+                                          "the limit of 1024"),
+                  std::string::npos)
+            << ok.error().message;
+    }
+    {
+        SeriesCollector c(0);
+        core::Params big = {{"k", std::string(k_max_params_bytes, 'v')}};
+        c.add("", "b", big, "m", "", {}, 1);
+        core::RunResults run;
+        auto ok = c.finish(run, "in.txt");
+        ASSERT_FALSE(ok);
+        EXPECT_NE(ok.error().message.find("the params of benchmark \"b\""), std::string::npos)
+            << ok.error().message;
+    }
+}
+
+TEST(AdapterSupport, CollectorRefusesOutputFarLargerThanTheInput) {
+    // 100 bytes of input cannot make 2000 series of 1000-byte names (a name repeated by a
+    // header before every row is how such input looks).
+    SeriesCollector c(100);
+    const std::string prefix(990, 'p');
+    for (int i = 0; i < 2000; ++i)
+        c.add("", prefix + std::to_string(i), core::Params::object(), "time", "ns", {}, 1);
+    core::RunResults run;
+    auto ok = c.finish(run, "in.txt");
+    ASSERT_FALSE(ok);
+    EXPECT_NE(ok.error().message.find("refusing it as pathological"), std::string::npos)
+        << ok.error().message;
+}
+
+TEST(AdapterSupport, CollectorRefusesTextThatIsNotUtf8) {
+    for (const auto& [benchmark, params] :
+         {std::pair{std::string("b\xff"), core::Params::object()},
+          std::pair{std::string("b"), core::Params{{"k", "\xc3\x28"}}}}) {
+        SeriesCollector c(0);
+        c.add("", benchmark, params, "m", "", {}, 1);
+        core::RunResults run;
+        auto ok = c.finish(run, "in.txt");
+        ASSERT_FALSE(ok);
+        EXPECT_NE(ok.error().message.find("not UTF-8"), std::string::npos) << ok.error().message;
+    }
+}
+
+TEST(AdapterSupport, Utf8Validation) {
+    EXPECT_TRUE(is_valid_utf8("plain ascii"));
+    EXPECT_TRUE(is_valid_utf8("\xc2\xb5s \xce\xbcs \xe2\x82\xac \xf0\x9f\x98\x80"));
+    EXPECT_FALSE(is_valid_utf8("\xb5s"));             // Latin-1 micro sign
+    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+    EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // cut short
+    auto bad = require_utf8("ok\nfine \xd7x\n", "out.txt");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message.rfind("out.txt: line 2, column 6: byte 0xD7 is not UTF-8", 0), 0u)
+        << bad.error().message;
 }
 
 }  // namespace

@@ -251,3 +251,31 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace perftrack::runner::adapters
+
+namespace perftrack::runner::adapters {
+namespace {
+
+TEST(GbenchCounters, MetricOverridesGiveCountersUnitsAndDirections) {
+    const std::string text = R"({"context":{},"benchmarks":[
+      {"name":"infer/model:mlp","run_name":"infer/model:mlp","run_type":"iteration",
+       "repetitions":1,"repetition_index":0,"threads":1,"iterations":10,"real_time":5.0,
+       "cpu_time":5.0,"time_unit":"ms","compile_time":2.5,"peak_memory":1048576,"score":7}]})";
+    AdapterOptions options;
+    options.metrics["compile_time"] = {std::string("ms"), std::nullopt};
+    options.metrics["peak_memory"] = {std::string("B"), std::nullopt};
+    options.directions["score"] = core::Direction::higher;
+    auto run = parse_results("gbench", text, "c.json", options);
+    ASSERT_TRUE(run) << run.error().message;
+    std::map<std::string, const core::Measurement*> by_metric;
+    for (const auto& m : run->measurements) by_metric[m.metric] = &m;
+    ASSERT_EQ(by_metric.count("compile_time"), 1u);
+    EXPECT_EQ(by_metric["compile_time"]->unit, "ns");
+    EXPECT_DOUBLE_EQ(by_metric["compile_time"]->samples[0], 2.5e6);
+    EXPECT_EQ(by_metric["peak_memory"]->unit, "B");
+    EXPECT_EQ(by_metric["peak_memory"]->direction, core::Direction::lower);
+    EXPECT_EQ(by_metric["score"]->unit, "");
+    EXPECT_EQ(by_metric["score"]->direction, core::Direction::higher);
+}
+
+}  // namespace
+}  // namespace perftrack::runner::adapters

@@ -138,5 +138,26 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"catch2", "c.xml", "<testsuites/>", "root element <testsuites> is not Catch2's"},
         Malformed{"catch2", "c.txt", "", "no benchmark results found"}));
 
+// nlohmann's dump() recurses per level; a fingerprint or param nested this deep would exhaust
+// the stack when stored or spooled, so every JSON format refuses it while parsing.
+TEST(MalformedInput, JsonNestedTooDeepIsRefused) {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const std::string gbench =
+        R"({"context":{"caches":)" + deep +
+        R"(},"benchmarks":[{"name":"a","real_time":1,"cpu_time":1,"time_unit":"ns"}]})";
+    for (const auto& [format, text] :
+         {std::pair{"gbench", gbench}, std::pair{"pytest-benchmark", "{\"machine_info\":" + deep},
+          std::pair{"perftrack", "{\"version\":1,\"context\":{\"fingerprint\":{\"a\":" + deep},
+          std::pair{"records", "[{\"a\":" + deep + "}]"}}) {
+        auto run = parse_results(format, text, "deep.json", {});
+        ASSERT_FALSE(run) << format;
+        EXPECT_NE(run.error().message.find("deep.json: invalid JSON at line 1, column"),
+                  std::string::npos)
+            << run.error().message;
+        EXPECT_NE(run.error().message.find("nested more than 256 levels deep"), std::string::npos)
+            << format << ": " << run.error().message;
+    }
+}
+
 }  // namespace
 }  // namespace perftrack::runner::adapters

@@ -74,6 +74,34 @@ fib 10                                          20           587    1.42054 ms
         << run.error().message;
 }
 
+TEST(Catch2Adapter, DeepXmlIsWalkedWithoutRecursionAndLongScopesAreRefused) {
+    std::string nested = "<Catch>";
+    for (int i = 0; i < 100000; ++i) nested += "<a>";
+    for (int i = 0; i < 100000; ++i) nested += "</a>";
+    nested += R"(<TestCase name="t"><BenchmarkResults name="b"><mean value="5"/>)"
+              R"(</BenchmarkResults></TestCase></Catch>)";
+    auto run = parse("catch2", nested, "deep.xml");
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_EQ(test::find_series(*run, "t/b", "{}", "time")->samples, std::vector<double>{5});
+
+    const std::string long_name(2000, 's');
+    auto xml = parse("catch2",
+                     "<Catch>\n<Section name=\"" + long_name +
+                         R"("><BenchmarkResults name="b"><mean value="1"/></BenchmarkResults>)"
+                         "</Section></Catch>",
+                     "long.xml");
+    ASSERT_FALSE(xml);
+    EXPECT_NE(xml.error().message.find("long.xml: <Section> at line 2: test case and section "
+                                       "names longer than 1024 bytes"),
+              std::string::npos)
+        << xml.error().message;
+    auto console = parse("catch2", std::string(79, '-') + "\n" + long_name + "\n", "long.txt");
+    ASSERT_FALSE(console);
+    EXPECT_NE(console.error().message.find("long.txt: line 2: test case and section names"),
+              std::string::npos)
+        << console.error().message;
+}
+
 // ---- criterion
 
 TEST(CriterionAdapter, ConsoleTimesThroughputsAndWrappedNames) {
@@ -205,6 +233,17 @@ FAIL
     ASSERT_EQ(run->failures.size(), 1u);
     EXPECT_EQ(run->failures[0].benchmark, "BenchmarkBroken");
     EXPECT_EQ(run->failures[0].message, "FAIL: codec_test.go:42: decoder returned an error");
+}
+
+TEST(GobenchAdapter, IndentedLogLinesAreNotConfiguration) {
+    auto run = parse("gobench", R"(BenchmarkA-2   10   5 ns/op
+--- BENCH: BenchmarkA-2
+    note: printed by the benchmark
+BenchmarkB-2   10   7 ns/op
+)");
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_NE(test::find_series(*run, "BenchmarkB", R"({"gomaxprocs":2})", "time"), nullptr)
+        << test::describe(*run);
 }
 
 TEST(GobenchAdapter, ResultLineWithABadValueIsAnError) {

@@ -1,0 +1,95 @@
+// perftrack check: judges every benchmark x metric of one commit's runs against the baseline
+// branch (DESIGN.md, Statistics). Exit 1 when something regressed, unless --no-fail.
+#include "reports/detect/check.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cli/baseline_target.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/detection_options.hpp"
+#include "cli/output.hpp"
+#include "core/exit_code.hpp"
+#include "reports/output/check_output.hpp"
+
+namespace perftrack::cli {
+
+namespace {
+
+struct CheckOptions {
+    CommonOptions common;
+    DetectionFlags detection;
+    std::optional<std::string> baseline_branch;
+    std::optional<std::string> base_commit;
+    std::string format = "text";
+    bool no_fail = false;
+};
+
+// Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
+bool use_colour() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    if (no_colour != nullptr && *no_colour != '\0') return false;
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
+int run_check(const CheckOptions& o) {
+    const auto settings = detection_settings(o.detection);
+    const auto id = resolve_identity(o.common, true, true);
+    const auto env = runner::process_env();
+    reports::detect::CheckRequest request;
+    request.project = id.project;
+    request.testbed = id.testbed;
+    request.branch = id.branch;
+    request.commit = id.commit;
+    request.baseline_branch = o.baseline_branch.value_or(ci_target_branch(env).value_or("main"));
+    if (request.branch != request.baseline_branch) {
+        if (o.base_commit) {
+            request.base_commit = o.base_commit;
+        } else if (auto ci = ci_merge_base(env)) {
+            request.base_commit = ci;
+        } else if (auto mb = git_merge_base_of(request.commit, request.baseline_branch)) {
+            request.base_commit = mb->commit;
+            request.base_commit_time_us = mb->commit_time_us;
+        }
+    }
+    auto store = open_store(o.common);
+    auto result = reports::detect::run_check(*store, request, settings);
+    if (!result) throw core::ErrorException(result.error());
+    if (o.format == "json") {
+        fmt::print("{}\n", reports::output::check_json(*result).dump(2));
+    } else if (o.format == "markdown") {
+        fmt::print("{}", reports::output::render_check_markdown(*result));
+    } else {
+        fmt::print("{}", reports::output::render_check_text(*result, {use_colour()}));
+    }
+    std::fflush(stdout);
+    if (result->has_regression() && !o.no_fail) return static_cast<int>(core::ExitCode::regression);
+    return static_cast<int>(core::ExitCode::ok);
+}
+
+}  // namespace
+
+void register_check(CLI::App& app, Action& action) {
+    auto options = std::make_shared<CheckOptions>();
+    auto* cmd = app.add_subcommand(
+        "check",
+        "Compare one commit's results with the baseline branch and flag significant changes.\n"
+        "Exits 1 when a benchmark regressed (unless --no-fail).");
+    add_common_options(*cmd, options->common);
+    add_detection_options(*cmd, options->detection);
+    cmd->add_option("--baseline-branch", options->baseline_branch,
+                    "Branch whose history is the baseline (else the CI target branch, else main)");
+    cmd->add_option("--base-commit", options->base_commit,
+                    "Pull requests: the merge-base with the baseline branch (else from CI "
+                    "variables or git merge-base)");
+    cmd->add_option("--format", options->format, "Output: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))
+        ->capture_default_str();
+    cmd->add_flag("--no-fail", options->no_fail, "Report regressions but exit 0");
+    cmd->callback([options, &action] { action = [options] { return run_check(*options); }; });
+}
+
+}  // namespace perftrack::cli

@@ -1,0 +1,318 @@
+#include "reports/detect/check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "reports/detect/replay.hpp"
+#include "reports/detect/series_data.hpp"
+
+namespace perftrack::reports::detect {
+
+namespace {
+
+// What identifies a series across branches of one project.
+std::string series_identity(const store::SeriesInfo& s) {
+    return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", s.suite, s.benchmark, s.params.dump(),
+                       s.metric, s.unit);
+}
+
+std::string short_sha(const std::string& sha) {
+    return sha.substr(0, 12);
+}
+
+// The baseline branch's runs placed on its full timeline, and the window of them that the
+// replay deciding `end_position` needs.
+struct BaselineWindow {
+    Timeline timeline;                         // every commit of the branch (positions)
+    store::History history;                    // the runs of the window, with samples
+    std::vector<std::size_t> position_of_run;  // per history.runs: timeline position
+    std::size_t window_start = 0;
+};
+
+BaselineWindow load_window(store::HistoryReader& reader, const store::HistoryQuery& base_query,
+                           const std::vector<store::RunInfo>& all_runs, std::size_t end_position,
+                           const DetectionSettings& settings) {
+    BaselineWindow w;
+    store::History meta;
+    meta.runs = all_runs;
+    w.timeline = build_timeline(meta);
+    w.window_start = replay_window_start(end_position, settings);
+    // Runs are ordered by commit time; the window is a suffix of the runs up to the end
+    // position's commit time.
+    std::size_t first = all_runs.size();
+    for (std::size_t i = 0; i < all_runs.size(); ++i) {
+        if (w.timeline.position_of_run[i] >= w.window_start) {
+            first = i;
+            break;
+        }
+    }
+    const std::int64_t until = w.timeline.commits[end_position].commit_time_us;
+    std::size_t last = first;
+    for (std::size_t i = first; i < all_runs.size() && all_runs[i].commit_time_us <= until; ++i)
+        last = i + 1;
+    std::unordered_map<std::int64_t, std::size_t> position_by_id;
+    for (std::size_t i = 0; i < all_runs.size(); ++i)
+        position_by_id.emplace(all_runs[i].id, w.timeline.position_of_run[i]);
+    store::HistoryQuery q = base_query;
+    q.until_commit_time_us = until;
+    q.last_runs = last - first;
+    w.history = reader.load_history(q);
+    for (const auto& r : w.history.runs) {
+        auto it = position_by_id.find(r.id);
+        // Runs ingested since the listing, or after the end position: not part of this check.
+        w.position_of_run.push_back(
+            it == position_by_id.end() || it->second > end_position ? k_no_position : it->second);
+    }
+    return w;
+}
+
+SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, const Decision& d,
+                           const Timeline& timeline, bool pull_request) {
+    SeriesVerdict v;
+    v.series = info;
+    v.status = d.status;
+    v.p_value = d.p_value;
+    v.q_value = d.q_value;
+    v.baseline_commits = a.baseline_commits;
+    v.level_commits = a.level_commits;
+    v.baseline_median = a.baseline_median;
+    if (a.baseline_first_point && *a.baseline_first_point < timeline.commits.size())
+        v.baseline_from = timeline.commits[*a.baseline_first_point].commit;
+    if (a.baseline_last_point && *a.baseline_last_point < timeline.commits.size())
+        v.baseline_to = timeline.commits[*a.baseline_last_point].commit;
+    v.candidate_runs = a.candidate_runs;
+    v.candidate_median = a.candidate_median;
+    v.exact = a.exact;
+    const bool flagged = d.status == Status::regression || d.status == Status::improvement;
+    if (a.kind == AssessmentKind::tested) {
+        // The numbers the decision was made on: the step's when there is one.
+        const GroupTest& shown = a.step ? *a.step : a.current;
+        v.change = shown.change;
+        v.ci_low = shown.ci_low;
+        v.ci_high = shown.ci_high;
+    }
+    if (flagged) {
+        if (a.step->since_point < timeline.commits.size())
+            v.since = timeline.commits[a.step->since_point].commit;
+        if (!pull_request && a.step->since_point != a.point && v.since)
+            v.note = fmt::format("confirmed by the runs since {}, where the step began",
+                                 short_sha(*v.since));
+    } else if (a.step) {
+        v.note =
+            "significant for this series alone, but not after correcting for the number of "
+            "series checked";
+    } else if (a.pending) {
+        v.pending = true;
+        v.note = "one run is off; the next commit's run will confirm or clear it";
+    } else if (a.kind == AssessmentKind::insufficient_data) {
+        v.note = fmt::format("{} baseline commit{} since the last change; 3 are needed",
+                             a.level_commits, a.level_commits == 1 ? "" : "s");
+    } else if (a.kind == AssessmentKind::new_series) {
+        v.note = "no earlier runs of this benchmark and metric";
+    }
+    if (a.exact && flagged) v.note = "the baseline never varied: compared exactly";
+    return v;
+}
+
+void order_results(std::vector<SeriesVerdict>& results) {
+    std::stable_sort(
+        results.begin(), results.end(), [](const SeriesVerdict& a, const SeriesVerdict& b) {
+            const auto pa = a.series.params.dump(), pb = b.series.params.dump();
+            return std::tie(a.series.suite, a.series.benchmark, pa, a.series.metric,
+                            a.series.unit) <
+                   std::tie(b.series.suite, b.series.benchmark, pb, b.series.metric, b.series.unit);
+        });
+}
+
+CheckResult start_result(const CheckRequest& r, const DetectionSettings& settings, bool pr) {
+    CheckResult out;
+    out.project = r.project;
+    out.testbed = r.testbed;
+    out.branch = r.branch;
+    out.commit = r.commit;
+    out.baseline_branch = r.baseline_branch;
+    out.pull_request = pr;
+    out.alpha = settings.alpha;
+    out.thresholds = settings.defaults;
+    return out;
+}
+
+core::Result<CheckResult> check_on_baseline_branch(store::HistoryReader& reader,
+                                                   const CheckRequest& r,
+                                                   const DetectionSettings& settings) {
+    const store::HistoryQuery base{r.project, r.testbed, r.baseline_branch, std::nullopt,
+                                   std::nullopt};
+    const auto all_runs = reader.list_runs(base);
+    store::History meta;
+    meta.runs = all_runs;
+    const auto position = build_timeline(meta).position_of(r.commit);
+    if (!position)
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("commit {} has no runs on branch {} (project {}, testbed {})",
+                                      r.commit, r.baseline_branch, r.project, r.testbed),
+                          "ingest its results first, or pass --commit / --branch / --testbed");
+    const std::size_t p = *position;
+    auto w = load_window(reader, base, all_runs, p, settings);
+
+    CheckResult out = start_result(r, settings, false);
+    if (p > 0) out.baseline_commit = w.timeline.commits[p - 1].commit;
+    std::vector<store::SeriesInfo> infos;
+    std::vector<Assessment> assessments;
+    for (const auto& series : w.history.series) {
+        const auto points = series_points(series, w.position_of_run);
+        const auto resets = reset_positions(series.info, w.history.resets, w.timeline);
+        auto replayed = replay_window(points, series.info.direction, settings,
+                                      thresholds_for(settings, series.info.metric), resets,
+                                      w.window_start, p, p + 1);
+        if (replayed.empty()) continue;  // not measured by this commit
+        infos.push_back(series.info);
+        assessments.push_back(std::move(replayed.back().assessment));
+    }
+    std::vector<const Assessment*> ptrs;
+    for (const auto& a : assessments) ptrs.push_back(&a);
+    const auto decisions = decide(ptrs, settings.alpha);
+    for (std::size_t i = 0; i < assessments.size(); ++i)
+        out.results.push_back(
+            verdict_from(infos[i], assessments[i], decisions[i], w.timeline, false));
+    order_results(out.results);
+    return out;
+}
+
+core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const CheckRequest& r,
+                                             const DetectionSettings& settings) {
+    // The candidate's runs on its own branch.
+    const store::HistoryQuery cand_query{r.project, r.testbed, r.branch, std::nullopt,
+                                         std::nullopt};
+    const auto cand_runs = reader.list_runs(cand_query);
+    std::optional<std::size_t> first_candidate;
+    for (std::size_t i = 0; i < cand_runs.size(); ++i) {
+        if (cand_runs[i].commit == r.commit) {
+            first_candidate = i;
+            break;
+        }
+    }
+    if (!first_candidate)
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("commit {} has no runs on branch {} (project {}, testbed {})",
+                                      r.commit, r.branch, r.project, r.testbed),
+                          "ingest its results first, or pass --commit / --branch / --testbed");
+    const std::int64_t cand_time = cand_runs[*first_candidate].commit_time_us;
+    std::size_t cand_end = *first_candidate;
+    while (cand_end < cand_runs.size() && cand_runs[cand_end].commit_time_us <= cand_time)
+        ++cand_end;
+    store::HistoryQuery q = cand_query;
+    q.until_commit_time_us = cand_time;
+    q.last_runs = cand_end - *first_candidate;
+    const auto candidate = reader.load_history(q);
+
+    CheckResult out = start_result(r, settings, true);
+    // The baseline branch up to the merge-base.
+    const store::HistoryQuery base{r.project, r.testbed, r.baseline_branch, std::nullopt,
+                                   std::nullopt};
+    const auto all_runs = reader.list_runs(base);
+    store::History meta;
+    meta.runs = all_runs;
+    const Timeline full = build_timeline(meta);
+    std::optional<std::size_t> end;
+    if (r.base_commit) end = full.position_of(*r.base_commit);
+    if (!end) {
+        std::int64_t bound = cand_time;
+        if (r.base_commit && r.base_commit_time_us) {
+            bound = *r.base_commit_time_us;
+            out.notes.push_back(fmt::format(
+                "the merge-base {} has no runs on {}: the baseline ends at the last commit before "
+                "its time",
+                short_sha(*r.base_commit), r.baseline_branch));
+        } else {
+            out.notes.push_back(fmt::format(
+                "merge-base unknown (pass --base-commit): the baseline is {} as of the candidate's "
+                "commit time, which may include newer unrelated changes",
+                r.baseline_branch));
+        }
+        for (std::size_t pos = 0; pos < full.commits.size(); ++pos)
+            if (full.commits[pos].commit_time_us <= bound) end = pos;
+    }
+
+    std::unordered_map<std::string, std::size_t> baseline_series;
+    BaselineWindow w;
+    if (end) {
+        w = load_window(reader, base, all_runs, *end, settings);
+        out.baseline_commit = w.timeline.commits[*end].commit;
+        for (std::size_t i = 0; i < w.history.series.size(); ++i)
+            baseline_series.emplace(series_identity(w.history.series[i].info), i);
+    } else {
+        out.notes.push_back(fmt::format("no runs on {} before this commit: nothing to compare with",
+                                        r.baseline_branch));
+    }
+
+    std::vector<store::SeriesInfo> infos;
+    std::vector<Assessment> assessments;
+    std::vector<std::string> reset_notes;
+    for (const auto& series : candidate.series) {
+        std::vector<double> runs;
+        for (const auto& p : series.points) {
+            if (candidate.runs[p.run].commit != r.commit) continue;
+            if (auto v = run_value(p.samples)) runs.push_back(*v);
+        }
+        if (runs.empty()) continue;
+        Assessment a;
+        std::string note;
+        for (const auto& reset : candidate.resets) {
+            if (reset.commit == r.commit && reset_applies(reset, series.info)) {
+                note = fmt::format("baseline reset at this commit: {}", reset.reason);
+                a.kind = AssessmentKind::insufficient_data;
+            }
+        }
+        auto it = baseline_series.find(series_identity(series.info));
+        if (note.empty() && it == baseline_series.end()) {
+            a.kind = AssessmentKind::new_series;
+        } else if (note.empty()) {
+            const auto& base_series = w.history.series[it->second];
+            const auto points = series_points(base_series, w.position_of_run);
+            const auto resets = reset_positions(base_series.info, w.history.resets, w.timeline);
+            a = assess_after_window(points, series.info.direction, settings,
+                                    thresholds_for(settings, series.info.metric), resets,
+                                    w.window_start, *end + 1, runs);
+        }
+        a.candidate_runs = runs.size();
+        std::vector<double> sorted = runs;
+        std::sort(sorted.begin(), sorted.end());
+        const std::size_t m = sorted.size();
+        a.candidate_median = m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+        infos.push_back(series.info);
+        assessments.push_back(std::move(a));
+        reset_notes.push_back(note);
+    }
+    std::vector<const Assessment*> ptrs;
+    for (const auto& a : assessments) ptrs.push_back(&a);
+    const auto decisions = decide(ptrs, settings.alpha);
+    for (std::size_t i = 0; i < assessments.size(); ++i) {
+        auto v = verdict_from(infos[i], assessments[i], decisions[i], w.timeline, true);
+        if (!reset_notes[i].empty()) v.note = reset_notes[i];
+        if (v.since) v.since = r.commit;  // a pull request's step begins at its own commit
+        out.results.push_back(std::move(v));
+    }
+    order_results(out.results);
+    return out;
+}
+
+}  // namespace
+
+std::size_t CheckResult::count(Status status) const {
+    return static_cast<std::size_t>(
+        std::count_if(results.begin(), results.end(),
+                      [&](const SeriesVerdict& v) { return v.status == status; }));
+}
+
+core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,
+                                    const DetectionSettings& settings) {
+    if (request.branch == request.baseline_branch)
+        return check_on_baseline_branch(reader, request, settings);
+    return check_pull_request(reader, request, settings);
+}
+
+}  // namespace perftrack::reports::detect

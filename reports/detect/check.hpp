@@ -1,0 +1,78 @@
+#pragma once
+// perftrack check: the verdict for every benchmark x metric of one commit's runs.
+//
+// On the baseline branch the commit is judged by the same replay as backtest (replay.hpp), so
+// a step may be confirmed a commit or two after it began, and the verdict says where it began.
+// On any other branch (a pull request) the commit's runs are judged against the baseline
+// branch as it was at the merge-base, so newer changes on the baseline branch do not leak in;
+// there are no later commits to confirm with, so a single run decides (re-runs of the commit,
+// `perftrack run --confirm N`, are all used and must agree after dropping the most extreme).
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "reports/detect/settings.hpp"
+#include "reports/detect/verdict.hpp"
+#include "store/store.hpp"
+
+namespace perftrack::reports::detect {
+
+struct CheckRequest {
+    std::string project;
+    std::string testbed;
+    std::string branch;  // the candidate's branch
+    std::string commit;  // the candidate commit (its runs must be stored)
+    std::string baseline_branch = "main";
+    // Pull requests: the merge-base with the baseline branch, and its commit time when known
+    // (from git); used when the merge-base itself has no runs on the baseline branch.
+    std::optional<std::string> base_commit;
+    std::optional<std::int64_t> base_commit_time_us;
+};
+
+struct SeriesVerdict {
+    store::SeriesInfo series;
+    Status status = Status::insufficient_data;
+    // Relative change of the metric (+0.1 = 10 % larger) and its 95 % interval; NaN when not
+    // tested or when the baseline level is 0.
+    double change = std::numeric_limits<double>::quiet_NaN();
+    double ci_low = std::numeric_limits<double>::quiet_NaN();
+    double ci_high = std::numeric_limits<double>::quiet_NaN();
+    double p_value = std::numeric_limits<double>::quiet_NaN();
+    double q_value = std::numeric_limits<double>::quiet_NaN();
+    std::optional<std::string> since;  // a flagged step: the commit it began at
+    std::size_t baseline_commits = 0;  // values in the baseline model
+    std::size_t level_commits = 0;     // of them, commits since the last change
+    double baseline_median = std::numeric_limits<double>::quiet_NaN();  // metric units
+    std::optional<std::string> baseline_from;  // first and last commit of the current level
+    std::optional<std::string> baseline_to;
+    std::size_t candidate_runs = 0;
+    double candidate_median = std::numeric_limits<double>::quiet_NaN();
+    bool pending = false;  // one shifted run on the baseline branch: the next commit decides
+    bool exact = false;    // compared exactly (the baseline never varied)
+    std::string note;      // a sentence for people, empty when there is nothing to add
+};
+
+struct CheckResult {
+    std::string project, testbed, branch, commit, baseline_branch;
+    bool pull_request = false;
+    std::optional<std::string> baseline_commit;  // the newest baseline commit compared with
+    double alpha = 0;
+    MetricThresholds thresholds;         // the defaults (per-metric overrides may differ)
+    std::vector<SeriesVerdict> results;  // in history order (suite, benchmark, params, metric)
+    std::vector<std::string> notes;
+
+    std::size_t count(Status status) const;
+    bool has_regression() const { return count(Status::regression) > 0; }
+};
+
+// Loads what the check needs through `reader` and judges the commit. Errors (input): the commit
+// has no runs on the branch for this project and testbed. StoreError propagates.
+core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,
+                                    const DetectionSettings& settings);
+
+}  // namespace perftrack::reports::detect
