@@ -36,7 +36,7 @@ const perftrack::reports::render::ReportModel& model_for(std::int64_t series, st
     static std::map<std::pair<std::int64_t, std::int64_t>, perftrack::reports::render::ReportModel>
         cache;
     auto& m = cache[{series, runs}];
-    if (m.runs.empty()) m = perftrack::testing::synthetic_report(spec_for(series, runs));
+    if (m.commits.empty()) m = perftrack::testing::synthetic_report(spec_for(series, runs));
     return m;
 }
 

@@ -18,34 +18,44 @@ double median_of(std::vector<double> values) {
     return quantile_sorted(values, 0.5);
 }
 
-std::vector<std::optional<BaselineBand>> rolling_bands(std::span<const double> medians,
-                                                       std::span<const std::size_t> window_start,
-                                                       const BandRule& rule) {
-    std::vector<std::optional<BaselineBand>> bands(medians.size());
-    // The window [first, i) only moves forward, so it is kept sorted incrementally: each step
-    // inserts one value and erases the ones that left, O(window) instead of a sort per point.
-    std::vector<double> window;
-    window.reserve(rule.window_runs + 1);
-    std::size_t lo = 0, hi = 0;  // medians[lo, hi) are in `window`
-    auto erase_one = [&](double v) {
-        const auto it = std::lower_bound(window.begin(), window.end(), v);
-        if (it != window.end() && *it == v) window.erase(it);
-    };
-    for (std::size_t i = 0; i < medians.size(); ++i) {
+std::vector<std::optional<PointWindow>> rolling_windows(std::span<const std::size_t> window_start,
+                                                        const BandRule& rule) {
+    std::vector<std::optional<PointWindow>> out(window_start.size());
+    for (std::size_t i = 0; i < window_start.size(); ++i) {
         std::size_t first = std::min(window_start[i], i);
-        if (i - first > rule.window_runs) first = i - rule.window_runs;
-        if (first < lo || first >= hi) {  // moved back (not expected) or past everything: refill
-            window.clear();
-            lo = hi = first;
+        if (i - first > rule.window) first = i - rule.window;
+        out[i] = PointWindow{first, i};
+    }
+    return out;
+}
+
+std::vector<std::optional<BaselineBand>> bands_over(
+    std::span<const double> medians, std::span<const std::optional<PointWindow>> windows,
+    const BandRule& rule) {
+    std::vector<std::optional<BaselineBand>> bands(medians.size());
+    // medians[lo, hi) are in `sorted`, kept in order by inserting and erasing one value at a
+    // time while the window slides forward.
+    std::vector<double> sorted;
+    std::size_t lo = 0, hi = 0;
+    auto erase_one = [&](double v) {
+        const auto it = std::lower_bound(sorted.begin(), sorted.end(), v);
+        if (it != sorted.end() && *it == v) sorted.erase(it);
+    };
+    for (std::size_t i = 0; i < medians.size() && i < windows.size(); ++i) {
+        if (!windows[i]) continue;
+        const std::size_t begin = std::min(windows[i]->begin, medians.size());
+        const std::size_t end = std::min(std::max(windows[i]->end, begin), medians.size());
+        if (begin < lo || end < hi || begin >= hi) {  // moved back, or past everything: refill
+            sorted.clear();
+            lo = hi = begin;
         }
-        for (; lo < first; ++lo) erase_one(medians[lo]);
-        for (; hi < i; ++hi)
-            window.insert(std::upper_bound(window.begin(), window.end(), medians[hi]), medians[hi]);
-        const std::size_t count = window.size();
-        if (count < std::max<std::size_t>(rule.min_runs, 1)) continue;
+        for (; lo < begin; ++lo) erase_one(medians[lo]);
+        for (; hi < end; ++hi)
+            sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), medians[hi]), medians[hi]);
+        if (sorted.size() < std::max<std::size_t>(rule.min_points, 1)) continue;
         bands[i] = BaselineBand{
-            quantile_sorted(window, 0.5), quantile_sorted(window, rule.low_quantile),
-            quantile_sorted(window, rule.high_quantile), static_cast<std::uint32_t>(count)};
+            quantile_sorted(sorted, 0.5), quantile_sorted(sorted, rule.low_quantile),
+            quantile_sorted(sorted, rule.high_quantile), static_cast<std::uint32_t>(sorted.size())};
     }
     return bands;
 }

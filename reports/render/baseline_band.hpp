@@ -1,9 +1,11 @@
 #pragma once
-// The rolling baseline band drawn behind each trend chart: for every run, the range the run was
-// compared against. It follows DESIGN.md's baseline: the medians of the previous runs of the
-// series, at most `window_runs` of them, none before the newest baseline reset that applies.
-// The band spans the 10th to 90th percentile of those run medians (a range that one outlier
-// run cannot stretch), around their median.
+// The baseline band drawn behind each trend chart: for every commit, the range of the commits
+// it was compared against. The report builder takes the windows from the detector's replay
+// (the commits of the current level, at most DESIGN.md's 30, restarting at a confirmed step or
+// a baseline reset), so the band shows exactly what the check used; rolling_windows() is the
+// same rule without the detector's steps (for histories built without it).
+// The band spans the 10th to 90th percentile of the window's medians (a range one outlier
+// commit cannot stretch), around their median.
 
 #include <cstddef>
 #include <optional>
@@ -15,10 +17,16 @@
 namespace perftrack::reports::render {
 
 struct BandRule {
-    std::size_t window_runs = 30;  // DESIGN.md's default baseline length
-    std::size_t min_runs = 3;      // fewer earlier runs: no band (a band of 1-2 runs says nothing)
+    std::size_t window = 30;     // DESIGN.md's default baseline length, in commits
+    std::size_t min_points = 3;  // fewer: no band (a band of 1-2 commits says nothing)
     double low_quantile = 0.10;
     double high_quantile = 0.90;
+};
+
+// The points [begin, end) of one series that form a baseline.
+struct PointWindow {
+    std::size_t begin = 0;
+    std::size_t end = 0;
 };
 
 // Quantile q in [0, 1] of `sorted` (ascending, non-empty) by linear interpolation between
@@ -28,11 +36,16 @@ double quantile_sorted(std::span<const double> sorted, double q);
 // Median of `values` (non-empty); the mean of the two middle values for an even count.
 double median_of(std::vector<double> values);
 
-// bands[i] is the band of medians[window_start[i] .. i-1] limited to the last
-// rule.window_runs of them; nullopt when fewer than rule.min_runs remain. window_start[i] <= i
-// is the first point the baseline of point i may use (the newest applicable reset).
-std::vector<std::optional<BaselineBand>> rolling_bands(std::span<const double> medians,
-                                                       std::span<const std::size_t> window_start,
-                                                       const BandRule& rule);
+// windows[i] = the up to rule.window points before i, none before window_start[i] (the first
+// point a baseline reset lets point i use; window_start[i] <= i).
+std::vector<std::optional<PointWindow>> rolling_windows(std::span<const std::size_t> window_start,
+                                                        const BandRule& rule);
+
+// bands[i] summarises medians[windows[i]]; nullopt when there is no window or it holds fewer
+// than rule.min_points points. Windows that only move forward (the usual case) cost O(window)
+// per point; others are refilled.
+std::vector<std::optional<BaselineBand>> bands_over(
+    std::span<const double> medians, std::span<const std::optional<PointWindow>> windows,
+    const BandRule& rule);
 
 }  // namespace perftrack::reports::render

@@ -37,12 +37,12 @@ Extent extent_of(const SeriesReport& s) {
     return e;
 }
 
-// Alternating lengths of stretches of runs without and with a point, starting with "without".
+// Alternating lengths of stretches of commits without and with a point, starting with "without".
 std::vector<std::int64_t> run_lengths(const std::vector<TrendPoint>& points) {
     std::vector<std::int64_t> out;
     std::int64_t next = 0;  // the run after the previous point
     for (const auto& p : points) {
-        const auto run = static_cast<std::int64_t>(p.run);
+        const auto run = static_cast<std::int64_t>(p.position);
         if (!out.empty() && run == next) {
             ++out.back();
         } else {
@@ -95,7 +95,8 @@ nlohmann::json series_json(const SeriesReport& s) {
 
     nlohmann::json cps = nlohmann::json::array();
     for (const auto& c : s.change_points) {
-        cps.push_back({c.run, c.change, c.p_value ? nlohmann::json(*c.p_value) : nlohmann::json()});
+        cps.push_back(
+            {c.position, c.change, c.p_value ? nlohmann::json(*c.p_value) : nlohmann::json()});
     }
     return {
         {"suite", s.suite},
@@ -107,7 +108,7 @@ nlohmann::json series_json(const SeriesReport& s) {
         {"status", s.verdict ? nlohmann::json(to_string(s.verdict->status)) : nlohmann::json()},
         {"scale", scale_json(display_scale(s.unit, median_magnitude(s)))},
         {"qe", exponent},
-        {"runs", encode_varints(run_lengths(s.points))},
+        {"at", encode_varints(run_lengths(s.points))},
         {"med", encode_varints(deltas(med))},
         {"lo", encode_varints(lo)},
         {"hi", encode_varints(hi)},
@@ -132,17 +133,19 @@ int quantisation_exponent(double max_abs, double range) {
 }
 
 nlohmann::json chart_data(const ReportModel& model) {
-    nlohmann::json runs = {{"sha", nlohmann::json::array()},
-                           {"subject", nlohmann::json::array()},
-                           {"time", nlohmann::json::array()},
-                           {"partial", nlohmann::json::array()}};
-    for (std::size_t i = 0; i < model.runs.size(); ++i) {
-        const auto& r = model.runs[i];
-        runs["sha"].push_back(r.commit);
-        runs["subject"].push_back(r.subject);
+    nlohmann::json commits = {{"sha", nlohmann::json::array()},
+                              {"subject", nlohmann::json::array()},
+                              {"time", nlohmann::json::array()},
+                              {"runs", nlohmann::json::array()},
+                              {"partial", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < model.commits.size(); ++i) {
+        const auto& c = model.commits[i];
+        commits["sha"].push_back(c.commit);
+        commits["subject"].push_back(c.subject);
         // Whole seconds: commit times carry no finer meaning, and it keeps the block small.
-        runs["time"].push_back(r.commit_time_us / 1000000);
-        if (r.partial) runs["partial"].push_back(i);
+        commits["time"].push_back(c.commit_time_us / 1000000);
+        commits["runs"].push_back(c.runs);
+        if (c.partial) commits["partial"].push_back(i);
     }
     nlohmann::json series = nlohmann::json::array();
     for (const auto& s : model.series) series.push_back(series_json(s));
@@ -162,7 +165,7 @@ nlohmann::json chart_data(const ReportModel& model) {
             {"commitUrl", commit_url(model.header.commit_url_template, "").empty()
                               ? ""
                               : model.header.commit_url_template},
-            {"runs", std::move(runs)},
+            {"commits", std::move(commits)},
             {"series", std::move(series)},
             {"comparisons", std::move(comparisons)}};
 }

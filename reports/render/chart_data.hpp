@@ -4,14 +4,14 @@
 // page's script (assets/report.js) is its only reader, and the two change together.
 //
 // Layout (version 1):
-//   runs:   {sha: [..], subject: [..], time: [unix seconds], partial: [run indices]}
-//   series: [{suite, bench, params, metric, unit, dir, status, scale: {div, unit}, qe,
-//             runs, med, lo, hi, bandAt, bandMed, bandLo, bandHi, cps: [[run, change, p]]}]
+//   commits: {sha: [..], subject: [..], time: [unix seconds], runs: [..], partial: [positions]}
+//   series:  [{suite, bench, params, metric, unit, dir, status, scale: {div, unit}, qe,
+//              at, med, lo, hi, bandAt, bandMed, bandLo, bandHi, cps: [[position, change, p]]}]
 //     Values are integers times 10^qe in the series' unit, encoded with encode_varints:
-//     runs = run lengths of runs without / with a point, alternating, starting with "without"
-//     (a series measured at every run is [0, n]); med = median deltas; lo = median - min;
-//     hi = max - median; bandAt = run lengths of points without / with a band, alternating,
-//     starting with "without"; bandMed = band-median deltas over the points with a band;
+//     at = lengths of stretches of commits without / with a point, alternating, starting with
+//     "without" (a series measured at every commit is [0, n]); med = median deltas;
+//     lo = median - min; hi = max - median; bandAt = the same run lengths over the points,
+//     without / with a band; bandMed = band-median deltas over the points with a band;
 //     bandLo = bandMed - low; bandHi = high - bandMed.
 //   comparisons: [{metric, unit, dir, dims, entries: [[series index, value, "1.23 ms"]]}]
 //   commitUrl: the http(s) commit URL template or "".

@@ -2,7 +2,11 @@
 
 namespace perftrack::reports::render {
 
-store::History history_subset(const store::History& full, const store::HistoryQuery& query) {
+namespace {
+
+// The runs [begin, end) of `full` that `query` selects.
+std::pair<std::size_t, std::size_t> selected(const store::History& full,
+                                             const store::HistoryQuery& query) {
     std::size_t end = full.runs.size();
     if (query.until_commit_time_us) {
         // History runs are in commit-time order: the selected runs are a prefix.
@@ -13,7 +17,20 @@ store::History history_subset(const store::History& full, const store::HistoryQu
     }
     std::size_t begin = 0;
     if (query.last_runs && *query.last_runs < end) begin = end - *query.last_runs;
+    return {begin, end};
+}
 
+}  // namespace
+
+std::vector<store::RunInfo> runs_subset(const store::History& full,
+                                        const store::HistoryQuery& query) {
+    const auto [begin, end] = selected(full, query);
+    return {full.runs.begin() + static_cast<std::ptrdiff_t>(begin),
+            full.runs.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+store::History history_subset(const store::History& full, const store::HistoryQuery& query) {
+    const auto [begin, end] = selected(full, query);
     store::History out;
     out.resets = full.resets;
     out.runs.assign(full.runs.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -28,6 +45,13 @@ store::History history_subset(const store::History& full, const store::HistoryQu
         out.series.push_back(std::move(subset));
     }
     return out;
+}
+
+std::vector<store::RunInfo> CachedHistoryReader::list_runs(const store::HistoryQuery& query) {
+    if (query.project != m_key.project || query.testbed != m_key.testbed ||
+        query.branch != m_key.branch)
+        return m_fallback.list_runs(query);
+    return runs_subset(m_full, query);
 }
 
 store::History CachedHistoryReader::load_history(const store::HistoryQuery& query) {

@@ -14,6 +14,10 @@ namespace perftrack::reports::render {
 // runs (series left without points are dropped); resets unchanged.
 store::History history_subset(const store::History& full, const store::HistoryQuery& query);
 
+// The runs history_subset(full, query) would hold, without copying any samples.
+std::vector<store::RunInfo> runs_subset(const store::History& full,
+                                        const store::HistoryQuery& query);
+
 class CachedHistoryReader : public store::HistoryReader {
   public:
     // `full` is the complete history of (project, testbed, branch) of `key` (its bounds are
@@ -23,6 +27,7 @@ class CachedHistoryReader : public store::HistoryReader {
         : m_full(full), m_key(std::move(key)), m_fallback(fallback) {}
 
     store::History load_history(const store::HistoryQuery& query) override;
+    std::vector<store::RunInfo> list_runs(const store::HistoryQuery& query) override;
 
   private:
     const store::History& m_full;

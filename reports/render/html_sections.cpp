@@ -109,20 +109,18 @@ void append_header(std::string& out, const ReportModel& m) {
                            id.empty() ? "" : fmt::format(" id=\"{}\"", id), label, html);
     };
     fact("Branch", esc(m.header.branch), "fact-branch");
-    std::string testbeds;
-    for (const auto& t : m.header.testbeds) testbeds += (testbeds.empty() ? "" : ", ") + esc(t);
-    fact(m.header.testbeds.size() == 1 ? "Testbed" : "Testbeds", testbeds, "fact-testbed");
-    if (m.runs.empty()) {
+    fact("Testbed", esc(m.header.testbed), "fact-testbed");
+    if (m.commits.empty()) {
         fact("Commits", "no runs yet", "fact-commits");
     } else {
-        const auto& first = m.runs.front();
-        const auto& last = m.runs.back();
+        const auto& first = m.commits.front();
+        const auto& last = m.commits.back();
         fact("Commits",
-             fmt::format("{} ({}) \u2192 {} ({}) \u00b7 {} run{}", commit_html(m, first.commit),
+             fmt::format("{} ({}) \u2192 {} ({}) \u00b7 {} commit{}", commit_html(m, first.commit),
                          readable_time(first.commit_time_us).substr(0, 10),
                          commit_html(m, last.commit),
-                         readable_time(last.commit_time_us).substr(0, 10), m.runs.size(),
-                         m.runs.size() == 1 ? "" : "s"),
+                         readable_time(last.commit_time_us).substr(0, 10), m.commits.size(),
+                         m.commits.size() == 1 ? "" : "s"),
              "fact-commits");
     }
     fact("Series", std::to_string(m.series.size()), "fact-series");
@@ -245,8 +243,8 @@ void append_verdict(std::string& out, const ReportModel& m) {
 void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_up_to) {
     out += "<section id=\"trends\" aria-labelledby=\"trends-title\">\n";
     out +=
-        "<h2 id=\"trends-title\">Trends <span class=\"sub\">per-run median of the repetitions "
-        "over commits</span></h2>\n";
+        "<h2 id=\"trends-title\">Trends <span class=\"sub\">median of each commit's repetitions "
+        "over the branch's commits</span></h2>\n";
     out += fmt::format(
         "<div class=\"toolbar\"><label for=\"series-search\">Search</label><input type=\"search\" "
         "id=\"series-search\" placeholder=\"benchmark, params, metric or status:regression\" "
@@ -258,22 +256,22 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
     out +=
         "<ul class=\"legend\" aria-label=\"Chart legend\">"
         "<li><svg viewBox=\"0 0 28 14\" aria-hidden=\"true\"><line x1=\"1\" y1=\"7\" x2=\"27\" "
-        "y2=\"7\" stroke=\"#1d1f23\" stroke-width=\"2\"/></svg>median of the run's "
+        "y2=\"7\" stroke=\"#1d1f23\" stroke-width=\"2\"/></svg>median of the commit's "
         "repetitions</li>"
         "<li><svg viewBox=\"0 0 28 14\" aria-hidden=\"true\"><rect x=\"1\" y=\"2\" width=\"26\" "
         "height=\"10\" fill=\"#8d939e\" fill-opacity=\"0.35\"/></svg>spread of the repetitions "
         "(min\u2013max)</li>"
         "<li><svg viewBox=\"0 0 28 14\" aria-hidden=\"true\"><rect x=\"1\" y=\"2\" width=\"26\" "
         "height=\"10\" fill=\"#56b4e9\" fill-opacity=\"0.22\" stroke=\"#56b4e9\"/><line x1=\"1\" "
-        "y1=\"7\" x2=\"27\" y2=\"7\" stroke=\"#56b4e9\" stroke-dasharray=\"4 3\"/></svg>rolling "
-        "baseline: 10th\u201390th percentile of the previous runs' medians (up to 30, since the "
-        "last baseline reset)</li>"
+        "y1=\"7\" x2=\"27\" y2=\"7\" stroke=\"#56b4e9\" stroke-dasharray=\"4 3\"/></svg>baseline "
+        "the check compared with: 10th\u201390th percentile of the earlier commits' medians (up "
+        "to 30, since the last change or baseline reset)</li>"
         "<li><svg viewBox=\"0 0 28 14\" aria-hidden=\"true\"><line x1=\"14\" y1=\"0\" x2=\"14\" "
         "y2=\"14\" stroke=\"#d55e00\" stroke-width=\"2\" stroke-dasharray=\"4 2\"/></svg>change "
         "point (\u25B2/\u25BC, change, commit, worse/better)</li>"
         "<li><svg viewBox=\"0 0 28 14\" aria-hidden=\"true\"><circle cx=\"14\" cy=\"7\" r=\"4\" "
         "fill=\"#fff\" stroke=\"#1d1f23\" stroke-width=\"1.5\"/></svg>partial run (some "
-        "benchmark failed)</li></ul>\n";
+        "benchmark of the commit failed)</li></ul>\n";
     if (m.series.empty()) {
         out += "<p class=\"empty\">No series in this report.</p>\n";
     }
@@ -319,7 +317,7 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
                 out += " " + badge_html(s.verdict->status);
             out += "</h3>";
             out += fmt::format(
-                "<p class=\"series-sub\">{} \u00b7 {} \u00b7 {} \u00b7 {} run{}{}</p>",
+                "<p class=\"series-sub\">{} \u00b7 {} \u00b7 {} \u00b7 {} commit{}{}</p>",
                 esc(s.metric), esc(s.unit.empty() ? "no unit" : s.unit),
                 direction_words(s.direction), s.points.size(), s.points.size() == 1 ? "" : "s",
                 s.change_points.empty()

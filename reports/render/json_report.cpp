@@ -84,10 +84,15 @@ void write_verdict(Writer& w, const Verdict& v) {
     }
 }
 
-void write_series(Writer& w, const SeriesReport& s, const std::vector<std::string>& commit_json) {
-    auto commit = [&](std::uint32_t run) -> const std::string& {
-        static const std::string k_null = "null";
-        return run < commit_json.size() ? commit_json[run] : k_null;
+// Per commit position, its JSON text pieces, formatted once for every series.
+struct CommitText {
+    std::string commit;  // "\"sha\""
+    std::string time;    // "\"2024-05-01T12:00:00Z\""
+};
+
+void write_series(Writer& w, const SeriesReport& s, const std::vector<CommitText>& commits) {
+    auto commit = [&](std::uint32_t position) -> std::string_view {
+        return position < commits.size() ? std::string_view(commits[position].commit) : "null";
     };
     w.raw("{");
     w.key("suite", true);
@@ -108,9 +113,13 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<std::strin
         const auto& p = s.points[i];
         w.raw(i == 0 ? "{" : ",{");
         w.key("commit", true);
-        w.raw(commit(p.run));
-        w.key("run");
-        w.integer(p.run);
+        w.raw(commit(p.position));
+        w.key("commit_time");
+        w.raw(p.position < commits.size() ? std::string_view(commits[p.position].time) : "null");
+        w.key("value");
+        w.number(p.value);
+        w.key("runs");
+        w.integer(p.runs);
         w.key("median");
         w.number(p.median);
         w.key("min");
@@ -127,8 +136,8 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<std::strin
             w.number(p.baseline->low);
             w.raw(",\"high\":");
             w.number(p.baseline->high);
-            w.raw(",\"runs\":");
-            w.integer(p.baseline->runs);
+            w.raw(",\"commits\":");
+            w.integer(p.baseline->commits);
             w.raw("}");
         } else {
             w.raw("null");
@@ -142,7 +151,7 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<std::strin
         const auto& c = s.change_points[i];
         w.raw(i == 0 ? "{" : ",{");
         w.key("commit", true);
-        w.raw(commit(c.run));
+        w.raw(commit(c.position));
         w.key("change");
         w.number(c.change);
         w.key("p_value");
@@ -164,22 +173,24 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<std::strin
 }  // namespace
 
 std::string render_json(const ReportModel& m) {
-    std::vector<std::string> commit_json;
-    commit_json.reserve(m.runs.size());
-    for (const auto& r : m.runs) commit_json.push_back(json_text(r.commit));
+    std::vector<CommitText> commits;
+    commits.reserve(m.commits.size());
+    for (const auto& c : m.commits)
+        commits.push_back(
+            {json_text(c.commit), json_text(core::format_iso8601_utc(c.commit_time_us))});
     std::size_t points = 0;
     for (const auto& s : m.series) points += s.points.size();
 
     std::string out;
-    out.reserve(points * 220 + m.series.size() * 300 + m.runs.size() * 160 + 4096);
+    out.reserve(points * 220 + m.series.size() * 300 + m.commits.size() * 160 + 4096);
     Writer w(out);
     w.raw("{");
     w.key("project", true);
     w.string(m.header.project);
     w.key("branch");
     w.string(m.header.branch);
-    w.key("testbeds");
-    w.json(m.header.testbeds);
+    w.key("testbed");
+    w.string(m.header.testbed);
     w.key("generated_at");
     w.time(m.header.generated_at_us);
     w.key("perftrack_version");
@@ -188,19 +199,21 @@ std::string render_json(const ReportModel& m) {
     w.string(m.header.commit_url_template);
 
     w.raw("\n");
-    w.key("runs");
+    w.key("commits");
     w.raw("[");
-    for (std::size_t i = 0; i < m.runs.size(); ++i) {
-        const auto& r = m.runs[i];
+    for (std::size_t i = 0; i < m.commits.size(); ++i) {
+        const auto& c = m.commits[i];
         w.raw(i == 0 ? "\n{" : ",\n{");
         w.key("commit", true);
-        w.raw(commit_json[i]);
+        w.raw(commits[i].commit);
         w.key("subject");
-        w.string(r.subject);
+        w.string(c.subject);
         w.key("commit_time");
-        w.time(r.commit_time_us);
+        w.raw(commits[i].time);
+        w.key("runs");
+        w.integer(c.runs);
         w.key("partial");
-        w.boolean(r.partial);
+        w.boolean(c.partial);
         w.raw("}");
     }
     w.raw("]\n");
@@ -230,7 +243,7 @@ std::string render_json(const ReportModel& m) {
     w.raw("[");
     for (std::size_t i = 0; i < m.series.size(); ++i) {
         w.raw(i == 0 ? "\n" : ",\n");
-        write_series(w, m.series[i], commit_json);
+        write_series(w, m.series[i], commits);
     }
     w.raw("]\n");
 
@@ -257,7 +270,8 @@ std::string render_json(const ReportModel& m) {
             w.key("value");
             w.number(e.value);
             w.key("commit");
-            w.raw(e.run < commit_json.size() ? std::string_view(commit_json[e.run]) : "null");
+            w.raw(e.position < commits.size() ? std::string_view(commits[e.position].commit)
+                                              : "null");
             w.raw("}");
         }
         w.raw("]}");

@@ -8,7 +8,7 @@
 // Written straight into the output string, not through a JSON document tree: 2,000 series x 500
 // runs are a million points, which as nlohmann::json nodes would take gigabytes. Deterministic:
 // fixed key order, numbers in their shortest round-trip form (locale-free), NaN/Inf as null,
-// invalid UTF-8 in names as U+FFFD. One top-level key, run and series per line.
+// invalid UTF-8 in names as U+FFFD. One top-level key, commit and series per line.
 
 #include <string>
 

@@ -23,37 +23,43 @@ enum class VerdictStatus { regression, improvement, unchanged, insufficient_data
 // "regression", "improvement", "unchanged", "insufficient_data", "new" (the words of DESIGN.md).
 std::string_view to_string(VerdictStatus status);
 
-// One run on the x axis of every chart, in commit order.
-struct RunRef {
+// One commit on the x axis of every chart, in the branch's commit order: the detector's
+// timeline (reports/detect/series_data.hpp), where all runs of one commit (re-runs, shards)
+// form one position.
+struct CommitRef {
     std::string commit;   // sha
     std::string subject;  // first line of the commit message; may be empty
     std::int64_t commit_time_us = 0;
-    bool partial = false;  // some benchmark of the run failed
+    std::uint32_t runs = 1;  // runs of this commit
+    bool partial = false;    // some benchmark of some run of it failed
 };
 
-// The rolling baseline a run was compared against: the medians of the previous runs of the
-// series (at most the window, none before the newest baseline reset). See baseline_band.hpp.
+// The baseline a commit was compared against: the medians of the earlier commits of the
+// series that the check used (see baseline_band.hpp).
 struct BaselineBand {
     double median = 0;
-    double low = 0;   // lower quantile of the baseline's run medians
-    double high = 0;  // upper quantile
-    std::uint32_t runs = 0;
+    double low = 0;   // 10th percentile of those commits' medians
+    double high = 0;  // 90th percentile
+    std::uint32_t commits = 0;
 };
 
-// One run of one series: the median of its repetitions and their spread.
+// One commit of one series: the median of all its repetitions (of every run of the commit),
+// their spread, and the value the detector judges.
 struct TrendPoint {
-    std::uint32_t run = 0;  // index into ReportModel::runs
+    std::uint32_t position = 0;  // index into ReportModel::commits
     double median = 0;
     double min = 0;
     double max = 0;
-    std::uint32_t repetitions = 0;
-    std::optional<BaselineBand> baseline;  // none while too few earlier runs exist
+    std::uint32_t repetitions = 0;  // finite samples over all runs of the commit
+    double value = 0;  // the detector's value: mean over runs of each run's trimmed mean
+    std::uint32_t runs = 1;
+    std::optional<BaselineBand> baseline;  // none while the baseline is too short
 };
 
-// A step found on the branch: from `run` on, the series sits at a new level.
+// A step found on the branch: from `position` on, the series sits at a new level.
 struct ChangePoint {
-    std::uint32_t run = 0;  // index into ReportModel::runs: the first run of the new level
-    double change = 0;      // fraction, new level vs old
+    std::uint32_t position = 0;  // index into ReportModel::commits: first commit of the new level
+    double change = 0;           // fraction, new level vs old
     std::optional<double> p_value;
 };
 
@@ -85,7 +91,7 @@ struct SeriesReport {
 struct VerdictSection {
     bool evaluated = false;        // false: no check ran (nothing to compare yet)
     std::string candidate_commit;  // the commit whose run was checked
-    std::string baseline;          // in words: "the last 30 runs of main before it"
+    std::string baseline;          // in words: "the last 30 commits of main before it"
     std::string note;              // why nothing was evaluated, or how
 };
 
@@ -114,8 +120,8 @@ struct AlertsSection {
 // The latest value of each series of one metric, to compare across params in a pivot table.
 struct ComparisonEntry {
     std::size_t series = 0;  // index into ReportModel::series
-    double value = 0;        // median of the series' latest run
-    std::uint32_t run = 0;
+    double value = 0;        // median of the series' latest commit
+    std::uint32_t position = 0;
 };
 
 struct ComparisonGroup {
@@ -131,7 +137,7 @@ struct ComparisonGroup {
 struct ReportHeader {
     std::string project;
     std::string branch;
-    std::vector<std::string> testbeds;
+    std::string testbed;
     std::int64_t generated_at_us = 0;  // injected by the caller; renderers never read the clock
     std::string perftrack_version;
     // "https://github.com/ORG/REPO/commit/{sha}" or empty for no links. Only http(s) templates
@@ -141,7 +147,7 @@ struct ReportHeader {
 
 struct ReportModel {
     ReportHeader header;
-    std::vector<RunRef> runs;
+    std::vector<CommitRef> commits;
     std::vector<SeriesReport> series;  // sorted by suite, benchmark, params, metric
     VerdictSection verdict;
     AlertsSection alerts;

@@ -6,69 +6,88 @@
 #include <set>
 #include <tuple>
 
-#include <fnmatch.h>
+#include "reports/detect/replay.hpp"
+#include "reports/detect/series_data.hpp"
 
 namespace perftrack::reports::render {
 
 namespace {
 
-// Median, min and max of the finite samples; false when there is none.
-bool summarise(const std::vector<double>& samples, std::vector<double>& scratch, TrendPoint& out) {
-    scratch.clear();
-    for (const double v : samples)
-        if (std::isfinite(v)) scratch.push_back(v);
-    if (scratch.empty()) return false;
-    std::sort(scratch.begin(), scratch.end());
-    out.median = quantile_sorted(scratch, 0.5);
-    out.min = scratch.front();
-    out.max = scratch.back();
-    out.repetitions = static_cast<std::uint32_t>(scratch.size());
-    return true;
+// Everything one series measured at one commit, over all runs of the commit.
+struct Bucket {
+    std::uint32_t position = 0;
+    std::vector<double> samples;     // finite samples of every run
+    std::vector<double> run_values;  // detect::run_value of each run
+};
+
+std::vector<TrendPoint> points_of(const store::SeriesHistory& s, const detect::Timeline& timeline) {
+    std::vector<Bucket> buckets;  // in position order
+    for (const auto& p : s.points) {
+        const auto position = static_cast<std::uint32_t>(timeline.position_of_run[p.run]);
+        auto it =
+            std::lower_bound(buckets.begin(), buckets.end(), position,
+                             [](const Bucket& b, std::uint32_t pos) { return b.position < pos; });
+        if (it == buckets.end() || it->position != position)
+            it = buckets.insert(it, Bucket{position, {}, {}});
+        for (const double v : p.samples)
+            if (std::isfinite(v)) it->samples.push_back(v);
+        if (const auto value = detect::run_value(p.samples)) it->run_values.push_back(*value);
+    }
+    std::vector<TrendPoint> points;
+    points.reserve(buckets.size());
+    for (auto& b : buckets) {
+        if (b.samples.empty()) continue;
+        std::sort(b.samples.begin(), b.samples.end());
+        TrendPoint t;
+        t.position = b.position;
+        t.median = quantile_sorted(b.samples, 0.5);
+        t.min = b.samples.front();
+        t.max = b.samples.back();
+        t.repetitions = static_cast<std::uint32_t>(b.samples.size());
+        double sum = 0;
+        for (const double v : b.run_values) sum += v;
+        t.value = sum / static_cast<double>(b.run_values.size());
+        t.runs = static_cast<std::uint32_t>(b.run_values.size());
+        points.push_back(t);
+    }
+    return points;
 }
 
-// For each point, the first point its baseline may use (see build_trends).
-std::vector<std::size_t> window_starts(const store::History& history, const store::SeriesHistory& s,
-                                       const std::vector<TrendPoint>& points) {
-    std::vector<std::int64_t> reset_times;
-    for (const auto& r : history.resets)
-        if (reset_applies(r, s.info.benchmark, s.info.metric))
-            reset_times.push_back(r.commit_time_us);
-    std::sort(reset_times.begin(), reset_times.end());
+// For each point, the first point its baseline may use: the first at or after the newest reset
+// position at or before the point's own position.
+std::vector<std::size_t> window_starts(const std::vector<TrendPoint>& points,
+                                       const std::vector<std::size_t>& reset_positions) {
     std::vector<std::size_t> starts(points.size(), 0);
-    if (reset_times.empty()) return starts;
-    auto time_of = [&](std::size_t i) { return history.runs[points[i].run].commit_time_us; };
     for (std::size_t i = 0; i < points.size(); ++i) {
-        const std::int64_t t = time_of(i);
-        auto it = std::upper_bound(reset_times.begin(), reset_times.end(), t);
-        if (it == reset_times.begin()) continue;  // no reset at or before this run
-        const std::int64_t reset_time = *std::prev(it);
-        // Runs are in commit-time order, so the points before the reset form a prefix.
-        std::size_t lo = 0, hi = i;
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (time_of(mid) < reset_time)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        starts[i] = lo;
+        auto it =
+            std::upper_bound(reset_positions.begin(), reset_positions.end(), points[i].position);
+        if (it == reset_positions.begin()) continue;
+        const std::size_t reset = *std::prev(it);
+        starts[i] =
+            static_cast<std::size_t>(std::lower_bound(points.begin(), points.end(), reset,
+                                                      [](const TrendPoint& p, std::size_t pos) {
+                                                          return p.position < pos;
+                                                      }) -
+                                     points.begin());
     }
     return starts;
 }
 
 }  // namespace
 
-bool reset_applies(const store::BaselineReset& reset, const std::string& benchmark,
-                   const std::string& metric) {
-    if (reset.metric && *reset.metric != metric) return false;
-    return ::fnmatch(reset.benchmark_glob.c_str(), benchmark.c_str(), 0) == 0;
-}
-
 Trends build_trends(const store::History& history, const BandRule& rule) {
+    const auto timeline = detect::build_timeline(history);
     Trends trends;
-    trends.runs.reserve(history.runs.size());
-    for (const auto& r : history.runs)
-        trends.runs.push_back({r.commit, r.commit_subject, r.commit_time_us, r.partial});
+    trends.commits.reserve(timeline.commits.size());
+    for (const auto& slot : timeline.commits) {
+        CommitRef c;
+        c.commit = slot.commit;
+        c.subject = slot.subject;
+        c.commit_time_us = slot.commit_time_us;
+        c.runs = static_cast<std::uint32_t>(slot.runs.size());
+        for (const auto r : slot.runs) c.partial = c.partial || history.runs[r].partial;
+        trends.commits.push_back(std::move(c));
+    }
 
     std::vector<std::size_t> order(history.series.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -82,7 +101,6 @@ Trends build_trends(const store::History& history, const BandRule& rule) {
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
 
-    std::vector<double> scratch;
     std::vector<double> medians;
     trends.series.reserve(order.size());
     for (const std::size_t index : order) {
@@ -94,39 +112,34 @@ Trends build_trends(const store::History& history, const BandRule& rule) {
         out.metric = s.info.metric;
         out.unit = s.info.unit;
         out.direction = s.info.direction;
-        out.points.reserve(s.points.size());
-        for (const auto& p : s.points) {
-            TrendPoint point;
-            point.run = p.run;
-            if (summarise(p.samples, scratch, point)) out.points.push_back(point);
-        }
-        std::stable_sort(out.points.begin(), out.points.end(),
-                         [](const TrendPoint& a, const TrendPoint& b) { return a.run < b.run; });
+        out.points = points_of(s, timeline);
         medians.clear();
         for (const auto& p : out.points) medians.push_back(p.median);
-        const auto starts = window_starts(history, s, out.points);
-        auto bands = rolling_bands(medians, starts, rule);
+        const auto resets = detect::reset_positions(s.info, history.resets, timeline);
+        const auto windows = rolling_windows(window_starts(out.points, resets), rule);
+        const auto bands = bands_over(medians, windows, rule);
         for (std::size_t i = 0; i < out.points.size(); ++i) out.points[i].baseline = bands[i];
         trends.series.push_back(std::move(out));
+        trends.source.push_back(index);
     }
     return trends;
 }
 
 std::vector<ComparisonGroup> build_comparisons(const std::vector<SeriesReport>& series,
-                                               std::optional<std::uint32_t> until_run) {
+                                               std::optional<std::uint32_t> until) {
     std::map<std::pair<std::string, std::string>, ComparisonGroup> groups;
     std::map<std::pair<std::string, std::string>, std::set<std::string>> suites;
     for (std::size_t i = 0; i < series.size(); ++i) {
         const auto& s = series[i];
         const TrendPoint* latest = nullptr;
         for (const auto& p : s.points)
-            if (!until_run || p.run <= *until_run) latest = &p;
+            if (!until || p.position <= *until) latest = &p;
         if (latest == nullptr) continue;
         auto& g = groups[{s.metric, s.unit}];
         g.metric = s.metric;
         g.unit = s.unit;
         g.direction = s.direction;
-        g.entries.push_back({i, latest->median, latest->run});
+        g.entries.push_back({i, latest->median, latest->position});
         suites[{s.metric, s.unit}].insert(s.suite);
     }
     std::vector<ComparisonGroup> out;

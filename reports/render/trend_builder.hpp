@@ -1,7 +1,8 @@
 #pragma once
-// From the store's History to the trend part of the report model: the runs on the x axis and,
-// per series, the median and spread of each run's repetitions with the rolling baseline band.
-// Verdicts, change points, alerts and comparisons are added by the report builder.
+// From the store's History to the trend part of the report model: the branch's commits on the
+// x axis (the detector's timeline: every run of one commit is one position) and, per series,
+// the median and spread of each commit's repetitions with a baseline band. Verdicts, change
+// points, detector baselines, alerts and comparisons are added by the report builder.
 
 #include <optional>
 #include <string_view>
@@ -14,27 +15,23 @@
 namespace perftrack::reports::render {
 
 struct Trends {
-    std::vector<RunRef> runs;          // history.runs, same order and indices
+    std::vector<CommitRef> commits;    // detect::build_timeline(history), in order
     std::vector<SeriesReport> series;  // sorted by suite, benchmark, params, metric, unit
+    std::vector<std::size_t> source;   // series[i] is history.series[source[i]]
 };
 
-// Non-finite samples are left out of a run's statistics; a run of a series with no finite
-// sample has no point. Baseline resets apply to the series whose benchmark matches the reset's
-// glob (fnmatch) and metric (all when empty); the band of a run then uses only runs whose
-// commit time is at or after the newest reset at or before the run's own commit time.
+// Non-finite samples are left out; a commit of a series with no finite sample has no point.
+// Bands follow rolling_windows(): the up to rule.window earlier commits of the series, none
+// before the newest baseline reset that applies at the commit (detect::reset_positions).
 Trends build_trends(const store::History& history, const BandRule& rule = {});
-
-// Whether `reset` applies to a series (glob over the benchmark name, optional metric).
-bool reset_applies(const store::BaselineReset& reset, const std::string& benchmark,
-                   const std::string& metric);
 
 // Dimension names of ComparisonGroup: "benchmark", "suite", or this prefix and a params key.
 inline constexpr std::string_view k_param_dimension = "param:";
 
-// The latest point of each series at or before `until_run` (all runs when nullopt), grouped by
-// metric and unit, for the groups with at least two series. Groups are ordered by metric and
-// unit; entries by series index.
+// The latest point of each series at or before `until` (a position; all when nullopt), grouped
+// by metric and unit, for the groups with at least two series. Groups are ordered by metric
+// and unit; entries by series index.
 std::vector<ComparisonGroup> build_comparisons(const std::vector<SeriesReport>& series,
-                                               std::optional<std::uint32_t> until_run);
+                                               std::optional<std::uint32_t> until);
 
 }  // namespace perftrack::reports::render

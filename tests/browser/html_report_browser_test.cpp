@@ -157,8 +157,8 @@ TEST_F(ReportInBrowser, TooltipShowsTheCommitAndLinksToIt) {
     for (std::size_t i = 0; i < model->series.size() && series == model->series.size(); ++i)
         if (!model->series[i].change_points.empty()) series = i;
     ASSERT_LT(series, model->series.size());
-    const auto run = model->series[series].change_points[0].run;
-    const auto& r = model->runs[run];
+    const auto run = model->series[series].change_points[0].position;
+    const auto& r = model->commits[run];
     const auto dom = load("#point=" + std::to_string(series) + ":" + std::to_string(run)).dom;
     const auto start = dom.find("<div id=\"tooltip\"");
     ASSERT_NE(start, std::string::npos);

@@ -106,10 +106,9 @@ store::History synthetic_history(const SyntheticSpec& spec) {
                                 double level = base;
                                 const double worse = metric == 0 ? 1.0 : -1.0;
                                 if (plan.mid_step && r >= mid) level *= 1.0 + 0.20 * worse;
-                                if (plan.regression && r + 1 == spec.runs)
-                                    level *= 1.0 + 0.15 * worse;
-                                if (plan.improvement && r + 1 == spec.runs)
-                                    level *= 1.0 - 0.15 * worse;
+                                const bool late = r + spec.late_step_commits >= spec.runs;
+                                if (plan.regression && late) level *= 1.0 + 0.15 * worse;
+                                if (plan.improvement && late) level *= 1.0 - 0.15 * worse;
                                 const double run_offset = noise.normal() * spec.noise * 0.5;
                                 store::SeriesPoint p;
                                 p.run = static_cast<std::uint32_t>(r);
@@ -136,11 +135,11 @@ reports::render::ReportModel synthetic_report(const SyntheticSpec& spec) {
     ReportModel m;
     m.header.project = "synthetic";
     m.header.branch = "main";
-    m.header.testbeds = {"ci-x86"};
+    m.header.testbed = "ci-x86";
     m.header.generated_at_us = k_start_us + static_cast<std::int64_t>(spec.runs + 1) * k_hour_us;
     m.header.perftrack_version = "0.1.0";
     m.header.commit_url_template = "https://github.com/example/project/commit/{sha}";
-    m.runs = std::move(trends.runs);
+    m.commits = std::move(trends.commits);
     m.series = std::move(trends.series);
 
     // The generator's series order is its own; match plans through benchmark_id (= index + 1).
@@ -181,7 +180,7 @@ reports::render::ReportModel synthetic_report(const SyntheticSpec& spec) {
         s.verdict = v;
     }
     m.verdict.evaluated = true;
-    m.verdict.candidate_commit = m.runs.empty() ? "" : m.runs.back().commit;
+    m.verdict.candidate_commit = m.commits.empty() ? "" : m.commits.back().commit;
     m.verdict.baseline = "the last 30 runs of main before it";
     m.comparisons = build_comparisons(m.series, last);
     m.alerts.tracked = true;
@@ -193,10 +192,10 @@ reports::render::ReportModel synthetic_report(const SyntheticSpec& spec) {
         a.benchmark = m.series[i].benchmark;
         a.params = m.series[i].params;
         a.metric = m.series[i].metric;
-        a.commit = m.runs[last].commit;
-        a.commit_subject = m.runs[last].subject;
+        a.commit = m.commits[last].commit;
+        a.commit_subject = m.commits[last].subject;
         a.change = m.series[i].verdict->change;
-        a.opened_at_us = m.runs[last].commit_time_us;
+        a.opened_at_us = m.commits[last].commit_time_us;
         if (a.state == AlertState::resolved) a.resolved_at_us = a.opened_at_us + k_hour_us;
         m.alerts.items.push_back(a);
     }
@@ -216,17 +215,17 @@ reports::render::ReportModel hostile_report() {
     auto m = synthetic_report(spec);
     m.header.project = "<b>proj</b>";
     m.header.branch = "feature/<i>x</i>";
-    m.header.testbeds = {"\"'&<>"};
+    m.header.testbed = "\"'&<>";
     for (auto& s : m.series) {
         s.benchmark = "<img src=x onerror=alert(1)>";
         s.params["mode"] = "</script><script>alert(2)</script>";
         s.suite = "<!--";
     }
-    for (auto& r : m.runs)
+    for (auto& r : m.commits)
         r.subject = "Fix \"quotes\" & 'apostrophes' <in> subject \xE2\x80\xA8 end";
     for (auto& a : m.alerts.items) {
         a.benchmark = "<img src=x onerror=alert(1)>";
-        a.commit_subject = m.runs.back().subject;
+        a.commit_subject = m.commits.back().subject;
     }
     m.notes.push_back("<script>alert(3)</script>");
     return m;

@@ -25,19 +25,23 @@ struct SyntheticSpec {
     std::size_t repetitions = 5;
     double noise = 0.01;  // relative standard deviation of a repetition
     // Every `step_every`-th series gets a +20 % step in the middle of the history, and every
-    // `regress_every`-th a +15 % step at the last run (a regression verdict); 0 disables.
+    // `regress_every`-th a +15 % step over the last `late_step_commits` commits (a regression
+    // verdict); 0 disables. (The detector confirms a step on the baseline branch at its second
+    // commit, so 2 makes the real check flag it at the last commit.)
     std::size_t step_every = 5;
     std::size_t regress_every = 7;
-    std::size_t improve_every = 11;  // a -15 % step at the last run (an improvement)
+    std::size_t improve_every = 11;  // a -15 % step over the last commits (an improvement)
+    std::size_t late_step_commits = 1;
     std::uint64_t seed = 42;
 };
 
 store::History synthetic_history(const SyntheticSpec& spec);
 
-// The report model of synthetic_history(spec): trends with bands, change points at the injected
-// mid-history steps, verdicts at the last run (regression / improvement where injected,
-// unchanged elsewhere, insufficient_data for series with too few runs), comparisons, and
-// `generated_at_us` fixed so output is deterministic.
+// The report model of synthetic_history(spec) as the renderer tests want it, without the
+// detector: trends with rolling bands, change points exactly at the injected mid-history steps,
+// verdicts at the last commit exactly where steps were injected (regression / improvement,
+// unchanged elsewhere), comparisons, alerts, and `generated_at_us` fixed so output is
+// deterministic. (report_builder_test runs the real detector over synthetic_history.)
 reports::render::ReportModel synthetic_report(const SyntheticSpec& spec);
 
 // A report whose names, params and commit subjects are hostile (for the escaping tests):

@@ -9,7 +9,7 @@
 // `chromium --dump-dom` cannot click): "#sort=change&dir=desc&filter=text&status=regression&
 // q=search+terms&draw=all". sort/dir/filter/status act on the flagged-changes table, q on the
 // series search, draw=all opens every suite and draws every chart that is not filtered out,
-// point=12:40 scrolls to series 12 and pins the tooltip of its point at run 40. A plain
+// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40. A plain
 // "#s-12" opens that series' suite and scrolls to it.
 (function () {
   'use strict';
@@ -17,9 +17,9 @@
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var dataElement = document.getElementById('report-data');
   var data = JSON.parse(dataElement.textContent);
-  var runs = data.runs;
-  var partialRuns = {};
-  runs.partial.forEach(function (i) { partialRuns[i] = true; });
+  var commits = data.commits;
+  var partialCommits = {};
+  commits.partial.forEach(function (i) { partialCommits[i] = true; });
 
   // ---- formatting (mirrors reports/render/units_format.cpp) ----------------------------------
   function fmtNum(v, sig) {
@@ -107,11 +107,11 @@
     if (decoded[i]) return decoded[i];
     var s = data.series[i];
     var step = Math.pow(10, s.qe);
-    var run = [];
-    var stretches = varints(s.runs);  // without, with, without, with, ... (run lengths)
+    var pos = [];
+    var stretches = varints(s.at);  // without, with, without, with, ... (run lengths)
     for (var r = 0, n = 0; r < stretches.length; r++) {
       if (r % 2 === 0) { n += stretches[r]; continue; }
-      for (var c = 0; c < stretches[r]; c++) run.push(n++);
+      for (var c = 0; c < stretches[r]; c++) pos.push(n++);
     }
     var med = cumulative(varints(s.med));
     var lo = varints(s.lo);
@@ -123,13 +123,13 @@
     var points = [];
     var k = 0;      // index into the band arrays
     var seg = 0;    // index into bandAt
-    var left = bandAt.length ? bandAt[0] : run.length;
-    for (var j = 0; j < run.length; j++) {
+    var left = bandAt.length ? bandAt[0] : pos.length;
+    for (var j = 0; j < pos.length; j++) {
       while (left === 0 && seg + 1 < bandAt.length) { seg++; left = bandAt[seg]; }
       var hasBand = seg % 2 === 1;
       left--;
       var p = {
-        run: run[j], median: med[j] * step, min: (med[j] - lo[j]) * step,
+        pos: pos[j], median: med[j] * step, min: (med[j] - lo[j]) * step,
         max: (med[j] + hi[j]) * step, band: null
       };
       if (hasBand) {
@@ -171,14 +171,15 @@
   });
 
   function pointLines(s, p) {
-    var sha = runs.sha[p.run];
+    var sha = commits.sha[p.pos];
     var lines = [];
     var head = el('span', 'tt-row');
     head.appendChild(el('span', 'tt-sha', shortSha(sha)));
-    head.appendChild(document.createTextNode(' \u00b7 ' + fmtTime(runs.time[p.run]) +
-      (partialRuns[p.run] ? ' \u00b7 partial run' : '')));
+    head.appendChild(document.createTextNode(' \u00b7 ' + fmtTime(commits.time[p.pos]) +
+      (partialCommits[p.pos] ? ' \u00b7 partial run' : '') +
+      (commits.runs[p.pos] > 1 ? ' \u00b7 ' + commits.runs[p.pos] + ' runs' : '')));
     lines.push(head);
-    if (runs.subject[p.run]) lines.push(el('span', 'tt-subject', runs.subject[p.run]));
+    if (commits.subject[p.pos]) lines.push(el('span', 'tt-subject', commits.subject[p.pos]));
     var bare = function (v) { return fmtNum(v / s.scale.div); };
     lines.push(el('span', 'tt-row', 'median ' + fmtScaled(p.median, s.scale) + ' \u00b7 min\u2013max ' +
       bare(p.min) + '\u2013' + bare(p.max)));
@@ -187,7 +188,7 @@
         ' \u00b7 band ' + bare(p.band.low) + '\u2013' + bare(p.band.high)));
     }
     s.cps.forEach(function (cp) {
-      if (cp[0] === p.run) lines.push(el('span', 'tt-row', 'change point: ' + fmtPct(cp[1])));
+      if (cp[0] === p.pos) lines.push(el('span', 'tt-row', 'change point: ' + fmtPct(cp[1])));
     });
     var href = commitHref(sha);
     if (href) {
@@ -227,9 +228,9 @@
       container.appendChild(el('p', 'chart-placeholder', 'No values.'));
       return;
     }
-    var nRuns = runs.sha.length;
-    var x = function (run) {
-      return nRuns <= 1 ? ML + (W - ML - MR) / 2 : ML + (W - ML - MR) * run / (nRuns - 1);
+    var nCommits = commits.sha.length;
+    var x = function (position) {
+      return nCommits <= 1 ? ML + (W - ML - MR) / 2 : ML + (W - ML - MR) * position / (nCommits - 1);
     };
     var lo = Infinity, hi = -Infinity;
     pts.forEach(function (p) {
@@ -245,7 +246,7 @@
       'class': 'chart-svg', viewBox: '0 0 ' + W + ' ' + H, role: 'img', tabindex: '0',
       'aria-label': 'Trend of ' + s.bench + (Object.keys(s.params).length ? ' (' +
         paramsText(s.params) + ')' : '') + ', ' + s.metric + ': ' + pts.length +
-        ' runs, latest median ' + fmtScaled(pts[pts.length - 1].median, s.scale)
+        ' commits, latest median ' + fmtScaled(pts[pts.length - 1].median, s.scale)
     });
 
     // Axes and grid, with the unit on the y axis.
@@ -262,16 +263,16 @@
       (s.dir === 'lower' ? '  \u2193 lower is better' : '  \u2191 higher is better');
     svg('line', { 'class': 'axis', x1: ML, x2: W - MR, y1: H - MB, y2: H - MB }, root);
     svg('line', { 'class': 'axis', x1: ML, x2: ML, y1: MT, y2: H - MB }, root);
-    var nTicks = Math.min(5, nRuns);
+    var nTicks = Math.min(5, nCommits);
     for (var t = 0; t < nTicks; t++) {
-      var run = nTicks === 1 ? 0 : Math.round(t * (nRuns - 1) / (nTicks - 1));
-      var tx = x(run);
+      var at = nTicks === 1 ? 0 : Math.round(t * (nCommits - 1) / (nTicks - 1));
+      var tx = x(at);
       svg('line', { 'class': 'axis', x1: tx, x2: tx, y1: H - MB, y2: H - MB + 4 }, root);
       var anchor = t === 0 && nTicks > 1 ? 'start' : t === nTicks - 1 && nTicks > 1 ? 'end' : 'middle';
       var l1 = svg('text', { x: tx, y: H - MB + 16, 'text-anchor': anchor }, root);
-      l1.textContent = shortSha(runs.sha[run]);
+      l1.textContent = shortSha(commits.sha[at]);
       var l2 = svg('text', { x: tx, y: H - MB + 29, 'text-anchor': anchor }, root);
-      l2.textContent = fmtTime(runs.time[run]).slice(0, 10);
+      l2.textContent = fmtTime(commits.time[at]).slice(0, 10);
     }
 
     // Baseline band: one area per stretch of consecutive points that have one.
@@ -282,29 +283,29 @@
       else current = null;
     });
     stretches.forEach(function (st) {
-      var d = 'M' + st.map(function (p) { return x(p.run).toFixed(1) + ',' + y(p.band.high).toFixed(1); }).join('L');
-      d += 'L' + st.slice().reverse().map(function (p) { return x(p.run).toFixed(1) + ',' + y(p.band.low).toFixed(1); }).join('L') + 'Z';
+      var d = 'M' + st.map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.band.high).toFixed(1); }).join('L');
+      d += 'L' + st.slice().reverse().map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.band.low).toFixed(1); }).join('L') + 'Z';
       svg('path', { 'class': 'band', d: d }, root);
       svg('path', { 'class': 'band-median', d: 'M' + st.map(function (p) {
-        return x(p.run).toFixed(1) + ',' + y(p.band.median).toFixed(1); }).join('L') }, root);
+        return x(p.pos).toFixed(1) + ',' + y(p.band.median).toFixed(1); }).join('L') }, root);
     });
 
     // Spread of the repetitions, then the median line.
-    var spread = 'M' + pts.map(function (p) { return x(p.run).toFixed(1) + ',' + y(p.max).toFixed(1); }).join('L');
-    spread += 'L' + pts.slice().reverse().map(function (p) { return x(p.run).toFixed(1) + ',' + y(p.min).toFixed(1); }).join('L') + 'Z';
+    var spread = 'M' + pts.map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.max).toFixed(1); }).join('L');
+    spread += 'L' + pts.slice().reverse().map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.min).toFixed(1); }).join('L') + 'Z';
     svg('path', { 'class': 'spread', d: spread }, root);
     svg('path', { 'class': 'median', d: 'M' + pts.map(function (p) {
-      return x(p.run).toFixed(1) + ',' + y(p.median).toFixed(1); }).join('L') }, root);
+      return x(p.pos).toFixed(1) + ',' + y(p.median).toFixed(1); }).join('L') }, root);
     var showDots = pts.length <= 60;
     pts.forEach(function (p) {
-      if (partialRuns[p.run]) {
-        svg('circle', { 'class': 'dot-partial', cx: x(p.run), cy: y(p.median), r: 3 }, root);
+      if (partialCommits[p.pos]) {
+        svg('circle', { 'class': 'dot-partial', cx: x(p.pos), cy: y(p.median), r: 3 }, root);
       } else if (showDots) {
-        svg('circle', { 'class': 'dot', cx: x(p.run), cy: y(p.median), r: 2.2 }, root);
+        svg('circle', { 'class': 'dot', cx: x(p.pos), cy: y(p.median), r: 2.2 }, root);
       }
     });
 
-    // Change points: a dashed line at the first run of the new level, labelled with an arrow
+    // Change points: a dashed line at the first commit of the new level, labelled with an arrow
     // and the change, coloured by whether it is worse or better for this metric.
     s.cps.forEach(function (cp) {
       var worse = isWorse(cp[1], s.dir);
@@ -314,14 +315,14 @@
       var label = svg('text', { x: cx + (cx > W - 120 ? -4 : 4), y: MT - 8,
         'text-anchor': cx > W - 120 ? 'end' : 'start' }, g);
       label.textContent = (cp[1] > 0 ? '\u25b2 ' : '\u25bc ') + fmtPct(cp[1]) + ' @ ' +
-        shortSha(runs.sha[cp[0]]) + (worse ? ' worse' : ' better');
+        shortSha(commits.sha[cp[0]]) + (worse ? ' worse' : ' better');
       var title = svg('title', null, g);
-      title.textContent = 'Change point at ' + runs.sha[cp[0]] + ': ' + fmtPct(cp[1]) +
+      title.textContent = 'Change point at ' + commits.sha[cp[0]] + ': ' + fmtPct(cp[1]) +
         (cp[2] !== null ? ' (p = ' + cp[2].toPrecision(2) + ')' : '') + ' \u2014 ' +
-        (runs.subject[cp[0]] || '');
+        (commits.subject[cp[0]] || '');
     });
 
-    // Hover, click-to-pin and keyboard: nearest run to the pointer.
+    // Hover, click-to-pin and keyboard: nearest commit to the pointer.
     var hoverLine = svg('line', { 'class': 'hover-line', y1: MT, y2: H - MB, visibility: 'hidden' }, root);
     var hoverDot = svg('circle', { 'class': 'hover-dot', r: 4, visibility: 'hidden' }, root);
     var overlay = svg('rect', { 'class': 'overlay', x: ML, y: MT, width: W - ML - MR,
@@ -332,7 +333,7 @@
       var vx = (clientX - box.left) * W / box.width;
       var best = 0, bestDist = Infinity;
       for (var j = 0; j < pts.length; j++) {
-        var dist = Math.abs(x(pts[j].run) - vx);
+        var dist = Math.abs(x(pts[j].pos) - vx);
         if (dist < bestDist) { bestDist = dist; best = j; }
       }
       return best;
@@ -340,9 +341,9 @@
     function mark(j, pageX, pageY, pin) {
       active = j;
       var p = pts[j];
-      hoverLine.setAttribute('x1', x(p.run)); hoverLine.setAttribute('x2', x(p.run));
+      hoverLine.setAttribute('x1', x(p.pos)); hoverLine.setAttribute('x2', x(p.pos));
       hoverLine.setAttribute('visibility', 'visible');
-      hoverDot.setAttribute('cx', x(p.run)); hoverDot.setAttribute('cy', y(p.median));
+      hoverDot.setAttribute('cx', x(p.pos)); hoverDot.setAttribute('cy', y(p.median));
       hoverDot.setAttribute('visibility', 'visible');
       showTooltip(pointLines(s, p), pageX, pageY, pin);
     }
@@ -361,17 +362,17 @@
       e.preventDefault();
       var j = Math.max(0, Math.min(pts.length - 1, active + (e.key === 'ArrowLeft' ? -1 : 1)));
       var box = root.getBoundingClientRect();
-      mark(j, window.scrollX + box.left + x(pts[j].run) * box.width / W,
+      mark(j, window.scrollX + box.left + x(pts[j].pos) * box.width / W,
         window.scrollY + box.top + y(pts[j].median) * box.height / H, false);
     });
     root.addEventListener('blur', unmark);
     container.appendChild(root);
-    // For "#point=<series>:<run>": pin the tooltip on that run's point.
-    pinners[i] = function (run) {
+    // For "#point=<series>:<position>": pin the tooltip on that commit's point.
+    pinners[i] = function (position) {
       for (var j = 0; j < pts.length; j++) {
-        if (pts[j].run !== run) continue;
+        if (pts[j].pos !== position) continue;
         var box = root.getBoundingClientRect();
-        mark(j, window.scrollX + box.left + x(run) * box.width / W,
+        mark(j, window.scrollX + box.left + x(position) * box.width / W,
           window.scrollY + box.top + y(pts[j].median) * box.height / H, true);
         return;
       }

@@ -146,9 +146,9 @@ TEST_F(HtmlReport, FlaggedTableRowsMatchTheModel) {
 TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
     const auto data = embedded_data(html);
     ASSERT_EQ(data["series"].size(), model.series.size());
-    ASSERT_EQ(data["runs"]["sha"].size(), model.runs.size());
-    EXPECT_EQ(data["runs"]["sha"][3], model.runs[3].commit);
-    EXPECT_EQ(data["runs"]["time"][3], model.runs[3].commit_time_us / 1000000);
+    ASSERT_EQ(data["commits"]["sha"].size(), model.commits.size());
+    EXPECT_EQ(data["commits"]["sha"][3], model.commits[3].commit);
+    EXPECT_EQ(data["commits"]["time"][3], model.commits[3].commit_time_us / 1000000);
     EXPECT_EQ(data["commitUrl"], model.header.commit_url_template);
     for (std::size_t i = 0; i < model.series.size(); ++i) {
         const auto& s = model.series[i];
@@ -157,7 +157,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         EXPECT_EQ(d["params"], s.params);
         const double step = std::pow(10.0, d["qe"].get<int>());
         std::vector<std::int64_t> runs;
-        const auto stretches = *decode_varints(d["runs"].get<std::string>());
+        const auto stretches = *decode_varints(d["at"].get<std::string>());
         for (std::size_t k = 0, next = 0; k < stretches.size(); ++k) {
             if (k % 2 == 0) {
                 next += static_cast<std::size_t>(stretches[k]);
@@ -172,7 +172,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         ASSERT_EQ(med.size(), s.points.size());
         std::size_t with_band = 0;
         for (std::size_t k = 0; k < s.points.size(); ++k) {
-            EXPECT_EQ(runs[k], s.points[k].run);
+            EXPECT_EQ(runs[k], s.points[k].position);
             // Quantised to 4 significant digits of the series' largest value.
             EXPECT_NEAR(static_cast<double>(med[k]) * step, s.points[k].median, step);
             EXPECT_NEAR(static_cast<double>(med[k] - lo[k]) * step, s.points[k].min, 1.5 * step);
@@ -190,7 +190,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         EXPECT_EQ(decode_varints(d["bandMed"].get<std::string>())->size(), with_band);
         ASSERT_EQ(d["cps"].size(), s.change_points.size());
         for (std::size_t k = 0; k < s.change_points.size(); ++k) {
-            EXPECT_EQ(d["cps"][k][0], s.change_points[k].run);
+            EXPECT_EQ(d["cps"][k][0], s.change_points[k].position);
             EXPECT_DOUBLE_EQ(d["cps"][k][1].get<double>(), s.change_points[k].change);
         }
     }
@@ -204,7 +204,7 @@ TEST_F(HtmlReport, IsDeterministic) {
 }
 
 TEST_F(HtmlReport, CommitLinksUseTheTemplate) {
-    const std::string last = model.runs.back().commit;
+    const std::string last = model.commits.back().commit;
     EXPECT_NE(html.find("href=\"https://github.com/example/project/commit/" + last + "\""),
               std::string::npos);
     model.header.commit_url_template = "javascript:alert(1)//{sha}";
@@ -238,7 +238,7 @@ TEST(HtmlReportHostile, UntrustedTextIsEscapedEverywhere) {
     const auto data = embedded_data(html);
     EXPECT_EQ(data["series"][0]["bench"], "<img src=x onerror=alert(1)>");
     EXPECT_EQ(data["series"][0]["params"]["mode"], "</script><script>alert(2)</script>");
-    EXPECT_EQ(data["runs"]["subject"][0], model.runs[0].subject);
+    EXPECT_EQ(data["commits"]["subject"][0], model.commits[0].subject);
 }
 
 TEST(HtmlReportEmpty, RendersWithoutRunsOrSeries) {
@@ -278,15 +278,17 @@ TEST(ChartData, AStableSeriesGetsAtLeastAHundredLevels) {
 
 TEST(ChartData, RunsAreRunLengthCoded) {
     ReportModel m;
-    for (int r = 0; r < 10; ++r) m.runs.push_back({"c" + std::to_string(r), "", 0, false});
+    for (int r = 0; r < 10; ++r) m.commits.push_back({"c" + std::to_string(r), "", 0, 1, false});
     SeriesReport full, gaps;
-    for (std::uint32_t r = 0; r < 10; ++r) full.points.push_back({r, 1, 1, 1, 1, std::nullopt});
-    for (std::uint32_t r : {3u, 4u, 5u, 8u}) gaps.points.push_back({r, 1, 1, 1, 1, std::nullopt});
+    for (std::uint32_t r = 0; r < 10; ++r)
+        full.points.push_back({r, 1, 1, 1, 1, 1, 1, std::nullopt});
+    for (std::uint32_t r : {3u, 4u, 5u, 8u})
+        gaps.points.push_back({r, 1, 1, 1, 1, 1, 1, std::nullopt});
     m.series = {full, gaps};
     const auto data = chart_data(m);
-    EXPECT_EQ(*decode_varints(data["series"][0]["runs"].get<std::string>()),
+    EXPECT_EQ(*decode_varints(data["series"][0]["at"].get<std::string>()),
               (std::vector<std::int64_t>{0, 10}));
-    EXPECT_EQ(*decode_varints(data["series"][1]["runs"].get<std::string>()),
+    EXPECT_EQ(*decode_varints(data["series"][1]["at"].get<std::string>()),
               (std::vector<std::int64_t>{3, 3, 2, 1}));
 }
 

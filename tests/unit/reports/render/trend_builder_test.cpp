@@ -42,10 +42,11 @@ store::History small_history() {
 
 TEST(BuildTrends, SortsSeriesAndSummarisesRepetitions) {
     const auto t = build_trends(small_history());
-    ASSERT_EQ(t.runs.size(), 6u);
-    EXPECT_EQ(t.runs[2].commit, "c2");
-    EXPECT_EQ(t.runs[2].subject, "subject 2");
-    EXPECT_TRUE(t.runs[2].partial);
+    ASSERT_EQ(t.commits.size(), 6u);
+    EXPECT_EQ(t.commits[2].commit, "c2");
+    EXPECT_EQ(t.commits[2].subject, "subject 2");
+    EXPECT_TRUE(t.commits[2].partial);
+    EXPECT_EQ(t.commits[2].runs, 1u);
     ASSERT_EQ(t.series.size(), 3u);
     EXPECT_EQ(t.series[0].benchmark, "hash");                  // a_suite first
     EXPECT_EQ(t.series[1].params, core::Params({{"n", 64}}));  // {"n":64} < {"n":8} as text
@@ -54,13 +55,13 @@ TEST(BuildTrends, SortsSeriesAndSummarisesRepetitions) {
     const auto& sort = t.series[1];
     // Run 3 has only NaN: no point. Run 4 drops its NaN.
     ASSERT_EQ(sort.points.size(), 5u);
-    EXPECT_EQ(sort.points[0].run, 0u);
+    EXPECT_EQ(sort.points[0].position, 0u);
     EXPECT_EQ(sort.points[0].median, 2);
     EXPECT_EQ(sort.points[0].min, 1);
     EXPECT_EQ(sort.points[0].max, 3);
     EXPECT_EQ(sort.points[0].repetitions, 3u);
     EXPECT_EQ(sort.points[1].median, 4);
-    EXPECT_EQ(sort.points[3].run, 4u);
+    EXPECT_EQ(sort.points[3].position, 4u);
     EXPECT_EQ(sort.points[3].median, 7);
     EXPECT_EQ(sort.points[3].repetitions, 2u);
 }
@@ -72,9 +73,9 @@ TEST(BuildTrends, BandStartsAfterThreeEarlierRuns) {
     EXPECT_FALSE(hash.points[2].baseline);
     ASSERT_TRUE(hash.points[3].baseline);
     EXPECT_EQ(hash.points[3].baseline->median, 10);
-    EXPECT_EQ(hash.points[3].baseline->runs, 3u);
+    EXPECT_EQ(hash.points[3].baseline->commits, 3u);
     ASSERT_TRUE(hash.points[5].baseline);
-    EXPECT_EQ(hash.points[5].baseline->runs, 5u);
+    EXPECT_EQ(hash.points[5].baseline->commits, 5u);
     EXPECT_DOUBLE_EQ(hash.points[5].baseline->high, 16);  // 90th pct of {10,10,10,10,20}
 }
 
@@ -95,17 +96,28 @@ TEST(BuildTrends, BaselineResetsApplyByGlobAndMetric) {
     EXPECT_FALSE(hash.points[5].baseline);  // one run since the reset: too few
     const auto& sort = t.series[1];
     ASSERT_TRUE(sort.points[4].baseline);
-    EXPECT_EQ(sort.points[4].baseline->runs, 4u);
+    EXPECT_EQ(sort.points[4].baseline->commits, 4u);
 }
 
-TEST(ResetApplies, GlobAndOptionalMetric) {
-    store::BaselineReset r;
-    r.benchmark_glob = "BM_Sort/*";
-    EXPECT_TRUE(reset_applies(r, "BM_Sort/1024", "real_time"));
-    EXPECT_FALSE(reset_applies(r, "BM_Hash/1024", "real_time"));
-    r.metric = "cpu_time";
-    EXPECT_FALSE(reset_applies(r, "BM_Sort/1024", "real_time"));
-    EXPECT_TRUE(reset_applies(r, "BM_Sort/1024", "cpu_time"));
+TEST(BuildTrends, RunsOfOneCommitFormOnePosition) {
+    auto h = small_history();
+    // A re-run of commit c1, measured after c2's run.
+    store::RunInfo rerun = h.runs[1];
+    rerun.id = 99;
+    rerun.commit_time_us = h.runs[1].commit_time_us;
+    h.runs.push_back(rerun);
+    h.series[1].points.push_back({6, {10.0, 30.0}});  // hash at the re-run
+    const auto t = build_trends(h);
+    ASSERT_EQ(t.commits.size(), 6u);
+    EXPECT_EQ(t.commits[1].runs, 2u);
+    const auto& hash = t.series[0];
+    ASSERT_EQ(hash.points.size(), 6u);
+    EXPECT_EQ(hash.points[1].position, 1u);
+    EXPECT_EQ(hash.points[1].repetitions, 3u);  // {10} and {10, 30} pooled
+    EXPECT_EQ(hash.points[1].median, 10);
+    EXPECT_EQ(hash.points[1].max, 30);
+    EXPECT_EQ(hash.points[1].runs, 2u);
+    EXPECT_DOUBLE_EQ(hash.points[1].value, 15);  // mean of the run values 10 and 20
 }
 
 TEST(BuildComparisons, LatestValueByMetricWithDimensions) {
@@ -116,9 +128,9 @@ TEST(BuildComparisons, LatestValueByMetricWithDimensions) {
     EXPECT_EQ(g.metric, "real_time");
     EXPECT_EQ(g.dimensions, (std::vector<std::string>{"benchmark", "suite", "param:n"}));
     ASSERT_EQ(g.entries.size(), 3u);
-    EXPECT_EQ(g.entries[0].value, 20);  // hash, run 5
-    EXPECT_EQ(g.entries[1].value, 7);   // sort n=64, run 5
-    EXPECT_EQ(g.entries[2].run, 1u);    // sort n=8 ends at run 1
+    EXPECT_EQ(g.entries[0].value, 20);     // hash, run 5
+    EXPECT_EQ(g.entries[1].value, 7);      // sort n=64, run 5
+    EXPECT_EQ(g.entries[2].position, 1u);  // sort n=8 ends at commit 1
 
     const auto until = build_comparisons(t.series, 2u);
     EXPECT_EQ(until[0].entries[0].value, 10);  // hash at run 2
