@@ -81,8 +81,7 @@ int main(int argc, char** argv) {
             (f.status == reports::detect::Status::regression ? out["flags"] : out["improvements"])
                 .push_back(f.position);
         out["change_points"] = nlohmann::json::array();
-        for (const auto& cp :
-             reports::detect::find_change_points(history, history.series[0], settings))
+        for (const auto& cp : reports::detect::find_change_points(history, history.series[0]))
             out["change_points"].push_back(cp.position);
         std::cout << out.dump() << "\n";
     }

@@ -27,10 +27,12 @@ int run(int argc, char** argv) {
     register_ingest(app, action);
     register_db(app, action);
     register_push(app, action);
+    register_alerts(app, action);
     register_check(app, action);
     register_backtest(app, action);
     register_report(app, action);
     register_baseline(app, action);
+    register_run(app, action);
 
     try {
         app.parse(argc, argv);

@@ -50,18 +50,23 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
     }
     std::fflush(stdout);
     print_error(why);
+    bool lost = false;
     for (; next < runs.size(); ++next) {
         auto file = store::spool_run(target.home, runs[next]);
         if (!file) {
             // Nowhere to keep it: say so loudly; the caller's input files are still intact.
             print_error(fmt::format("could not spool run {}: {}", runs[next].run_key,
                                     file.error().message));
+            lost = true;
             continue;
         }
         print_note(fmt::format("database unavailable: spooled run {} to {}; upload it later with "
                                "'perftrack push'",
                                runs[next].run_key, file->string()));
     }
+    // Exit 3 promises that nothing was lost; a run that could be neither stored nor spooled
+    // breaks that promise.
+    if (lost) return static_cast<int>(core::ExitCode::bad_input);
     return static_cast<int>(core::ExitCode::database_unavailable);
 }
 

@@ -11,7 +11,8 @@
 namespace perftrack::cli {
 
 // Returns the exit code: 0 when every run was stored (or already was), 3 when some were
-// spooled. Prints one line per run unless quiet.
+// spooled, 2 when a run could be neither stored nor spooled. Prints one line per run unless
+// quiet.
 int store_runs_or_spool(const CommonOptions& options, const std::vector<store::RunToStore>& runs);
 
 // "stored run KEY (project P, testbed T, branch B, commit abc1234): 3 benchmarks, ..."

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -142,6 +143,132 @@ struct StoreStatus {
     std::int64_t database_bytes = 0;
 };
 
+// ---- alerts -------------------------------------------------------------------------------
+// A detected regression of one series on one testbed and branch, with its lifecycle (open ->
+// acknowledged -> resolved), so the same slowdown is announced once. Enum values are stored as
+// the text of to_string(); never rename one.
+
+enum class AlertStatus { open, acknowledged, resolved };
+enum class AlertSource { check, change_point };
+enum class AlertResolution { manual, recovered, baseline_reset };
+
+std::string_view to_string(AlertStatus status);
+std::string_view to_string(AlertSource source);
+std::string_view to_string(AlertResolution resolution);
+std::optional<AlertStatus> parse_alert_status(std::string_view text);
+std::optional<AlertSource> parse_alert_source(std::string_view text);
+std::optional<AlertResolution> parse_alert_resolution(std::string_view text);
+
+// A regression seen by a check or by change-point analysis. The project, testbed, branch,
+// benchmark, metric and both commits must already be stored (they are: a run measured them).
+struct AlertObservation {
+    std::string project;
+    std::string testbed;
+    std::string branch;
+    std::string suite;
+    std::string benchmark;
+    core::Params params = core::Params::object();
+    std::string metric;
+    std::string unit;
+    AlertSource source = AlertSource::check;
+    std::string since_commit;  // where the regression began (the checked commit when unknown)
+    std::string seen_commit;   // the commit whose check or analysis saw it
+    double change_pct = 0;     // + means the value grew, in percent of the old level
+    std::optional<double> ci_low_pct;
+    std::optional<double> ci_high_pct;
+    std::optional<double> p_value;
+    std::optional<double> q_value;
+    std::optional<double> baseline_value;   // the old level, in `unit`
+    std::optional<double> regressed_value;  // the level seen, in `unit`
+};
+
+struct AlertDelivery {
+    std::string channel;  // "slack", "webhook", "github"
+    bool delivered = false;
+    int attempts = 0;
+    std::string last_error;  // redacted
+    std::int64_t updated_at_us = 0;
+};
+
+struct Alert {
+    std::int64_t id = 0;
+    std::string project;
+    std::string testbed;
+    std::string branch;
+    std::string suite;
+    std::string benchmark;
+    core::Params params = core::Params::object();
+    std::string metric;
+    std::string unit;
+    core::Direction direction = core::Direction::lower;
+    AlertStatus status = AlertStatus::open;
+    AlertSource source = AlertSource::check;
+    std::string commit;                // where it began
+    std::int64_t commit_time_us = 0;   // that commit's time (the opening time when unknown)
+    std::string last_commit;           // the newest commit that still showed it
+    double change_pct = 0;             // latest sighting
+    std::optional<double> ci_low_pct;
+    std::optional<double> ci_high_pct;
+    std::optional<double> p_value;
+    std::optional<double> q_value;
+    std::optional<double> baseline_value;   // the old level (fixed when opened)
+    std::optional<double> regressed_value;  // latest sighting
+    int times_seen = 1;                     // distinct commits that showed it
+    std::int64_t opened_at_us = 0;
+    std::int64_t last_seen_at_us = 0;
+    std::optional<std::int64_t> acknowledged_at_us;
+    std::string note;  // from 'alerts ack --note'
+    std::optional<std::int64_t> resolved_at_us;
+    std::optional<AlertResolution> resolution;
+    std::optional<std::int64_t> baseline_reset_id;
+    std::vector<AlertDelivery> deliveries;  // by channel name
+
+    bool active() const { return status != AlertStatus::resolved; }
+};
+
+struct AlertRecorded {
+    Alert alert;
+    bool created = false;  // false: an active alert of the series was updated instead
+};
+
+struct AlertQuery {
+    std::optional<std::string> project;
+    std::optional<std::string> testbed;
+    std::optional<std::string> branch;
+    std::optional<std::int64_t> id;
+    bool active_only = false;                    // open or acknowledged
+    std::optional<std::string> pending_channel;  // only alerts whose delivery there is pending
+    std::optional<std::size_t> limit;            // the newest N
+};
+
+// The outcome of acknowledging or resolving one alert.
+struct AlertUpdate {
+    std::optional<Alert> alert;  // empty: no alert has this id
+    bool changed = false;        // false: it was already resolved
+};
+
+class AlertStore {
+public:
+    virtual ~AlertStore() = default;
+    // Creates an alert for the observation's series, testbed and branch, or updates the active
+    // one (latest commit, change, interval; times_seen counts distinct commits). A change-point
+    // observation also moves the alert's commit to the located one. Atomic under concurrency:
+    // two checks racing on one series make one alert, and exactly one of them sees created.
+    virtual AlertRecorded record_alert(const AlertObservation& observation) = 0;
+    // Newest first.
+    virtual std::vector<Alert> list_alerts(const AlertQuery& query) = 0;
+    // Sets the note; an open alert becomes acknowledged (it stays active: a later check still
+    // updates it rather than opening a new one). Changes nothing on a resolved alert.
+    virtual AlertUpdate acknowledge_alert(std::int64_t id, const std::string& note) = 0;
+    // Resolves an active alert; the reset is named when a baseline reset superseded it.
+    virtual AlertUpdate resolve_alert(std::int64_t id, AlertResolution resolution,
+                                      std::optional<std::int64_t> baseline_reset_id) = 0;
+    // Records how delivering the alert to `channel` went: delivered, or pending for a retry
+    // (with the redacted error). Attempts accumulate over retries.
+    virtual void record_delivery(std::int64_t alert_id, const std::string& channel,
+                                 bool delivered, int attempts, const std::string& error) = 0;
+};
+
 // perftrack baseline reset: "this change is intended; start the baseline here".
 struct BaselineResetRequest {
     std::string project;
@@ -153,7 +280,7 @@ struct BaselineResetRequest {
     std::string reason;
 };
 
-class Store : public HistoryReader {
+class Store : public HistoryReader, public AlertStore {
 public:
     // Stores one run in one transaction: all of it or nothing. Idempotent per
     // (run_key, part_key): a second call stores nothing and says so.

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
+#include "reports/alerts/lifecycle.hpp"
 
 namespace perftrack::cli {
 
@@ -52,6 +53,9 @@ int run_reset(const ResetOptions& o) {
                                           request.project, *request.testbed)
                             : fmt::format("project {} has no results yet", request.project),
             "check --project and --testbed"});
+    // The reset declares the change intended: the alerts it supersedes are closed now.
+    const auto closed = reports::alerts::close_superseded_alerts(*store, request.project,
+                                                                 request.testbed, {*reset});
     if (!o.common.quiet)
         fmt::print(
             "baseline reset {} recorded: benchmarks matching '{}', {}, {}, from commit {}: {}\n",
@@ -59,6 +63,12 @@ int run_reset(const ResetOptions& o) {
             reset->metric ? "metric " + *reset->metric : std::string("every metric"),
             request.testbed ? "testbed " + *request.testbed : std::string("every testbed"),
             reset->commit, reset->reason);
+    if (!o.common.quiet && !closed.empty()) {
+        std::string ids;
+        for (const auto& a : closed) ids += (ids.empty() ? "#" : ", #") + std::to_string(a.id);
+        fmt::print("closed {} alert{} it supersedes: {}\n", closed.size(),
+                   closed.size() == 1 ? "" : "s", ids);
+    }
     return static_cast<int>(core::ExitCode::ok);
 }
 

@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/ab_check.hpp"
+#include "cli/alert_stage.hpp"
 #include "cli/baseline_target.hpp"
+#include "cli/check_alerts.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
@@ -26,6 +29,8 @@ struct CheckOptions {
     std::optional<std::string> base_commit;
     std::string format = "text";
     bool no_fail = false;
+    bool ab = false;  // judge the commit's newest A/B run instead (cli/ab_check.hpp)
+    AlertOptions alerts;
 };
 
 // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
@@ -36,6 +41,7 @@ bool use_colour() {
 }
 
 int run_check(const CheckOptions& o) {
+    if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
     const auto id = resolve_identity(o.common, true, true);
     const auto env = runner::process_env();
@@ -55,6 +61,9 @@ int run_check(const CheckOptions& o) {
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
+    // Alert channels are resolved first: a bad setting is exit 2 before any work.
+    const auto ci = runner::context_from_ci(env);
+    const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
     auto store = open_store(o.common);
     auto result = reports::detect::run_check(*store, request, settings);
     if (!result) throw core::ErrorException(result.error());
@@ -66,6 +75,10 @@ int run_check(const CheckOptions& o) {
         fmt::print("{}", reports::output::render_check_text(*result, {use_colour()}));
     }
     std::fflush(stdout);
+    // Alerts, change points, notifications, the job summary: after the verdict, and unable to
+    // change it.
+    after_check(*store, alert_settings, *result,
+                {o.common.quiet, o.common.verbose, ci.pull_request});
     if (result->has_regression() && !o.no_fail) return static_cast<int>(core::ExitCode::regression);
     return static_cast<int>(core::ExitCode::ok);
 }
@@ -89,6 +102,10 @@ void register_check(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->capture_default_str();
     cmd->add_flag("--no-fail", options->no_fail, "Report regressions but exit 0");
+    cmd->add_flag("--ab", options->ab,
+                  "Judge the commit's newest A/B run (perftrack run --ab): paired Wilcoxon "
+                  "signed-rank test and paired bootstrap interval of baseline vs candidate");
+    add_alert_options(*cmd, options->alerts);
     cmd->callback([options, &action] { action = [options] { return run_check(*options); }; });
 }
 

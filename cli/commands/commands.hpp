@@ -13,9 +13,11 @@ using Action = std::function<int()>;
 void register_ingest(CLI::App& app, Action& action);
 void register_db(CLI::App& app, Action& action);
 void register_push(CLI::App& app, Action& action);
+void register_alerts(CLI::App& app, Action& action);
 void register_check(CLI::App& app, Action& action);
 void register_backtest(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_baseline(CLI::App& app, Action& action);
+void register_run(CLI::App& app, Action& action);
 
 }  // namespace perftrack::cli

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reports/detect/parallel.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/series_data.hpp"
 
@@ -19,13 +20,13 @@ BacktestResult run_backtest(const store::History& history, const DetectionSettin
         MetricThresholds thresholds;
     };
     std::vector<Prepared> prepared(history.series.size());
-    for (std::size_t s = 0; s < history.series.size(); ++s) {
+    parallel_for(history.series.size(), [&](std::size_t s) {
         const auto& series = history.series[s];
         prepared[s].points = series_points(series, timeline);
         prepared[s].resets = reset_positions(series.info, history.resets, timeline);
         prepared[s].thresholds = thresholds_for(settings, series.info.metric);
-        result.series.push_back({series.info, {}});
-    }
+    });
+    for (const auto& series : history.series) result.series.push_back({series.info, {}});
 
     // One block at a time: every series' verdicts for the block's commits, then the correction
     // across series at each commit.

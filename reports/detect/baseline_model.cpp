@@ -25,6 +25,12 @@ constexpr double k_min_absolute_scale = 1e-12;
 // Clamp tails before converting to z so that neither end becomes infinite.
 constexpr double k_min_tail = 1e-300;
 constexpr double k_max_tail = 1.0 - 1e-16;
+// The newest values checked for a widening of the noise, and how much of their spread counts
+// (below 1 so that ordinary fluctuations of an 8-value spread rarely widen the model).
+constexpr std::size_t k_recent_values = 8;
+constexpr double k_recent_sd_weight = 0.8;
+// Autocorrelation beyond this is not told apart from a slow step.
+constexpr double k_max_autocorrelation = 0.9;
 // New runs within this many bulk deviations count as "on the bulk" when refining a shift.
 constexpr double k_bulk_assignment_sds = 3.0;
 
@@ -72,8 +78,41 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
     m.m_sd = bulk.size() >= 2 ? std::sqrt(ss / static_cast<double>(bulk.size() - 1)) : 0.0;
     m.m_sd = std::max(m.m_sd, k_min_absolute_scale + k_min_relative_scale * std::fabs(m.m_mu));
     m.m_df = std::max(1.0, static_cast<double>(bulk.size()) - 1.0);
+    // Noise that just got worse (a noisier machine, a busy neighbour) shows first in the newest
+    // values: when their spread clearly exceeds the whole baseline's, judge with theirs.
+    if (v.size() >= 2 * k_recent_values) {
+        std::vector<double> recent;
+        for (std::size_t i = v.size() - k_recent_values; i < v.size(); ++i)
+            if (std::find(m.m_outliers.begin(), m.m_outliers.end(), v[i]) == m.m_outliers.end())
+                recent.push_back(v[i]);
+        if (recent.size() >= k_recent_values - 1) {
+            const double sd_recent = *stats::stddev(recent);
+            m.m_sd = std::max(m.m_sd, k_recent_sd_weight * sd_recent);
+        }
+    }
     m.m_level = std::max<std::size_t>(1, std::min(level_count, m.m_in));
-    m.m_predictive_sd = m.m_sd * std::sqrt(1.0 + 1.0 / static_cast<double>(m.m_level));
+    // Lag-1 autocorrelation of consecutive bulk values (runs on a machine whose state wanders
+    // from commit to commit), shrunk by one standard error so independent runs get none.
+    double num = 0.0, den = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const bool in_i =
+            std::find(m.m_outliers.begin(), m.m_outliers.end(), v[i]) == m.m_outliers.end();
+        if (!in_i) continue;
+        den += (v[i] - m.m_mu) * (v[i] - m.m_mu);
+        if (i + 1 < v.size() &&
+            std::find(m.m_outliers.begin(), m.m_outliers.end(), v[i + 1]) == m.m_outliers.end())
+            num += (v[i] - m.m_mu) * (v[i + 1] - m.m_mu);
+    }
+    if (den > 0.0 && v.size() >= k_min_values_for_outliers) {
+        const double raw = num / den;
+        m.m_autocorrelation = std::clamp(raw - 1.0 / std::sqrt(static_cast<double>(v.size())), 0.0,
+                                         k_max_autocorrelation);
+    }
+    // Autocorrelated values pin the level down less well: n (1 - phi) / (1 + phi) effective ones.
+    m.m_level_effective =
+        std::max(1.0, static_cast<double>(m.m_level) * (1.0 - m.m_autocorrelation) /
+                          (1.0 + m.m_autocorrelation));
+    m.m_predictive_sd = m.m_sd * std::sqrt(1.0 + 1.0 / m.m_level_effective);
     // An outlier is one run: a new run near it differs by two runs' noise.
     m.m_kernel_sd = m.m_sd * std::numbers::sqrt2;
     m.m_log_t_norm = std::lgamma((m.m_df + 1.0) / 2.0) - std::lgamma(m.m_df / 2.0) -

@@ -23,9 +23,9 @@ namespace perftrack::reports::detect {
 
 class BaselineModel {
   public:
-    // `values`: the baseline; the last `level_count` of them measured the current level (the
-    // others were borrowed from before a step and shifted, so they describe the shape of the
-    // noise but not the level). nullopt when there are fewer than 2 bulk values and the values
+    // `values`: the baseline in commit order; the last `level_count` of them measured the current
+    // level (the others were borrowed from before a step and shifted, so they describe the shape of
+    // the noise but not the level). nullopt when there are fewer than 2 bulk values and the values
     // are not all identical.
     static std::optional<BaselineModel> fit(std::span<const double> values,
                                             std::size_t level_count);
@@ -46,7 +46,10 @@ class BaselineModel {
     double z(double y, int sign) const;
     double log_density(double y) const;
     // Correlation of the z of two new runs through the shared estimate of the level.
-    double level_correlation() const { return 1.0 / (static_cast<double>(m_level) + 1.0); }
+    double level_correlation() const { return 1.0 / (m_level_effective + 1.0); }
+    // Lag-1 autocorrelation of consecutive values (0 for independent runs; values must be
+    // given in commit order). Runs of commits d apart correlate by about phi^d.
+    double autocorrelation() const { return m_autocorrelation; }
 
   private:
     bool m_exact = false;
@@ -54,6 +57,8 @@ class BaselineModel {
     std::size_t m_n = 0, m_in = 0, m_level = 0;
     std::vector<double> m_outliers;
     double m_log_t_norm = 0;  // log of the Student t density's constant
+    double m_autocorrelation = 0;
+    double m_level_effective = 1;
 };
 
 // Shift `delta` that best aligns `level_values` (the few runs since a step) with `reference`

@@ -95,9 +95,9 @@ std::vector<std::size_t> pelt(std::span<const double> x, double penalty, std::si
         std::vector<std::size_t> kept;
         for (std::size_t c : candidates)
             if (t - c < min_seg || f[c] + cost(c, t) <= best) kept.push_back(c);
-        if (t + 1 >= 2 * min_seg) kept.push_back(t + 1 - min_seg);
-        std::sort(kept.begin(), kept.end());
-        kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+        // Candidates stay in increasing order: the new one is larger than every kept one.
+        if (t + 1 >= 2 * min_seg && (kept.empty() || kept.back() < t + 1 - min_seg))
+            kept.push_back(t + 1 - min_seg);
         candidates = std::move(kept);
     }
     std::vector<std::size_t> cps;
@@ -184,13 +184,11 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
         for (double v : points[i].runs) s += positive ? std::log(v) : v;
         x[i] = s / static_cast<double>(points[i].runs.size());
     }
-    auto relative = [&](std::size_t left_first, std::size_t c, std::size_t right_end,
-                        double delta) {
+    auto relative = [&](std::size_t left_first, std::size_t c, double delta) {
         if (positive) return std::expm1(delta);
         double s = 0.0;
         for (std::size_t i = left_first; i < c; ++i) s += x[i];
         const double level = s / static_cast<double>(c - left_first);
-        (void)right_end;
         return level != 0.0 ? delta / std::fabs(level) : std::numeric_limits<double>::quiet_NaN();
     };
 
@@ -204,7 +202,7 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
             const std::size_t c = cps[k];
             const double d = x[c] - x[c - 1];
             const std::size_t first = k == 0 ? 0 : cps[k - 1];
-            const double change = relative(first, c, n, d);
+            const double change = relative(first, c, d);
             if (!std::isnan(change) && std::fabs(change) <= settings.exact_tolerance) continue;
             out.push_back({points[c].position, c, change, 0.0});
         }
@@ -227,7 +225,7 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
             const std::size_t end = k + 1 < cps.size() ? cps[k + 1] : n;
             StepTest t = step_with_trend(cleaned, begin, cps[k], end);
             tests.push_back(t);
-            const double change = relative(begin, cps[k], end, t.delta);
+            const double change = relative(begin, cps[k], t.delta);
             const bool small = !std::isnan(change) && std::fabs(change) < settings.min_change;
             const double p = small ? 2.0 : t.p_value;  // too small fails like a large p
             if ((p > settings.alpha) && p > worst_p) {
@@ -240,18 +238,15 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
     }
     for (std::size_t k = 0; k < cps.size(); ++k) {
         const std::size_t begin = k == 0 ? 0 : cps[k - 1];
-        const std::size_t end = k + 1 < cps.size() ? cps[k + 1] : n;
-        out.push_back({points[cps[k]].position, cps[k],
-                       relative(begin, cps[k], end, tests[k].delta), tests[k].p_value});
+        out.push_back({points[cps[k]].position, cps[k], relative(begin, cps[k], tests[k].delta),
+                       tests[k].p_value});
     }
     return out;
 }
 
 std::vector<ChangePoint> find_change_points(const store::History& history,
                                             const store::SeriesHistory& series,
-                                            const DetectionSettings& detection,
                                             const ChangePointSettings& settings) {
-    (void)detection;
     const Timeline timeline = build_timeline(history);
     const auto points = series_points(series, timeline);
     return find_change_points(points, settings);

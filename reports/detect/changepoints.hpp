@@ -52,7 +52,6 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
 // Convenience: the change points of one series of a history.
 std::vector<ChangePoint> find_change_points(const store::History& history,
                                             const store::SeriesHistory& series,
-                                            const DetectionSettings& detection,
                                             const ChangePointSettings& settings = {});
 
 }  // namespace perftrack::reports::detect

@@ -27,11 +27,15 @@ constexpr std::size_t k_min_confirm_level = 5;
 constexpr std::size_t k_align_by_centre = 10;
 // The split test of the current level looks at no more than this many baseline lengths.
 constexpr std::size_t k_split_window_baselines = 2;
+// Values beyond this many bulk deviations are pulled in before looking for a split.
+constexpr double k_split_winsor_sds = 3.5;
 // Each side of a split needs this many commits.
 constexpr std::size_t k_split_min_side = 3;
 // A commit of a group counts as the start of the step when its runs are, on average, at least
 // one standard deviate out in the step's direction.
 constexpr double k_since_min_z = 1.0;
+// Each run kept in a confirming group must be at least this far out on its own.
+constexpr double k_kept_run_min_z = 1.0;
 constexpr double k_interval_confidence = 0.95;
 
 // The two-sided 95 % Student t quantile; df is a whole number of baseline values here, so a
@@ -156,22 +160,38 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     if (k == 0) return std::nullopt;
     std::vector<double> z(k);
     for (std::size_t i = 0; i < k; ++i) z[i] = m.z(xs[i], sign);
+    // Stouffer's z of correlated deviates: var(sum) = sum of pairwise correlations, through the
+    // shared level estimate and, for runs of different commits, the runs' autocorrelation.
     const double rho = m.level_correlation();
-    // Stouffer's z of correlated deviates: var(sum) = k (1 + (k - 1) rho).
-    auto combined = [&](double sum_z, std::size_t count) {
-        const auto c = static_cast<double>(count);
-        return sum_z / std::sqrt(c * (1.0 + (c - 1.0) * rho));
+    const double phi = m.autocorrelation();
+    auto combined = [&](std::size_t skip) {
+        double sum = 0.0, var = 0.0;
+        for (std::size_t u = 0; u < k; ++u) {
+            if (u == skip) continue;
+            sum += z[u];
+            for (std::size_t w = 0; w < k; ++w) {
+                if (w == skip) continue;
+                if (u == w) {
+                    var += 1.0;
+                    continue;
+                }
+                const auto d = point_of_run[u] > point_of_run[w]
+                                   ? point_of_run[u] - point_of_run[w]
+                                   : point_of_run[w] - point_of_run[u];
+                var += std::min(1.0, rho + (d > 0 ? std::pow(phi, static_cast<double>(d)) : 0.0));
+            }
+        }
+        return sum / std::sqrt(var);
     };
-    const double sum_z = std::accumulate(z.begin(), z.end(), 0.0);
     GroupTest g;
     g.sign = sign;
     g.first_point = first_point;
     g.runs = k;
-    g.p_group = std::min(1.0, 2.0 * stats::normal_sf(combined(sum_z, k)));
+    g.p_group = std::min(1.0, 2.0 * stats::normal_sf(combined(k)));
     std::size_t worst = k;  // none dropped for a single run
     if (k >= 2) {
         worst = static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin());
-        g.p_value = std::min(1.0, 2.0 * stats::normal_sf(combined(sum_z - z[worst], k - 1)));
+        g.p_value = std::min(1.0, 2.0 * stats::normal_sf(combined(worst)));
     } else {
         g.p_value = g.p_group;
     }
@@ -216,6 +236,10 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     }
     // A shift that points the other way after dropping the extreme run is no shift.
     if (sign * effect <= 0.0) g.p_value = 1.0;
+    // A step persists: every run kept after dropping the extreme one must itself lean the
+    // same way. Two spikes close together cannot pass for a step then.
+    for (std::size_t i = 0; i < k; ++i)
+        if (i != worst && z[i] < k_kept_run_min_z) g.p_value = 1.0;
     return g;
 }
 
@@ -231,7 +255,6 @@ GroupTest OnlineDetector::describe(const Baseline& b, std::span<const double> xs
 std::optional<GroupTest> OnlineDetector::exact_test(const Baseline& b,
                                                     std::span<const double> raw_runs,
                                                     std::size_t first_point) const {
-    (void)b;
     // The baseline value in metric units: every run of the level measured exactly this.
     const double base = m_points[b.level_end - 1].runs.front();
     const double y = median_of(std::vector<double>(raw_runs.begin(), raw_runs.end()));
@@ -255,22 +278,20 @@ bool OnlineDetector::can_confirm(const Baseline& b) const {
     return b.borrowed > 0 ? level >= k_min_confirm_level : level >= k_min_confirm_cold;
 }
 
-std::optional<std::size_t> OnlineDetector::level_split(std::size_t end) const {
-    // Two-sample t statistic at every split of the current level's last values (outliers
-    // winsorised at 3.5 MADs), the best one Bonferroni-corrected for the number of splits.
+std::optional<std::size_t> OnlineDetector::level_split(std::size_t end,
+                                                       const BaselineModel& model) const {
+    // Two-sample t statistic at every split of the current level's last values (winsorised at
+    // 3.5 bulk deviations of the baseline model, so outliers cannot make a split), the best one
+    // Bonferroni-corrected for the number of splits.
     const std::size_t window = k_split_window_baselines * m_settings.baseline_runs;
     const std::size_t first = std::max(m_segment, end > window ? end - window : 0);
     if (end < first + 2 * k_split_min_side) return std::nullopt;
     const std::size_t n = end - first;
     std::vector<double> v(m_point_x.begin() + static_cast<std::ptrdiff_t>(first),
                           m_point_x.begin() + static_cast<std::ptrdiff_t>(end));
-    if (n >= k_min_cold_baseline * 3) {
-        const double med = median_of(v);
-        std::vector<double> dev(n);
-        for (std::size_t k = 0; k < n; ++k) dev[k] = std::fabs(v[k] - med);
-        const double mad = median_of(dev) * 1.482602218505602;
-        if (mad > 0.0)
-            for (double& x : v) x = std::clamp(x, med - 3.5 * mad, med + 3.5 * mad);
+    if (!model.exact()) {
+        const double half = k_split_winsor_sds * model.scale();
+        for (double& x : v) x = std::clamp(x, model.centre() - half, model.centre() + half);
     }
     std::vector<double> s1(n + 1, 0.0), s2(n + 1, 0.0);
     for (std::size_t k = 0; k < n; ++k) {
@@ -314,6 +335,7 @@ void OnlineDetector::fill_baseline_info(Assessment& a, const Baseline& b) const 
     if (a.level_commits > 0) {
         a.baseline_first_point = b.level_first;
         a.baseline_last_point = b.level_end - 1;
+        if (!m_baseline_medians) return;
         std::vector<double> raw;
         for (std::size_t i = b.level_first; i < b.level_end; ++i)
             raw.insert(raw.end(), m_points[i].runs.begin(), m_points[i].runs.end());
@@ -376,7 +398,7 @@ Assessment OnlineDetector::step(std::size_t i) {
             return a;
         }
     }
-    if (auto split = level_split(i)) {
+    if (auto split = level_split(i, *cached_baseline(i).model)) {
         a.silent_restart = true;
         restart(*split);
         return a;

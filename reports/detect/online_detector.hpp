@@ -14,12 +14,18 @@
 //  2. Each candidate run gets its predictive tail under the BaselineModel (between-run
 //     variance is what the model describes: it is fitted to one value per run).
 //  3. Groups of runs -- this commit's runs, and this commit with the one or two before it --
-//     are combined (Stouffer's z, corrected for the shared level estimate). A step is confirmed
-//     when a group of at least two runs is significant both as a whole and after dropping its
-//     most extreme run (a spike cannot do that), in the same direction, by at least the
-//     minimum change. A single run can only make the commit "pending".
-//  4. After a confirmed step the baseline restarts at the step's first commit.
-// Deterministic metrics (every baseline value identical) are compared exactly instead.
+//     are combined (Stouffer's z, corrected for the correlation through the shared level
+//     estimate and, for autocorrelated runs, between neighbouring commits). A step is
+//     confirmed when a group of at least two runs is significant both as a whole and after
+//     dropping its most extreme run, every kept run leans the same way on its own (one or two
+//     spikes cannot do that), and the change is at least the minimum change. A single run can
+//     only make the commit "pending". Confirming needs a baseline that has seen the noise: 10
+//     commits on a fresh series, 5 of the new level after a step.
+//  4. After a confirmed step the baseline restarts at the step's first commit. A step too
+//     small to confirm within the window shows later as a significant split of the current
+//     level (t-test, Bonferroni over the splits); the baseline then restarts there silently.
+// Deterministic metrics (every baseline value identical) are compared exactly instead, and
+// flag at once.
 
 #include <cstddef>
 #include <limits>
@@ -90,6 +96,8 @@ class OnlineDetector {
     Assessment assess_candidate(std::span<const double> runs) const;
 
     Scale scale() const { return m_scale; }
+    // Whether assessments carry the baseline median (a sort per commit; backtest needs none).
+    void set_baseline_medians(bool on) { m_baseline_medians = on; }
 
   private:
     struct Baseline {
@@ -109,7 +117,7 @@ class OnlineDetector {
     bool passes(const GroupTest& g, double alpha) const;
     bool can_confirm(const Baseline& b) const;
     // A significant split of the current level before point `end`: the point it starts at.
-    std::optional<std::size_t> level_split(std::size_t end) const;
+    std::optional<std::size_t> level_split(std::size_t end, const BaselineModel& model) const;
     void fill_baseline_info(Assessment& a, const Baseline& b) const;
     double to_change(double effect) const;
     void restart(std::size_t since);
@@ -119,11 +127,12 @@ class OnlineDetector {
     MetricThresholds m_thresholds;
     Scale m_scale = Scale::log;
     double m_orient = 1.0;
-    std::vector<std::vector<double>> m_x;          // detection-scale value of each run, per point
-    std::vector<double> m_point_x;                 // mean of a point's runs
-    std::size_t m_segment = 0;                     // first point of the current level
-    std::optional<std::size_t> m_previous;         // first point of the level before it (shape)
-    std::size_t m_next = 0;                        // next point to step
+    std::vector<std::vector<double>> m_x;   // detection-scale value of each run, per point
+    std::vector<double> m_point_x;          // mean of a point's runs
+    std::size_t m_segment = 0;              // first point of the current level
+    std::optional<std::size_t> m_previous;  // first point of the level before it (shape)
+    std::size_t m_next = 0;                 // next point to step
+    bool m_baseline_medians = true;
     std::vector<std::optional<Baseline>> m_cache;  // baseline_before(s), valid for this state
 };
 

@@ -99,11 +99,12 @@ std::vector<PointAssessment> replay_window(std::span<const SeriesPoint> points,
                                            const MetricThresholds& thresholds,
                                            std::span<const std::size_t> resets,
                                            std::size_t window_start, std::size_t report_begin,
-                                           std::size_t report_end) {
+                                           std::size_t report_end, bool baseline_medians) {
     const auto window = window_of(points, window_start, report_end);
     std::vector<PointAssessment> out;
     if (window.empty()) return out;
     OnlineDetector detector(window, direction, settings, thresholds);
+    detector.set_baseline_medians(baseline_medians);
     run_window(detector, window, resets, [&](std::size_t i, Assessment a) {
         if (window[i].position < report_begin) return;
         to_positions(a, window);

@@ -54,7 +54,7 @@ std::vector<PointAssessment> replay_window(std::span<const SeriesPoint> points,
                                            const MetricThresholds& thresholds,
                                            std::span<const std::size_t> resets,
                                            std::size_t window_start, std::size_t report_begin,
-                                           std::size_t report_end);
+                                           std::size_t report_end, bool baseline_medians = true);
 
 // Replays the points in [window_start, end) and assesses `candidate_runs` (metric units) as the
 // next commit after them: a pull request's runs against its baseline branch.

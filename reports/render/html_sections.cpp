@@ -382,8 +382,9 @@ void append_alerts(std::string& out, const ReportModel& m) {
         const char* cls = a.state == AlertState::resolved ? "resolved" : "open";
         out += fmt::format(
             "<tr data-state=\"{}\"><td><span class=\"badge badge-{}\"><span "
-            "aria-hidden=\"true\">{}</span> {}</span></td>",
-            to_string(a.state), cls, symbol, to_string(a.state));
+            "aria-hidden=\"true\">{}</span> {}</span>{}</td>",
+            to_string(a.state), cls, symbol, to_string(a.state),
+            a.id > 0 ? fmt::format(" <span class=\"muted\">#{}</span>", a.id) : std::string());
         const bool in_report = a.series && *a.series < m.series.size();
         if (in_report)
             out += fmt::format("<td><a href=\"#s-{}\">{}</a></td>", *a.series, esc(a.benchmark));

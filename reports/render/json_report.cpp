@@ -86,8 +86,9 @@ void write_verdict(Writer& w, const Verdict& v) {
 
 // Per commit position, its JSON text pieces, formatted once for every series.
 struct CommitText {
-    std::string commit;  // "\"sha\""
-    std::string time;    // "\"2024-05-01T12:00:00Z\""
+    std::string commit;   // "\"sha\""
+    std::string time;     // "\"2024-05-01T12:00:00Z\""
+    std::string subject;  // "\"Fix the parser\""
 };
 
 void write_series(Writer& w, const SeriesReport& s, const std::vector<CommitText>& commits) {
@@ -116,6 +117,8 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<CommitText
         w.raw(commit(p.position));
         w.key("commit_time");
         w.raw(p.position < commits.size() ? std::string_view(commits[p.position].time) : "null");
+        w.key("subject");
+        w.raw(p.position < commits.size() ? std::string_view(commits[p.position].subject) : "null");
         w.key("value");
         w.number(p.value);
         w.key("runs");
@@ -176,8 +179,9 @@ std::string render_json(const ReportModel& m) {
     std::vector<CommitText> commits;
     commits.reserve(m.commits.size());
     for (const auto& c : m.commits)
-        commits.push_back(
-            {json_text(c.commit), json_text(core::format_iso8601_utc(c.commit_time_us))});
+        commits.push_back({json_text(c.commit),
+                           json_text(core::format_iso8601_utc(c.commit_time_us)),
+                           json_text(c.subject)});
     std::size_t points = 0;
     for (const auto& s : m.series) points += s.points.size();
 
@@ -207,7 +211,7 @@ std::string render_json(const ReportModel& m) {
         w.key("commit", true);
         w.raw(commits[i].commit);
         w.key("subject");
-        w.string(c.subject);
+        w.raw(commits[i].subject);
         w.key("commit_time");
         w.raw(commits[i].time);
         w.key("runs");
@@ -289,8 +293,12 @@ std::string render_json(const ReportModel& m) {
     for (std::size_t i = 0; i < m.alerts.items.size(); ++i) {
         const auto& a = m.alerts.items[i];
         w.raw(i == 0 ? "{" : ",{");
-        w.key("state", true);
+        w.key("id", true);
+        w.integer(static_cast<std::uint64_t>(a.id));
+        w.key("state");
         w.string(to_string(a.state));
+        w.key("source");
+        w.string(a.source);
         w.key("series");
         if (a.series)
             w.integer(*a.series);

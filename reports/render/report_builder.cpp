@@ -1,12 +1,16 @@
 #include "reports/render/report_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "reports/detect/changepoints.hpp"
 #include "reports/detect/check.hpp"
+#include "reports/detect/parallel.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/series_data.hpp"
 #include "reports/render/history_cache.hpp"
@@ -123,17 +127,17 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     m.header.perftrack_version = r.perftrack_version;
     m.header.commit_url_template = r.commit_url_template;
     m.alerts.tracked = false;
-    m.alerts.note =
-        "This perftrack build keeps no alert records (perftrack alerts is not available yet); "
-        "the changes flagged at the checked commit are listed under Verdict.";
+    m.alerts.note = "No alert store was read for this report.";
 
     auto trends = build_trends(history);
     const auto timeline = detect::build_timeline(history);
     m.commits = std::move(trends.commits);
     m.series = std::move(trends.series);
-    for (std::size_t i = 0; i < m.series.size(); ++i)
+    // Series are independent: the replays, the slow part, run on every core.
+    detect::parallel_for(m.series.size(), [&](std::size_t i) {
         add_detector_view(m.series[i], history, history.series[trends.source[i]], timeline,
                           r.settings);
+    });
 
     if (m.commits.empty()) {
         if (!r.commit.empty())
@@ -193,11 +197,72 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     return m;
 }
 
-core::Result<ReportModel> build_report(store::HistoryReader& reader, const ReportRequest& r) {
+AlertsSection alerts_section(const std::vector<store::Alert>& alerts, const ReportModel& m,
+                             const ReportRequest& r) {
+    AlertsSection out;
+    out.tracked = true;
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < m.series.size(); ++i) {
+        const auto& s = m.series[i];
+        index.emplace(identity(s.suite, s.benchmark, s.params, s.metric, s.unit), i);
+    }
+    std::unordered_map<std::string_view, const CommitRef*> commits;
+    for (const auto& c : m.commits) commits.emplace(c.commit, &c);
+
+    const std::int64_t resolved_since = r.generated_at_us - r.resolved_alerts_window_us;
+    std::vector<AlertItem> active, resolved;
+    for (const auto& a : alerts) {
+        if (!a.active() && (!a.resolved_at_us || *a.resolved_at_us < resolved_since)) continue;
+        AlertItem item;
+        item.id = a.id;
+        item.state = a.status == store::AlertStatus::open           ? AlertState::open
+                     : a.status == store::AlertStatus::acknowledged ? AlertState::acknowledged
+                                                                    : AlertState::resolved;
+        item.source = std::string(store::to_string(a.source));
+        if (auto it = index.find(identity(a.suite, a.benchmark, a.params, a.metric, a.unit));
+            it != index.end())
+            item.series = it->second;
+        item.benchmark = a.benchmark;
+        item.params = a.params;
+        item.metric = a.metric;
+        item.commit = a.commit;
+        if (auto it = commits.find(a.commit); it != commits.end())
+            item.commit_subject = it->second->subject;
+        item.change = finite(a.change_pct / 100.0);
+        item.opened_at_us = a.opened_at_us;
+        item.resolved_at_us = a.resolved_at_us;
+        (a.active() ? active : resolved).push_back(std::move(item));
+    }
+    auto newest_first = [](std::vector<AlertItem>& items, auto when) {
+        std::stable_sort(items.begin(), items.end(), [&](const AlertItem& x, const AlertItem& y) {
+            return std::pair(when(x), x.id) > std::pair(when(y), y.id);
+        });
+    };
+    newest_first(active, [](const AlertItem& a) { return a.opened_at_us; });
+    newest_first(resolved, [](const AlertItem& a) { return a.resolved_at_us.value_or(0); });
+    out.items = std::move(active);
+    for (auto& item : resolved) out.items.push_back(std::move(item));
+    out.note = fmt::format(
+        "Open and acknowledged alerts of branch {} on testbed {}, and those resolved in the "
+        "{} days before this report.",
+        r.branch, r.testbed, r.resolved_alerts_window_us / (24LL * 3600 * 1'000'000));
+    return out;
+}
+
+core::Result<ReportModel> build_report(store::HistoryReader& reader, store::AlertStore* alerts,
+                                       const ReportRequest& r) {
     const store::HistoryQuery key{r.project, r.testbed, r.branch, std::nullopt, std::nullopt};
     const auto history = reader.load_history(key);
     CachedHistoryReader cached(history, key, reader);
-    return build_report_from(history, cached, r);
+    auto model = build_report_from(history, cached, r);
+    if (model && alerts != nullptr) {
+        store::AlertQuery query;
+        query.project = r.project;
+        query.testbed = r.testbed;
+        query.branch = r.branch;
+        model->alerts = alerts_section(alerts->list_alerts(query), *model, r);
+    }
+    return model;
 }
 
 }  // namespace perftrack::reports::render

@@ -99,7 +99,9 @@ enum class AlertState { open, acknowledged, resolved };
 std::string_view to_string(AlertState state);
 
 struct AlertItem {
+    std::int64_t id = 0;  // the store's id (perftrack alerts ack|resolve ID)
     AlertState state = AlertState::open;
+    std::string source;                 // "check" or "change_point" (what raised it)
     std::optional<std::size_t> series;  // index into ReportModel::series when it is there
     std::string benchmark;
     core::Params params = core::Params::object();

@@ -331,7 +331,9 @@ std::string shortened(std::string_view text) {
 bool SeriesCollector::admit(const std::string& benchmark, const std::string& params,
                             const std::string& metric, std::size_t extra_bytes) {
     if (!m_problem.empty()) return false;
-    if (!is_valid_utf8(benchmark) || !is_valid_utf8(metric)) {
+    if (benchmark.empty()) {
+        m_problem = "a benchmark without a name";
+    } else if (!is_valid_utf8(benchmark) || !is_valid_utf8(metric)) {
         m_problem = "a benchmark or metric name is not UTF-8 text";
     } else if (benchmark.size() > k_max_benchmark_name_bytes) {
         m_problem = fmt::format(
@@ -371,6 +373,10 @@ std::size_t SeriesCollector::series(const std::string& suite, const std::string&
     if (auto it = m_index.find(key); it != m_index.end()) return it->second;
     if (!is_valid_utf8(suite) || !is_valid_utf8(unit)) {
         m_problem = "a suite or unit name is not UTF-8 text";
+        return std::string::npos;
+    }
+    if (metric.empty()) {
+        m_problem = "a metric without a name (benchmark \"" + benchmark.substr(0, 60) + "\")";
         return std::string::npos;
     }
     if (!admit(benchmark, ptext, metric, suite.size() + unit.size())) return std::string::npos;

@@ -117,8 +117,12 @@ core::Result<core::RunResults> parse_cargo_bench(std::string_view text, std::str
                 return line_error(source, lines.number(), "value out of range");
             continue;
         }
-        if (auto status = split_test_line(*line); status && status->outcome == "FAILED")
+        if (auto status = split_test_line(*line); status && status->outcome == "FAILED") {
+            // Found by fuzzing: "test  ... FAILED" made a failure without a name.
+            if (status->name.empty())
+                return line_error(source, lines.number(), "a FAILED line without a test name");
             failed.emplace_back(status->name);
+        }
     }
     for (const auto& name : failed) {
         auto it = messages.find(name);

@@ -3,12 +3,19 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/file_io.hpp"
 
 namespace perftrack::runner {
 
 namespace {
 
-std::optional<std::string> strip_prefix(const std::optional<std::string>& v, std::string_view prefix) {
+// GitHub's event payloads are a few KiB; anything far larger is not one.
+constexpr std::uint64_t k_max_event_bytes = 16 * 1024 * 1024;
+
+std::optional<std::string> strip_prefix(const std::optional<std::string>& v,
+                                        std::string_view prefix) {
     if (!v || v->rfind(prefix, 0) != 0) return std::nullopt;
     return v->substr(prefix.size());
 }
@@ -28,13 +35,18 @@ void github(const EnvLookup& env, core::RunContext& c) {
     if (auto pr = strip_prefix(ref, "refs/pull/")) {
         const auto slash = pr->find('/');
         c.pull_request = pr->substr(0, slash);
+    } else if (auto event = env("GITHUB_EVENT_PATH")) {
+        // pull_request_target (and workflow runs on PRs) check out the base ref; the number is
+        // only in the event payload.
+        c.pull_request = pull_request_from_github_event(*event);
     }
     const auto run_id = env("GITHUB_RUN_ID");
     const auto repo = env("GITHUB_REPOSITORY");
     if (run_id) {
-        c.ci_run_key = fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
-                                   env("GITHUB_RUN_ATTEMPT").value_or("1"),
-                                   env("GITHUB_JOB").value_or(""));
+        c.ci_run_key =
+            fmt::format("github:{}:{}.{}:{}", repo.value_or(""), *run_id,
+                        env("GITHUB_RUN_ATTEMPT").value_or("1"), env("GITHUB_JOB").value_or(""));
+        // The jobs of one matrix (shards) share this key: run id, attempt and job id.
         const auto server = env("GITHUB_SERVER_URL").value_or("https://github.com");
         if (repo) c.ci_job_url = fmt::format("{}/{}/actions/runs/{}", server, *repo, *run_id);
     }
@@ -54,6 +66,7 @@ void gitlab(const EnvLookup& env, core::RunContext& c) {
         if (!c.branch) c.branch = env("CI_COMMIT_REF_NAME");
     }
     c.pull_request = env("CI_MERGE_REQUEST_IID");
+    if (!c.pull_request) c.pull_request = env("CI_EXTERNAL_PULL_REQUEST_IID");
     c.commit_time = env("CI_COMMIT_TIMESTAMP");
     c.commit_subject = env("CI_COMMIT_TITLE");
     c.project = env("CI_PROJECT_NAME");
@@ -67,8 +80,8 @@ void gitlab(const EnvLookup& env, core::RunContext& c) {
         if (const auto space = job.rfind(' ');
             space != std::string::npos && job.find('/', space) != std::string::npos)
             job.resize(space);
-        c.run_group = fmt::format("gitlab:{}:{}:{}", env("CI_PROJECT_PATH").value_or(""), *pipeline,
-                                  job);
+        c.run_group =
+            fmt::format("gitlab:{}:{}:{}", env("CI_PROJECT_PATH").value_or(""), *pipeline, job);
     }
 }
 
@@ -80,6 +93,8 @@ void jenkins(const EnvLookup& env, core::RunContext& c) {
     if (!c.branch) c.branch = env("GIT_BRANCH");
     if (!c.branch) c.branch = env("BRANCH_NAME");
     c.pull_request = env("CHANGE_ID");
+    if (!c.pull_request) c.pull_request = env("ghprbPullId");  // GitHub pull request builder
+    // Parallel stages of one build (shards) share the build tag.
     if (auto tag = env("BUILD_TAG")) c.ci_run_key = "jenkins:" + *tag;
     c.ci_job_url = env("BUILD_URL");
 }
@@ -92,10 +107,13 @@ void buildkite(const EnvLookup& env, core::RunContext& c) {
     if (auto job = env("BUILDKITE_JOB_ID"))
         c.ci_run_key = fmt::format("buildkite:{}:{}", env("BUILDKITE_BUILD_ID").value_or(""), *job);
     if (auto build = env("BUILDKITE_BUILD_ID"))
-        c.run_group = fmt::format("buildkite:{}:{}", *build, env("BUILDKITE_STEP_KEY").value_or(""));
+        c.run_group =
+            fmt::format("buildkite:{}:{}", *build, env("BUILDKITE_STEP_KEY").value_or(""));
     c.ci_job_url = env("BUILDKITE_BUILD_URL");
+    if (auto job = env("BUILDKITE_JOB_ID"); job && c.ci_job_url) *c.ci_job_url += "#" + *job;
     c.commit_subject = env("BUILDKITE_MESSAGE");
-    if (c.commit_subject) c.commit_subject = c.commit_subject->substr(0, c.commit_subject->find('\n'));
+    if (c.commit_subject)
+        c.commit_subject = c.commit_subject->substr(0, c.commit_subject->find('\n'));
     c.project = env("BUILDKITE_PIPELINE_SLUG");
 }
 
@@ -113,8 +131,8 @@ void circleci(const EnvLookup& env, core::RunContext& c) {
     if (auto workflow = env("CIRCLE_WORKFLOW_JOB_ID")) {
         c.ci_run_key = "circleci:" + *workflow;
     } else if (auto build = env("CIRCLE_BUILD_NUM")) {
-        c.ci_run_key = fmt::format("circleci:{}:{}", env("CIRCLE_PROJECT_REPONAME").value_or(""),
-                                   *build);
+        c.ci_run_key =
+            fmt::format("circleci:{}:{}", env("CIRCLE_PROJECT_REPONAME").value_or(""), *build);
     }
     if (auto wf = env("CIRCLE_WORKFLOW_ID"))
         c.run_group = fmt::format("circleci:{}:{}", *wf, env("CIRCLE_JOB").value_or(""));
@@ -123,6 +141,18 @@ void circleci(const EnvLookup& env, core::RunContext& c) {
 }
 
 }  // namespace
+
+std::optional<std::string> pull_request_from_github_event(const std::filesystem::path& event_file) {
+    auto text = core::read_input_file(event_file, k_max_event_bytes);
+    if (!text) return std::nullopt;
+    const auto event = nlohmann::json::parse(*text, nullptr, false);
+    if (!event.is_object()) return std::nullopt;
+    const auto pr = event.find("pull_request");
+    if (pr == event.end() || !pr->is_object()) return std::nullopt;
+    const auto number = pr->find("number");
+    if (number == pr->end() || !number->is_number_integer()) return std::nullopt;
+    return std::to_string(number->get<std::int64_t>());
+}
 
 EnvLookup process_env() {
     return [](const char* name) -> std::optional<std::string> {
@@ -164,6 +194,8 @@ core::RunContext context_from_ci(const EnvLookup& env) {
     return c;
 }
 
-core::RunContext context_from_ci() { return context_from_ci(process_env()); }
+core::RunContext context_from_ci() {
+    return context_from_ci(process_env());
+}
 
 }  // namespace perftrack::runner

@@ -2,6 +2,7 @@
 // Run context from CI provider variables: GitHub Actions, GitLab CI, Jenkins, Buildkite,
 // CircleCI, and a generic PERFTRACK_* override that wins over all of them.
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,5 +24,8 @@ core::RunContext context_from_ci();  // the process environment
 core::RunContext context_from_perftrack_env(const EnvLookup& env);
 
 EnvLookup process_env();
+
+// The pull request number in a GitHub Actions event payload (GITHUB_EVENT_PATH), if any.
+std::optional<std::string> pull_request_from_github_event(const std::filesystem::path& event_file);
 
 }  // namespace perftrack::runner

@@ -50,4 +50,13 @@ std::optional<BaselineReset> insert_baseline_reset(pqxx::connection& conn,
 // Status (pg_store.cpp).
 StoreStatus read_status(pqxx::connection& conn);
 
+// Alerts (alerts.cpp): each call is one transaction.
+AlertRecorded record_alert(pqxx::connection& conn, const AlertObservation& observation);
+std::vector<Alert> list_alerts(pqxx::connection& conn, const AlertQuery& query);
+AlertUpdate acknowledge_alert(pqxx::connection& conn, std::int64_t id, const std::string& note);
+AlertUpdate resolve_alert(pqxx::connection& conn, std::int64_t id, AlertResolution resolution,
+                          std::optional<std::int64_t> baseline_reset_id);
+void record_delivery(pqxx::connection& conn, std::int64_t alert_id, const std::string& channel,
+                     bool delivered, int attempts, const std::string& error);
+
 }  // namespace perftrack::store::pg

@@ -39,6 +39,27 @@ public:
     StoreStatus status() override {
         return guarded(m_secrets, [&] { return read_status(*m_conn); });
     }
+    AlertRecorded record_alert(const AlertObservation& observation) override {
+        return guarded(m_secrets, [&] { return pg::record_alert(*m_conn, observation); });
+    }
+    std::vector<Alert> list_alerts(const AlertQuery& query) override {
+        return guarded(m_secrets, [&] { return pg::list_alerts(*m_conn, query); });
+    }
+    AlertUpdate acknowledge_alert(std::int64_t id, const std::string& note) override {
+        return guarded(m_secrets, [&] { return pg::acknowledge_alert(*m_conn, id, note); });
+    }
+    AlertUpdate resolve_alert(std::int64_t id, AlertResolution resolution,
+                              std::optional<std::int64_t> baseline_reset_id) override {
+        return guarded(m_secrets,
+                       [&] { return pg::resolve_alert(*m_conn, id, resolution, baseline_reset_id); });
+    }
+    void record_delivery(std::int64_t alert_id, const std::string& channel, bool delivered,
+                         int attempts, const std::string& error) override {
+        guarded(m_secrets, [&] {
+            pg::record_delivery(*m_conn, alert_id, channel, delivered, attempts, error);
+            return 0;
+        });
+    }
     std::vector<RunInfo> list_runs(const HistoryQuery& query) override {
         return guarded(m_secrets, [&] { return read_runs(*m_conn, query); });
     }

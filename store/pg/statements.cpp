@@ -84,6 +84,80 @@ void prepare_all(pqxx::connection& conn) {
                  "WHERE br.project_id = $1 AND (br.testbed_id IS NULL OR br.testbed_id = $2) "
                  "ORDER BY 5, br.id");
 
+    // Alerts (migration 0002). Create-or-update in one statement: the partial unique index on
+    // the active alert of a series is the arbiter, so concurrent checks cannot open two.
+    // (xmax = 0) is true only for a freshly inserted row: PostgreSQL's documented way to tell
+    // the two outcomes of ON CONFLICT DO UPDATE apart.
+    conn.prepare(k_alert_upsert,
+                 "WITH ids AS ("
+                 " SELECT p.id AS project_id, t.id AS testbed_id, br.id AS branch_id,"
+                 "  b.id AS benchmark_id, m.id AS metric_id, c.id AS commit_id, sc.id AS seen_id"
+                 " FROM project p"
+                 " JOIN testbed t ON t.project_id = p.id AND t.name = $2"
+                 " JOIN branch br ON br.project_id = p.id AND br.name = $3"
+                 " JOIN benchmark b ON b.project_id = p.id AND b.suite = $4 AND b.name = $5"
+                 "  AND b.params_key = $6"
+                 " JOIN metric m ON m.project_id = p.id AND m.name = $7 AND m.unit = $8"
+                 " JOIN commit c ON c.project_id = p.id AND c.sha = $10"
+                 " JOIN commit sc ON sc.project_id = p.id AND sc.sha = $11"
+                 " WHERE p.name = $1)"
+                 "INSERT INTO alert AS a (project_id, testbed_id, branch_id, benchmark_id, metric_id,"
+                 " source, commit_id, last_commit_id, change_pct, ci_low_pct, ci_high_pct, p_value,"
+                 " q_value, baseline_value, regressed_value) "
+                 "SELECT project_id, testbed_id, branch_id, benchmark_id, metric_id, $9, commit_id,"
+                 " seen_id, $12, $13, $14, $15, $16, $17, $18 FROM ids "
+                 "ON CONFLICT (project_id, testbed_id, branch_id, benchmark_id, metric_id)"
+                 " WHERE status <> 'resolved' DO UPDATE SET"
+                 " last_commit_id = EXCLUDED.last_commit_id,"
+                 " times_seen = a.times_seen +"
+                 "  CASE WHEN a.last_commit_id = EXCLUDED.last_commit_id THEN 0 ELSE 1 END,"
+                 " last_seen_at = now(), change_pct = EXCLUDED.change_pct,"
+                 " ci_low_pct = EXCLUDED.ci_low_pct, ci_high_pct = EXCLUDED.ci_high_pct,"
+                 " p_value = EXCLUDED.p_value, q_value = EXCLUDED.q_value,"
+                 " regressed_value = EXCLUDED.regressed_value,"
+                 " baseline_value = COALESCE(a.baseline_value, EXCLUDED.baseline_value),"
+                 " commit_id = CASE WHEN EXCLUDED.source = 'change_point' THEN EXCLUDED.commit_id"
+                 "  ELSE a.commit_id END "
+                 "RETURNING a.id, (a.xmax = 0)");
+    // Every filter is optional (NULL: no filter).
+    conn.prepare(k_alert_list,
+                 "SELECT a.id, p.name, t.name, br.name, b.suite, b.name, b.params_key, m.name,"
+                 " m.unit, m.direction, a.status, a.source, c.sha,"
+                 " (extract(epoch FROM COALESCE(c.commit_time, a.opened_at)) * 1e6)::bigint,"
+                 " lc.sha, a.change_pct, a.ci_low_pct, a.ci_high_pct, a.p_value, a.q_value,"
+                 " a.baseline_value, a.regressed_value, a.times_seen,"
+                 " (extract(epoch FROM a.opened_at) * 1e6)::bigint,"
+                 " (extract(epoch FROM a.last_seen_at) * 1e6)::bigint,"
+                 " (extract(epoch FROM a.acknowledged_at) * 1e6)::bigint, COALESCE(a.note, ''),"
+                 " (extract(epoch FROM a.resolved_at) * 1e6)::bigint, a.resolution,"
+                 " a.baseline_reset_id "
+                 "FROM alert a JOIN project p ON p.id = a.project_id"
+                 " JOIN testbed t ON t.id = a.testbed_id JOIN branch br ON br.id = a.branch_id"
+                 " JOIN benchmark b ON b.id = a.benchmark_id JOIN metric m ON m.id = a.metric_id"
+                 " JOIN commit c ON c.id = a.commit_id JOIN commit lc ON lc.id = a.last_commit_id "
+                 "WHERE ($1::text IS NULL OR p.name = $1) AND ($2::text IS NULL OR t.name = $2)"
+                 " AND ($3::text IS NULL OR br.name = $3) AND ($4::bigint IS NULL OR a.id = $4)"
+                 " AND (NOT $5::bool OR a.status <> 'resolved')"
+                 " AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM alert_delivery d"
+                 "  WHERE d.alert_id = a.id AND d.channel = $6 AND d.state = 'pending')) "
+                 "ORDER BY a.id DESC LIMIT $7");
+    conn.prepare(k_alert_deliveries,
+                 "SELECT alert_id, channel, state = 'delivered', attempts, COALESCE(last_error, ''),"
+                 " (extract(epoch FROM updated_at) * 1e6)::bigint "
+                 "FROM alert_delivery WHERE alert_id = ANY($1::bigint[]) ORDER BY alert_id, channel");
+    conn.prepare(k_alert_acknowledge,
+                 "UPDATE alert SET status = 'acknowledged', acknowledged_at = now(), note = $2 "
+                 "WHERE id = $1 AND status <> 'resolved' RETURNING id");
+    conn.prepare(k_alert_resolve,
+                 "UPDATE alert SET status = 'resolved', resolved_at = now(), resolution = $2,"
+                 " baseline_reset_id = $3 WHERE id = $1 AND status <> 'resolved' RETURNING id");
+    conn.prepare(k_alert_delivery_record,
+                 "INSERT INTO alert_delivery AS d (alert_id, channel, state, attempts, last_error,"
+                 " delivered_at) VALUES ($1, $2, CASE WHEN $3 THEN 'delivered' ELSE 'pending' END,"
+                 " $4, NULLIF($5, ''), CASE WHEN $3 THEN now() END) "
+                 "ON CONFLICT (alert_id, channel) DO UPDATE SET state = EXCLUDED.state,"
+                 " attempts = d.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,"
+                 " updated_at = now(), delivered_at = COALESCE(EXCLUDED.delivered_at, d.delivered_at)");
     // Baseline resets ($2: testbed id or NULL for every testbed); returns what history reads.
     conn.prepare(k_baseline_reset_insert,
                  "WITH ins AS (INSERT INTO baseline_reset (project_id, testbed_id, benchmark_glob, "

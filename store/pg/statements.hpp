@@ -32,6 +32,12 @@ inline constexpr const char* k_history_benchmarks = "history_benchmarks";
 inline constexpr const char* k_history_metrics = "history_metrics";
 inline constexpr const char* k_history_resets = "history_resets";
 inline constexpr const char* k_ids_for_history = "ids_for_history";
+inline constexpr const char* k_alert_upsert = "alert_upsert";
+inline constexpr const char* k_alert_list = "alert_list";
+inline constexpr const char* k_alert_deliveries = "alert_deliveries";
+inline constexpr const char* k_alert_acknowledge = "alert_acknowledge";
+inline constexpr const char* k_alert_resolve = "alert_resolve";
+inline constexpr const char* k_alert_delivery_record = "alert_delivery_record";
 inline constexpr const char* k_baseline_reset_insert = "baseline_reset_insert";
 
 // Unprepared statements (DDL) and COPY targets. Prepared statements that read a temporary table

@@ -120,6 +120,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "test a ... bench:", "line 1: expected \"bench: N ns/iter\""},
         Malformed{"cargo-bench", "r.txt", "test a ... bench: 12 parsecs/iter (+/- 1)",
                   "line 1: unknown unit \"parsecs/iter\""},
+        Malformed{"cargo-bench", "r.txt", "test a ... bench: 1 ns/iter (+/- 1)\ntest  ... FAILED",
+                  "line 2: a FAILED line without a test name"},
         // gobench
         Malformed{"gobench", "g.txt", "", "no benchmark results found"},
         Malformed{"gobench", "g.txt", "BenchmarkX-8   100   12.5 ns/op   7",

@@ -1,0 +1,256 @@
+// perftrack alerts list [--open] | ack ID --note "..." | resolve ID
+// The stored alerts: what regressed, where, since which commit, and who knows about it.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/output.hpp"
+#include "core/exit_code.hpp"
+#include "core/time.hpp"
+#include "reports/alerts/notice.hpp"
+
+namespace perftrack::cli {
+
+namespace {
+
+struct AlertsOptions {
+    CommonOptions common;  // --db only
+    bool open_only = false;
+    std::optional<std::string> project;
+    std::optional<std::string> testbed;
+    std::optional<std::string> branch;
+    std::string format = "text";
+    std::size_t limit = 0;
+    std::int64_t id = 0;
+    std::string note;
+};
+
+// Names come from benchmark output: keep terminal control characters out of the table.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u == 0x7f) ? '?' : c;
+    }
+    return out;
+}
+
+std::string series_name(const store::Alert& a) {
+    std::string name = a.benchmark;
+    const std::string params = reports::alerts::params_phrase(a.params);
+    if (!params.empty()) name += " [" + params + "]";
+    if (!a.suite.empty()) name = a.suite + ": " + name;
+    return printable(name);
+}
+
+std::string status_text(const store::Alert& a) {
+    if (a.status == store::AlertStatus::resolved && a.resolution)
+        return fmt::format("resolved ({})", store::to_string(*a.resolution));
+    return std::string(store::to_string(a.status));
+}
+
+std::string pending_channels(const store::Alert& a) {
+    std::string out;
+    for (const auto& d : a.deliveries) {
+        if (d.delivered) continue;
+        if (!out.empty()) out += ",";
+        out += d.channel;
+    }
+    return out;
+}
+
+std::string date_of(std::int64_t us) {
+    return core::format_iso8601_utc(us).substr(0, 10);
+}
+
+std::string describe(const store::Alert& a) {
+    return fmt::format("{} {} on testbed {}, branch {}: {} since {}", series_name(a),
+                       printable(a.metric), printable(a.testbed), printable(a.branch),
+                       reports::alerts::format_change(a.change_pct), a.commit.substr(0, 10));
+}
+
+nlohmann::json optional_number(const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json alert_json(const store::Alert& a) {
+    nlohmann::json deliveries = nlohmann::json::array();
+    for (const auto& d : a.deliveries)
+        deliveries.push_back({{"channel", d.channel},
+                              {"state", d.delivered ? "delivered" : "pending"},
+                              {"attempts", d.attempts},
+                              {"last_error", d.last_error.empty() ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(d.last_error)},
+                              {"updated_at", core::format_iso8601_utc(d.updated_at_us)}});
+    const auto time_or_null = [](const std::optional<std::int64_t>& us) {
+        return us ? nlohmann::json(core::format_iso8601_utc(*us)) : nlohmann::json(nullptr);
+    };
+    return {{"id", a.id},
+            {"status", store::to_string(a.status)},
+            {"resolution", a.resolution ? nlohmann::json(store::to_string(*a.resolution))
+                                        : nlohmann::json(nullptr)},
+            {"source", store::to_string(a.source)},
+            {"project", a.project},
+            {"testbed", a.testbed},
+            {"branch", a.branch},
+            {"suite", a.suite},
+            {"benchmark", a.benchmark},
+            {"params", a.params},
+            {"metric", a.metric},
+            {"unit", a.unit},
+            {"direction", core::to_string(a.direction)},
+            {"commit", a.commit},
+            {"last_commit", a.last_commit},
+            {"change", a.change_pct},
+            {"ci", (a.ci_low_pct && a.ci_high_pct)
+                       ? nlohmann::json::array({*a.ci_low_pct, *a.ci_high_pct})
+                       : nlohmann::json(nullptr)},
+            {"p_value", optional_number(a.p_value)},
+            {"q_value", optional_number(a.q_value)},
+            {"baseline", optional_number(a.baseline_value)},
+            {"regressed", optional_number(a.regressed_value)},
+            {"times_seen", a.times_seen},
+            {"opened_at", core::format_iso8601_utc(a.opened_at_us)},
+            {"last_seen_at", core::format_iso8601_utc(a.last_seen_at_us)},
+            {"acknowledged_at", time_or_null(a.acknowledged_at_us)},
+            {"note", a.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.note)},
+            {"resolved_at", time_or_null(a.resolved_at_us)},
+            {"baseline_reset_id",
+             a.baseline_reset_id ? nlohmann::json(*a.baseline_reset_id) : nlohmann::json(nullptr)},
+            {"deliveries", deliveries}};
+}
+
+void print_table(const std::vector<store::Alert>& alerts) {
+    const std::vector<std::string> header = {"ID",     "STATUS", "SERIES",      "METRIC",
+                                             "CHANGE", "SINCE",  "TESTBED",     "BRANCH",
+                                             "OPENED", "SEEN",   "UNDELIVERED", "NOTE"};
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& a : alerts)
+        rows.push_back({std::to_string(a.id), status_text(a), series_name(a), printable(a.metric),
+                        reports::alerts::format_change(a.change_pct), a.commit.substr(0, 10),
+                        printable(a.testbed), printable(a.branch), date_of(a.opened_at_us),
+                        fmt::format("{}x", a.times_seen), pending_channels(a), printable(a.note)});
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        width[c] = header[c].size();
+        for (const auto& r : rows) width[c] = std::max(width[c], r[c].size());
+    }
+    const auto print_row = [&](const std::vector<std::string>& r) {
+        std::string line;
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (c + 1 == r.size()) {
+                line += r[c];
+            } else {
+                line += fmt::format("{:<{}}  ", r[c], width[c]);
+            }
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        fmt::print("{}\n", line);
+    };
+    print_row(header);
+    for (const auto& r : rows) print_row(r);
+}
+
+int run_list(const AlertsOptions& o) {
+    if (o.format != "text" && o.format != "json")
+        throw core::ErrorException(
+            core::Error{core::ErrorKind::usage,
+                        fmt::format("--format {}: expected text or json", o.format), ""});
+    auto db = open_store(o.common);
+    store::AlertQuery q;
+    q.project = o.project;
+    q.testbed = o.testbed;
+    q.branch = o.branch;
+    q.active_only = o.open_only;
+    if (o.limit > 0) q.limit = o.limit;
+    const auto alerts = db->list_alerts(q);
+    if (o.format == "json") {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& a : alerts) list.push_back(alert_json(a));
+        fmt::print("{}\n", nlohmann::json{{"alerts", list}}.dump(2));
+        return 0;
+    }
+    if (alerts.empty()) {
+        fmt::print("{}\n", o.open_only ? "no open alerts" : "no alerts");
+        return 0;
+    }
+    print_table(alerts);
+    return 0;
+}
+
+[[noreturn]] void no_such_alert(std::int64_t id) {
+    throw core::ErrorException(core::Error{core::ErrorKind::usage,
+                                           fmt::format("no alert with id {}", id),
+                                           "see 'perftrack alerts list'"});
+}
+
+int run_ack(const AlertsOptions& o) {
+    if (o.note.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw core::ErrorException(core::Error{core::ErrorKind::usage,
+                                               "alerts ack: --note must say something",
+                                               "for example --note \"expected: new allocator\""});
+    auto db = open_store(o.common);
+    const auto update = db->acknowledge_alert(o.id, o.note);
+    if (!update.alert) no_such_alert(o.id);
+    if (!update.changed)
+        throw core::ErrorException(core::Error{
+            core::ErrorKind::usage,
+            fmt::format("alert {} is already resolved; there is nothing to acknowledge", o.id),
+            ""});
+    if (!o.common.quiet) fmt::print("acknowledged alert {}: {}\n", o.id, describe(*update.alert));
+    return 0;
+}
+
+int run_resolve(const AlertsOptions& o) {
+    auto db = open_store(o.common);
+    const auto update = db->resolve_alert(o.id, store::AlertResolution::manual, {});
+    if (!update.alert) no_such_alert(o.id);
+    if (o.common.quiet) return 0;
+    if (!update.changed) {
+        fmt::print("alert {} was already resolved ({})\n", o.id, status_text(*update.alert));
+        return 0;
+    }
+    fmt::print("resolved alert {}: {}\n", o.id, describe(*update.alert));
+    return 0;
+}
+
+}  // namespace
+
+void register_alerts(CLI::App& app, Action& action) {
+    auto options = std::make_shared<AlertsOptions>();
+    auto* alerts = app.add_subcommand(
+        "alerts",
+        "Regressions found by check, with their lifecycle: list, ack (acknowledge with a note),\n"
+        "resolve. An alert also resolves itself when its series returns to the old level, and a\n"
+        "baseline reset closes the alerts it declares intended.");
+    alerts->require_subcommand(1);
+
+    auto* list = alerts->add_subcommand("list", "List alerts, newest first");
+    add_db_option(*list, options->common);
+    list->add_flag("--open", options->open_only, "Only open and acknowledged alerts");
+    list->add_option("--project", options->project, "Only this project");
+    list->add_option("--testbed", options->testbed, "Only this testbed");
+    list->add_option("--branch", options->branch, "Only this branch");
+    list->add_option("--format", options->format, "text or json")->capture_default_str();
+    list->add_option("--limit", options->limit, "At most N alerts (0: all)");
+    list->callback([options, &action] { action = [options] { return run_list(*options); }; });
+
+    auto* ack = alerts->add_subcommand(
+        "ack", "Acknowledge an alert: someone is on it, or it is expected; say which in the note");
+    add_db_option(*ack, options->common);
+    ack->add_option("id", options->id, "Alert id (from 'alerts list')")->required();
+    ack->add_option("--note", options->note, "Why: who is on it, or why it is expected")
+        ->required();
+    ack->add_flag("-q,--quiet", options->common.quiet, "Print only errors");
+    ack->callback([options, &action] { action = [options] { return run_ack(*options); }; });
+
+    auto* resolve = alerts->add_subcommand("resolve", "Mark an alert resolved");
+    add_db_option(*resolve, options->common);
+    resolve->add_option("id", options->id, "Alert id (from 'alerts list')")->required();
+    resolve->add_flag("-q,--quiet", options->common.quiet, "Print only errors");
+    resolve->callback([options, &action] { action = [options] { return run_resolve(*options); }; });
+}
+
+}  // namespace perftrack::cli
