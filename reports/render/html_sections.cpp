@@ -283,6 +283,13 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
         suites.back().second.push_back(i);
     }
     const bool open_all = m.series.size() <= open_all_up_to;
+    // With nothing flagged anywhere the first suite opens, so the page never starts with every
+    // chart folded away.
+    bool any_flagged = false;
+    for (const auto& s : m.series)
+        any_flagged =
+            any_flagged || (s.verdict && (s.verdict->status == VerdictStatus::regression ||
+                                          s.verdict->status == VerdictStatus::improvement));
     out += "<div id=\"suites\">\n";
     for (std::size_t k = 0; k < suites.size(); ++k) {
         const auto& [suite, members] = suites[k];
@@ -292,7 +299,7 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
             if (v && v->status == VerdictStatus::regression) ++regressions;
             if (v && v->status == VerdictStatus::improvement) ++improvements;
         }
-        const bool open = open_all || regressions + improvements > 0;
+        const bool open = open_all || regressions + improvements > 0 || (k == 0 && !any_flagged);
         std::string meta = fmt::format("{} series", members.size());
         if (regressions > 0)
             meta += fmt::format(" \u00b7 \u2717 {} regression{}", regressions,
@@ -345,7 +352,8 @@ void append_comparison(std::string& out, const ReportModel& m) {
     out +=
         "<p class=\"section-note\">Choose a metric, then which params form the rows and the "
         "columns (or fix one to a single value). Each row marks its best cell (\u2605) and "
-        "shows the others as a multiple of it.</p>\n";
+        "shows the others as a multiple of it; with a single column, the rows are compared "
+        "with each other.</p>\n";
     out +=
         "<div id=\"pivot\"><noscript><p class=\"empty\">The comparison table needs "
         "JavaScript.</p></noscript></div>\n</section>\n";

@@ -686,25 +686,35 @@
     });
     var tb = t.createTBody();
     var higher = g.dir === 'higher';
+    function bestOf(list) {
+      var out = { best: null, max: 0, n: 0 };
+      list.forEach(function (c) {
+        if (!c || !isFinite(c.value)) return;
+        out.n++;
+        if (!out.best || (higher ? c.value > out.best.value : c.value < out.best.value)) out.best = c;
+        out.max = Math.max(out.max, Math.abs(c.value));
+      });
+      return out;
+    }
+    // One column: nothing to compare within a row, so the rows are compared with each other.
+    var column = colKeys.length === 1 ? bestOf(rowKeys.map(function (r) {
+      return cells[JSON.stringify(r) + '|' + JSON.stringify(colKeys[0])];
+    })) : null;
     rowKeys.forEach(function (r) {
       var tr = tb.insertRow();
       r.forEach(function (v) { tr.appendChild(el('th', 'row-head', v)); });
       if (!rowDims.length) tr.appendChild(el('th', 'row-head', 'all'));
       var rk = JSON.stringify(r);
       var present = colKeys.map(function (c) { return cells[rk + '|' + JSON.stringify(c)]; });
-      var finite = present.filter(function (c) { return c && isFinite(c.value); });
-      var best = null, max = 0;
-      finite.forEach(function (c) {
-        if (!best || (higher ? c.value > best.value : c.value < best.value)) best = c;
-        max = Math.max(max, Math.abs(c.value));
-      });
+      var scope = column || bestOf(present);
+      var best = scope.best, max = scope.max;
       present.forEach(function (c) {
         var td = el('td', 'num cell');
         if (!c) { td.appendChild(el('span', 'muted', '\u2014')); tr.appendChild(td); return; }
         var link = el('a', null, c.text);
         link.setAttribute('href', '#s-' + c.series);
         td.appendChild(link);
-        if (best && finite.length > 1) {
+        if (best && scope.n > 1) {
           if (c === best) {
             td.classList.add('best');
             td.appendChild(el('span', 'best-mark', '\u2605 best'));

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -117,8 +118,20 @@ TEST_F(HtmlReport, SuitesAreCollapsibleSections) {
     options.open_all_suites_up_to = 10;
     auto quiet = testing::synthetic_report(spec);
     for (auto& s : quiet.series) s.verdict.reset();
+    // Nothing flagged: only the first suite opens, so some charts are in view.
     const auto collapsed = render_html(quiet, options);
-    EXPECT_EQ(count(collapsed, "<details class=\"suite\" id=\"suite-0\">"), 1u);  // nothing flagged
+    EXPECT_EQ(count(collapsed, "<details class=\"suite\" id=\"suite-0\" open>"), 1u);
+    EXPECT_EQ(count(collapsed, " open>"), 1u);
+    // Something flagged: exactly the suites holding flagged series open.
+    const auto flagged_view = render_html(model, options);
+    std::set<std::string> flagged_suites;
+    for (const auto i : flagged_series(model)) flagged_suites.insert(model.series[i].suite);
+    ASSERT_FALSE(flagged_suites.empty());
+    EXPECT_EQ(count(flagged_view, "<details class=\"suite\""), spec.suites);
+    std::size_t open = 0;
+    for (std::size_t k = 0; k < spec.suites; ++k)
+        open += count(flagged_view, fmt::format("id=\"suite-{}\" open>", k));
+    EXPECT_EQ(open, flagged_suites.size());
 }
 
 TEST_F(HtmlReport, FlaggedTableRowsMatchTheModel) {
