@@ -228,9 +228,12 @@
       container.appendChild(el('p', 'chart-placeholder', 'No values.'));
       return;
     }
-    var nCommits = commits.sha.length;
+    // The x axis spans the series' own commits (a benchmark added late does not sit in the
+    // right corner of an empty chart); positions stay the branch's, so sha and time agree.
+    var first = pts[0].pos, last = pts[pts.length - 1].pos;
+    var span = last - first;
     var x = function (position) {
-      return nCommits <= 1 ? ML + (W - ML - MR) / 2 : ML + (W - ML - MR) * position / (nCommits - 1);
+      return span <= 0 ? ML + (W - ML - MR) / 2 : ML + (W - ML - MR) * (position - first) / span;
     };
     var lo = Infinity, hi = -Infinity;
     pts.forEach(function (p) {
@@ -263,9 +266,9 @@
       (s.dir === 'lower' ? '  \u2193 lower is better' : '  \u2191 higher is better');
     svg('line', { 'class': 'axis', x1: ML, x2: W - MR, y1: H - MB, y2: H - MB }, root);
     svg('line', { 'class': 'axis', x1: ML, x2: ML, y1: MT, y2: H - MB }, root);
-    var nTicks = Math.min(5, nCommits);
+    var nTicks = Math.min(5, span + 1);
     for (var t = 0; t < nTicks; t++) {
-      var at = nTicks === 1 ? 0 : Math.round(t * (nCommits - 1) / (nTicks - 1));
+      var at = first + (nTicks === 1 ? 0 : Math.round(t * span / (nTicks - 1)));
       var tx = x(at);
       svg('line', { 'class': 'axis', x1: tx, x2: tx, y1: H - MB, y2: H - MB + 4 }, root);
       var anchor = t === 0 && nTicks > 1 ? 'start' : t === nTicks - 1 && nTicks > 1 ? 'end' : 'middle';
@@ -282,12 +285,29 @@
       if (p.band) { if (!current) { current = []; stretches.push(current); } current.push(p); }
       else current = null;
     });
+    // Drawn as steps: a commit's band holds from halfway to its neighbours, because each commit
+    // was compared with its own window (joining them with slopes would invent values between).
     stretches.forEach(function (st) {
-      var d = 'M' + st.map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.band.high).toFixed(1); }).join('L');
-      d += 'L' + st.slice().reverse().map(function (p) { return x(p.pos).toFixed(1) + ',' + y(p.band.low).toFixed(1); }).join('L') + 'Z';
-      svg('path', { 'class': 'band', d: d }, root);
-      svg('path', { 'class': 'band-median', d: 'M' + st.map(function (p) {
-        return x(p.pos).toFixed(1) + ',' + y(p.band.median).toFixed(1); }).join('L') }, root);
+      var edges = st.map(function (p, k) {
+        var here = x(p.pos);
+        return [k > 0 ? (x(st[k - 1].pos) + here) / 2 : here - 1.5,
+                k + 1 < st.length ? (x(st[k + 1].pos) + here) / 2 : here + 1.5];
+      });
+      function steps(list, value, reverse) {
+        var out = [];
+        list.forEach(function (p, k) {
+          var e = edges[reverse ? st.length - 1 - k : k];
+          var vy = y(value(p)).toFixed(1);
+          var from = reverse ? e[1] : e[0], to = reverse ? e[0] : e[1];
+          out.push(from.toFixed(1) + ',' + vy, to.toFixed(1) + ',' + vy);
+        });
+        return out;
+      }
+      var top = steps(st, function (p) { return p.band.high; }, false);
+      var bottom = steps(st.slice().reverse(), function (p) { return p.band.low; }, true);
+      svg('path', { 'class': 'band', d: 'M' + top.concat(bottom).join('L') + 'Z' }, root);
+      svg('path', { 'class': 'band-median', d: 'M' + steps(st, function (p) {
+        return p.band.median; }, false).join('L') }, root);
     });
 
     // Spread of the repetitions, then the median line.
@@ -306,16 +326,38 @@
     });
 
     // Change points: a dashed line at the first commit of the new level, labelled with an arrow
-    // and the change, coloured by whether it is worse or better for this metric.
-    s.cps.forEach(function (cp) {
+    // and the change, coloured by whether it is worse or better for this metric. Labels share
+    // the row above the plot with the unit, largest change first: each takes the first free
+    // place (right of its line, else left), shortened (no commit, then no word) when the full
+    // text does not fit, and left out when nothing fits (the line's tooltip says everything).
+    var CHAR_PX = 6.6;  // average advance of the 11px bold label font
+    var taken = [[0, 8 + unit.textContent.length * CHAR_PX]];
+    function place(cx, text) {
+      var w = text.length * CHAR_PX;
+      var options = [[cx + 4, cx + 4 + w, 'start'], [cx - 4 - w, cx - 4, 'end']];
+      for (var k = 0; k < options.length; k++) {
+        var o = options[k];
+        if (o[0] < 0 || o[1] > W) continue;
+        var free = taken.every(function (r) { return o[1] + 6 <= r[0] || o[0] >= r[1] + 6; });
+        if (free) { taken.push([o[0], o[1]]); return { x: o[2] === 'start' ? o[0] : o[1], anchor: o[2] }; }
+      }
+      return null;
+    }
+    s.cps.slice().sort(function (a, b) { return Math.abs(b[1]) - Math.abs(a[1]); }).forEach(function (cp) {
       var worse = isWorse(cp[1], s.dir);
       var g = svg('g', { 'class': 'cp ' + (worse ? 'cp-worse' : 'cp-better') }, root);
       var cx = x(cp[0]);
       svg('line', { 'class': 'cp-line', x1: cx, x2: cx, y1: MT - 4, y2: H - MB }, g);
-      var label = svg('text', { x: cx + (cx > W - 120 ? -4 : 4), y: MT - 8,
-        'text-anchor': cx > W - 120 ? 'end' : 'start' }, g);
-      label.textContent = (cp[1] > 0 ? '\u25b2 ' : '\u25bc ') + fmtPct(cp[1]) + ' @ ' +
-        shortSha(commits.sha[cp[0]]) + (worse ? ' worse' : ' better');
+      var arrow = (cp[1] > 0 ? '\u25b2 ' : '\u25bc ') + fmtPct(cp[1]);
+      var verdict = worse ? ' worse' : ' better';
+      var texts = [arrow + ' @ ' + shortSha(commits.sha[cp[0]]) + verdict, arrow + verdict, arrow];
+      for (var k = 0; k < texts.length; k++) {
+        var at = place(cx, texts[k]);
+        if (!at) continue;
+        var label = svg('text', { x: at.x, y: MT - 8, 'text-anchor': at.anchor }, g);
+        label.textContent = texts[k];
+        break;
+      }
       var title = svg('title', null, g);
       title.textContent = 'Change point at ' + commits.sha[cp[0]] + ': ' + fmtPct(cp[1]) +
         (cp[2] !== null ? ' (p = ' + cp[2].toPrecision(2) + ')' : '') + ' \u2014 ' +
