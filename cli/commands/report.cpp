@@ -2,6 +2,7 @@
 // header, the verdicts at its newest commit (or --commit), every series' trend with the
 // baseline band and change points, the comparison across params, and the alerts.
 #include <cctype>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -91,10 +92,18 @@ int run_report(const ReportOptions& o) {
     request.generated_at_us = core::now_epoch_us();
     request.perftrack_version = core::k_version;
 
+    // --verbose prints where the time goes (ci/bench_report.sh reads these lines).
+    using Clock = std::chrono::steady_clock;
+    const auto seconds_since = [](Clock::time_point start) {
+        return std::chrono::duration<double>(Clock::now() - start).count();
+    };
     auto store = open_store(o.common);
+    const auto started = Clock::now();
     auto model = reports::render::build_report(*store, store.get(), request);
     if (!model) throw core::ErrorException(model.error());
+    const double model_s = seconds_since(started);
 
+    const auto render_started = Clock::now();
     std::string text;
     if (format == "html") {
         reports::render::HtmlOptions html;
@@ -103,6 +112,12 @@ int run_report(const ReportOptions& o) {
     } else {
         text = reports::render::render_json(*model);
     }
+    const double render_s = seconds_since(render_started);
+    if (o.common.verbose)
+        fmt::print(stderr,
+                   "perftrack: report timing: history, detection and alerts {:.2f} s; {} "
+                   "rendering {:.2f} s ({} bytes)\n",
+                   model_s, format, render_s, text.size());
     if (o.out) {
         auto written = core::write_file_atomic(*o.out, text);
         if (!written) throw core::ErrorException(written.error());
