@@ -80,7 +80,8 @@ void add_detector_view(SeriesReport& out, const store::History& history,
         const std::size_t end = std::min(n, begin + detect::k_replay_block);
         const auto assessed =
             detect::replay_window(points, series.info.direction, settings, thresholds, resets,
-                                  detect::replay_window_start(begin, settings), begin, end);
+                                  detect::replay_window_start(begin, settings), begin, end,
+                                  /*baseline_medians=*/false);  // the window's bounds suffice
         for (const auto& pa : assessed) {
             while (next < out.points.size() && out.points[next].position < pa.position) ++next;
             if (next == out.points.size() || out.points[next].position != pa.position) continue;
@@ -109,10 +110,6 @@ Verdict verdict_of(const detect::SeriesVerdict& v) {
     out.candidate_median = finite(v.candidate_median);
     out.note = v.note;
     return out;
-}
-
-std::string short_commit(const std::string& sha) {
-    return short_sha(sha);
 }
 
 }  // namespace
@@ -178,7 +175,7 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     if (result->pull_request) {
         m.verdict.baseline = fmt::format(
             "{} as of {}", result->baseline_branch,
-            result->baseline_commit ? short_commit(*result->baseline_commit) : "the merge-base");
+            result->baseline_commit ? short_sha(*result->baseline_commit) : "the merge-base");
     } else {
         m.verdict.baseline =
             fmt::format("up to the last {} commits of {} before it, since the last change",
