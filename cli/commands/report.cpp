@@ -142,6 +142,9 @@ void register_report(CLI::App& app, Action& action) {
         "points, a comparison across params, and the alerts.");
     add_common_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
+    cmd->get_option("--commit")
+        ->description("The commit whose verdict the page shows (default: the branch's newest)");
+    cmd->get_option("--branch")->description("The branch drawn (default main)");
     cmd->add_option("--format", options->format,
                     "Output: html or json (default: html when --out is given and does not end in "
                     ".json, else json)")
