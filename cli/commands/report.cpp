@@ -1,14 +1,24 @@
-// perftrack report: every series of a branch with its change points (JSON here; the HTML
-// rendering of the same model is added by reports/render).
+// perftrack report: one self-contained HTML page (or the same content as JSON) of a branch:
+// header, the verdicts at its newest commit (or --commit), every series' trend with the
+// baseline band and change points, the comparison across params, and the alerts.
+#include <cctype>
+#include <chrono>
+
 #include <fmt/format.h>
 
+#include "cli/baseline_target.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
-#include "reports/output/series_report.hpp"
+#include "core/time.hpp"
+#include "core/version.hpp"
+#include "reports/render/html_report.hpp"
+#include "reports/render/json_report.hpp"
+#include "reports/render/report_builder.hpp"
+#include "runner/context/ci_environment.hpp"
 
 namespace perftrack::cli {
 
@@ -16,23 +26,105 @@ namespace {
 
 struct ReportOptions {
     CommonOptions common;
-    std::string format = "json";
+    DetectionFlags detection;
+    std::optional<std::string> format;
     std::optional<std::string> out;
+    std::optional<std::string> baseline_branch;
+    std::optional<std::string> base_commit;
+    std::string commit_url;
+    std::optional<std::string> title;
 };
 
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
+    if (text.size() < suffix.size()) return false;
+    const auto tail = text.substr(text.size() - suffix.size());
+    for (std::size_t i = 0; i < suffix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(tail[i])) != suffix[i]) return false;
+    return true;
+}
+
+// --format wins; else the page when writing a file (unless it is named *.json), JSON on stdout.
+std::string output_format(const ReportOptions& o) {
+    if (o.format) return *o.format;
+    if (!o.out) return "json";
+    return ends_with_ignoring_case(*o.out, ".json") ? "json" : "html";
+}
+
+void check_commit_url(const std::string& text) {
+    if (text.empty()) return;
+    if (!(text.starts_with("https://") || text.starts_with("http://")) ||
+        text.find("{sha}") == std::string::npos)
+        throw core::ErrorException(core::Error{
+            core::ErrorKind::usage,
+            fmt::format("--commit-url must be an http(s) URL containing {{sha}}, got '{}'", text),
+            "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'"});
+}
+
 int run_report(const ReportOptions& o) {
+    const std::string format = output_format(o);
+    check_commit_url(o.commit_url);
+    const auto settings = detection_settings(o.detection);
     CommonOptions common = o.common;
+    // The branch described: --branch, else main (the checked-out branch is not what a report
+    // of the project's history is about). Only an explicit --commit picks the verdict's commit.
     if (!common.branch) common.branch = "main";
     const auto id = resolve_identity(common, true, false);
+
+    reports::render::ReportRequest request;
+    request.project = id.project;
+    request.testbed = id.testbed;
+    request.branch = id.branch;
+    request.commit = o.common.commit.value_or("");
+    request.baseline_branch = o.baseline_branch.value_or(id.branch);
+    if (request.branch != request.baseline_branch && !request.commit.empty()) {
+        const auto env = runner::process_env();
+        if (o.base_commit) {
+            request.base_commit = o.base_commit;
+        } else if (auto ci = ci_merge_base(env)) {
+            request.base_commit = ci;
+        } else if (auto mb = git_merge_base_of(request.commit, request.baseline_branch)) {
+            request.base_commit = mb->commit;
+            request.base_commit_time_us = mb->commit_time_us;
+        }
+    }
+    request.settings = settings;
+    request.commit_url_template = o.commit_url;
+    request.generated_at_us = core::now_epoch_us();
+    request.perftrack_version = core::k_version;
+
+    // --verbose prints where the time goes (ci/bench_report.sh reads these lines).
+    using Clock = std::chrono::steady_clock;
+    const auto seconds_since = [](Clock::time_point start) {
+        return std::chrono::duration<double>(Clock::now() - start).count();
+    };
     auto store = open_store(o.common);
-    const auto history =
-        store->load_history({id.project, id.testbed, id.branch, std::nullopt, std::nullopt});
-    const auto report =
-        reports::output::build_branch_report(history, id.project, id.testbed, id.branch);
-    const std::string text = reports::output::series_report_json(report).dump(2) + "\n";
+    const auto started = Clock::now();
+    auto model = reports::render::build_report(*store, store.get(), request);
+    if (!model) throw core::ErrorException(model.error());
+    const double model_s = seconds_since(started);
+
+    const auto render_started = Clock::now();
+    std::string text;
+    if (format == "html") {
+        reports::render::HtmlOptions html;
+        if (o.title) html.title = *o.title;
+        text = reports::render::render_html(*model, html);
+    } else {
+        text = reports::render::render_json(*model);
+    }
+    const double render_s = seconds_since(render_started);
+    if (o.common.verbose)
+        fmt::print(stderr,
+                   "perftrack: report timing: history, detection and alerts {:.2f} s; {} "
+                   "rendering {:.2f} s ({} bytes)\n",
+                   model_s, format, render_s, text.size());
     if (o.out) {
         auto written = core::write_file_atomic(*o.out, text);
         if (!written) throw core::ErrorException(written.error());
+        if (!o.common.quiet)
+            fmt::print(stderr, "perftrack: wrote {} ({} series, {} commits, {:.1f} MB)\n", *o.out,
+                       model->series.size(), model->commits.size(),
+                       static_cast<double>(text.size()) / 1e6);
     } else {
         fmt::print("{}", text);
     }
@@ -44,12 +136,31 @@ int run_report(const ReportOptions& o) {
 void register_report(CLI::App& app, Action& action) {
     auto options = std::make_shared<ReportOptions>();
     auto* cmd = app.add_subcommand(
-        "report", "Every series of a branch (default main) with the commits where it stepped.");
+        "report",
+        "Render a branch (default main) as one self-contained HTML page, or as JSON: verdicts at\n"
+        "its newest commit (or --commit), every series' trend with its baseline band and change\n"
+        "points, a comparison across params, and the alerts.");
     add_common_options(*cmd, options->common);
-    cmd->add_option("--format", options->format, "Output: json")
-        ->check(CLI::IsMember({"json"}))
-        ->capture_default_str();
-    cmd->add_option("--out", options->out, "Write to this file instead of standard output");
+    add_detection_options(*cmd, options->detection);
+    cmd->get_option("--commit")
+        ->description("The commit whose verdict the page shows (default: the branch's newest)");
+    cmd->get_option("--branch")->description("The branch drawn (default main)");
+    cmd->add_option("--format", options->format,
+                    "Output: html or json (default: html when --out is given and does not end in "
+                    ".json, else json)")
+        ->check(CLI::IsMember({"html", "json"}));
+    cmd->add_option("--out", options->out,
+                    "Write to this file (atomically) instead of standard output");
+    cmd->add_option("--commit-url", options->commit_url,
+                    "Link commits with this URL template, e.g. "
+                    "'https://github.com/ORG/REPO/commit/{sha}'");
+    cmd->add_option("--baseline-branch", options->baseline_branch,
+                    "Branch whose history the verdict compares with (default: the report's "
+                    "branch)");
+    cmd->add_option("--base-commit", options->base_commit,
+                    "With --commit on another branch: the merge-base with the baseline branch "
+                    "(else from CI variables or git merge-base)");
+    cmd->add_option("--title", options->title, "The page's title");
     cmd->callback([options, &action] { action = [options] { return run_report(*options); }; });
 }
 

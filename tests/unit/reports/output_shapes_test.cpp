@@ -1,5 +1,5 @@
-// The renderings of checks, backtests and reports: the JSON contract of DESIGN.md, escaping of
-// untrusted names in Markdown, colour only when asked.
+// The renderings of checks and backtests: the JSON contract of DESIGN.md, escaping of untrusted
+// names in Markdown, colour only when asked. (The report's JSON: tests/unit/reports/render.)
 #include <limits>
 #include <string>
 
@@ -7,7 +7,6 @@
 
 #include "reports/output/backtest_output.hpp"
 #include "reports/output/check_output.hpp"
-#include "reports/output/series_report.hpp"
 #include "tests/unit/reports/memory_history.hpp"
 
 namespace perftrack::reports::output {
@@ -122,23 +121,6 @@ TEST(OutputShapes, BacktestJsonListsEverySeries) {
     const auto text = render_backtest_text(r, {"p", "tb", "main", 0.01, 0.02});
     EXPECT_NE(text.find("c2  regression"), std::string::npos);
     EXPECT_NE(text.find("since c1"), std::string::npos);
-}
-
-TEST(OutputShapes, ReportJsonHasPointsAndChangePoints) {
-    const auto h = testing::make_history(
-        60, {{"BM_r", "real_time", "ns", core::Direction::lower,
-              testing::noisy([](std::size_t i) { return i >= 30 ? 1200.0 : 1000.0; }, 0.01, 0.002,
-                             3, 4)}});
-    const auto j = series_report_json(build_branch_report(h, "p", "tb", "main"));
-    ASSERT_EQ(j["series"].size(), 1u);
-    const auto& s = j["series"][0];
-    EXPECT_EQ(s["points"].size(), 60u);
-    EXPECT_EQ(s["points"][0]["commit"], testing::sha_of("main", 0));
-    EXPECT_EQ(s["points"][0]["commit_time"], "1970-01-01T00:00:00Z");
-    ASSERT_EQ(s["change_points"].size(), 1u);
-    EXPECT_EQ(s["change_points"][0]["commit"], testing::sha_of("main", 30));
-    EXPECT_NEAR(s["change_points"][0]["change"].get<double>(), 0.2, 0.03);
-    EXPECT_LT(s["change_points"][0]["p_value"].get<double>(), 0.001);
 }
 
 }  // namespace

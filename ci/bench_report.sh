@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The speed figures of issue 4: `perftrack report` over 2,000 series x 500 commits x 10
+# repetitions (10 M samples) stored in a throwaway PostgreSQL. Measures, REPEAT times each:
+#   - perftrack report --out report.html (whole command: load, detection, HTML, atomic write):
+#     wall time and peak RSS (/usr/bin/time -v), the file size, and the time split that
+#     --verbose prints (history + detection + alerts vs rendering);
+#   - perftrack report --format json (same content as data);
+#   - PostgreSQL alone streaming the same sample rows out: COPY (SELECT ...) TO STDOUT via psql.
+# Prints the median of each and the ratio report / COPY. Not a test: it takes a few minutes.
+#
+# Usage: ci/bench_report.sh [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build_dir=build
+if [[ $# -gt 0 && $1 != --* ]]; then build_dir=$1; shift; fi
+series=2000 commits=500 reps=10 repeat=3
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --series) series=$2; shift 2 ;;
+    --commits) commits=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    *) echo "usage: $0 [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]" >&2; exit 2 ;;
+  esac
+done
+[[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+cmake --build "$build_dir" -j2 --target perftrack >/dev/null
+perftrack=$(realpath "$build_dir/perftrack")
+work=$(mktemp -d)
+source ci/lib/test_postgres.sh
+cleanup() { stop_test_postgres >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+start_test_postgres >/dev/null
+export PERFTRACK_HOME=$work/home NO_COLOR=1
+common=(--db "$PERFTRACK_TEST_DSN" --project bench --testbed ci --branch main)
+
+# The generated result files are kept in the build directory: generating 10 M samples takes
+# minutes, and the same files give the same measurement.
+data=$build_dir/bench-report-data/${series}x${commits}x${reps}
+if [[ ! -f $data/done ]]; then
+  echo "generating $series series x $commits commits x $reps repetitions ..." >&2
+  rm -rf "$data"
+  python3 ci/lib/report_history.py "$data" --series "$series" --commits "$commits" --reps "$reps"
+  touch "$data/done"
+fi
+echo "ingesting ..." >&2
+start=$(date +%s.%N)
+find "$data" -name '*.json' | sort | xargs -n 50 "$perftrack" ingest --quiet \
+  --db "$PERFTRACK_TEST_DSN" --format perftrack
+echo "ingest: $(echo "$(date +%s.%N) - $start" | bc) s" >&2
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# Runs "$@" under /usr/bin/time -v; appends "wall_s rss_mib" to $1's file, stderr kept in $work/err.
+measure() {
+  local out=$1; shift
+  /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/err"
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$work/time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/time")
+  echo "$wall $rss" >>"$out"
+}
+
+for ((i = 0; i < repeat; i++)); do
+  measure "$work/html" "$perftrack" report "${common[@]}" --verbose --out "$work/report.html"
+  grep -o 'history, detection and alerts [0-9.]* s; html rendering [0-9.]* s' "$work/err" |
+    awk '{print $5, $9}' >>"$work/split"
+  measure "$work/json" "$perftrack" report "${common[@]}" --format json --out "$work/report.json"
+  measure "$work/copy" psql "$PERFTRACK_TEST_DSN" -X -q -c \
+    "COPY (SELECT run_id, benchmark_id, metric_id, samples FROM sample) TO STDOUT"
+done
+
+html_s=$(cut -d' ' -f1 "$work/html" | median)
+html_rss=$(cut -d' ' -f2 "$work/html" | median)
+json_s=$(cut -d' ' -f1 "$work/json" | median)
+json_rss=$(cut -d' ' -f2 "$work/json" | median)
+copy_s=$(cut -d' ' -f1 "$work/copy" | median)
+model_s=$(cut -d' ' -f1 "$work/split" | median)
+render_s=$(cut -d' ' -f2 "$work/split" | median)
+samples=$(psql "$PERFTRACK_TEST_DSN" -X -At -c "SELECT sum(cardinality(samples)) FROM sample")
+cat <<EOF
+report scale: $series series x $commits commits x $reps repetitions ($samples samples), medians of $repeat
+  perftrack report --out report.html   ${html_s} s, peak RSS ${html_rss} MiB, file $(stat -c %s "$work/report.html" | awk '{printf "%.2f MB", $1/1e6}')
+    of which history + detection + alerts ${model_s} s, HTML rendering ${render_s} s
+  perftrack report --format json       ${json_s} s, peak RSS ${json_rss} MiB, file $(stat -c %s "$work/report.json" | awk '{printf "%.2f MB", $1/1e6}')
+  PostgreSQL COPY of the sample rows   ${copy_s} s
+  ratio report.html / COPY             $(echo "scale=1; $html_s / $copy_s" | bc)
+EOF

@@ -1,0 +1,95 @@
+#include "tests/support/headless_chromium.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "tests/support/cli_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perftrack::testing {
+
+namespace {
+
+// PLATFORM.md's flags: no sandbox (root), no GPU, and nothing that talks to the network on its
+// own (background networking, component updates, sync, QUIC).
+const std::vector<std::string> k_flags = {"--headless",
+                                          "--no-sandbox",
+                                          "--disable-gpu",
+                                          "--disable-background-networking",
+                                          "--disable-component-update",
+                                          "--disable-sync",
+                                          "--no-first-run",
+                                          "--disable-quic",
+                                          "--enable-logging=stderr",
+                                          "--v=0"};
+
+std::vector<std::string> console_lines(const std::string& err) {
+    std::vector<std::string> out;
+    std::istringstream in(err);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.find(":CONSOLE") != std::string::npos) out.push_back(line);
+    return out;
+}
+
+BrowserResult run_chromium(std::vector<std::string> extra, const std::string& url) {
+    const auto chromium = find_chromium();
+    if (!chromium) return {};
+    TempDir profile;
+    std::vector<std::string> argv = {chromium->string()};
+    argv.insert(argv.end(), k_flags.begin(), k_flags.end());
+    argv.push_back("--user-data-dir=" + profile.path().string());
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(url);
+    ProcessOptions options;
+    options.timeout_seconds = 90;
+    const auto r = run_process(argv, options);
+    return {r.exit_code, r.out, console_lines(r.err)};
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> find_chromium() {
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+        for (const char* name : {"chromium", "chromium-browser"}) {
+            const auto candidate = std::filesystem::path(dir) / name;
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+BrowserResult dump_dom(const std::string& url, int virtual_time_ms, int width, int height) {
+    return run_chromium(
+        {"--virtual-time-budget=" + std::to_string(virtual_time_ms),
+         "--window-size=" + std::to_string(width) + "," + std::to_string(height), "--dump-dom"},
+        url);
+}
+
+BrowserResult screenshot(const std::string& url, const std::filesystem::path& png, int width,
+                         int height, int virtual_time_ms) {
+    return run_chromium({"--virtual-time-budget=" + std::to_string(virtual_time_ms),
+                         "--window-size=" + std::to_string(width) + "," + std::to_string(height),
+                         "--hide-scrollbars", "--screenshot=" + png.string()},
+                        url);
+}
+
+std::string file_url(const std::filesystem::path& path) {
+    return "file://" + std::filesystem::absolute(path).string();
+}
+
+std::filesystem::path test_output_dir(const std::string& subdir) {
+    const char* env = std::getenv("PERFTRACK_TEST_OUTPUT_DIR");
+    std::filesystem::path base = env != nullptr && *env != '\0'
+                                     ? std::filesystem::path(env)
+                                     : std::filesystem::path(PERFTRACK_TEST_OUTPUT_DIR);
+    const auto dir = base / subdir;
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+}  // namespace perftrack::testing

@@ -1,0 +1,52 @@
+#pragma once
+// Headless Chromium for the HTML report tests (Debian package `chromium`). Each call starts a
+// fresh browser with its own throwaway profile (--user-data-dir), so runs never share state.
+// `--dump-dom` cannot click, so tests drive the page through its URL fragment
+// ("#sort=change&dir=asc", "#status=regression", "#q=...", "#draw=all"; see
+// reports/render/assets/report.js).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace perftrack::testing {
+
+// The chromium executable on PATH (chromium, chromium-browser), or nullopt.
+std::optional<std::filesystem::path> find_chromium();
+
+struct BrowserResult {
+    int exit_code = -1;
+    std::string dom;  // --dump-dom output (empty for screenshots)
+    // Console messages the page produced ("INFO:CONSOLE..." lines: uncaught errors, CSP
+    // violations, console.log calls).
+    std::vector<std::string> console;
+};
+
+// Loads `url` (a file:// URL, possibly with a #fragment), lets its scripts and timers run for
+// `virtual_time_ms` of virtual time, and returns the DOM as serialised HTML.
+BrowserResult dump_dom(const std::string& url, int virtual_time_ms = 3000, int width = 1280,
+                       int height = 900);
+
+// Loads `url` and writes a PNG screenshot of the first `height` pixels to `png`.
+BrowserResult screenshot(const std::string& url, const std::filesystem::path& png, int width = 1280,
+                         int height = 2000, int virtual_time_ms = 3000);
+
+// "file:///abs/path" for a local file.
+std::string file_url(const std::filesystem::path& path);
+
+// Where browser tests leave their artefacts (report.html, screenshots) for people to look at:
+// $PERFTRACK_TEST_OUTPUT_DIR, else <build>/test-output/<subdir>. Created when missing.
+std::filesystem::path test_output_dir(const std::string& subdir);
+
+}  // namespace perftrack::testing
+
+// Skips the current test with a plain message when Chromium is not installed.
+#define PERFTRACK_REQUIRE_CHROMIUM()                                                          \
+    do {                                                                                      \
+        if (!::perftrack::testing::find_chromium())                                           \
+            GTEST_SKIP() << "SKIPPED: chromium is not installed (apt-get install chromium); " \
+                            "the browser tests of the HTML report did not run";               \
+    } while (0)
