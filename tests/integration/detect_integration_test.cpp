@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_process.hpp"
+#include "tests/support/cli_schema_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -65,22 +66,8 @@ json commit_doc(std::size_t i, const std::string& branch = "main", double extra 
             {"results", results}};
 }
 
-class DetectIntegration : public ::testing::Test {
+class DetectIntegration : public CliAgainstTestSchema {
   protected:
-    TestSchema schema;
-    TempDir dir;
-
-    ProcessOptions options() {
-        ProcessOptions o;
-        o.cwd = dir.path();  // not a git repository
-        o.env["PERFTRACK_HOME"] = (dir / "home").string();
-        o.env["NO_COLOR"] = "1";
-        return o;
-    }
-    ProcessResult perftrack(std::vector<std::string> args) {
-        args.insert(args.begin() + 1, {"--db", schema.dsn()});
-        return run_perftrack(args, options());
-    }
     // The commit at which backtest flags BM_Sort.
     std::size_t first_flag_commit() {
         auto bt = perftrack_in("backtest", {"--branch", "main", "--format", "json"});

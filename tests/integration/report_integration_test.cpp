@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_process.hpp"
+#include "tests/support/cli_schema_fixture.hpp"
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/shared_fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -47,22 +48,8 @@ std::string read_text(const fs::path& path) {
     return s.str();
 }
 
-class ReportIntegration : public ::testing::Test {
+class ReportIntegration : public CliAgainstTestSchema {
   protected:
-    TestSchema schema;
-    TempDir dir;
-
-    ProcessOptions options() {
-        ProcessOptions o;
-        o.cwd = dir.path();  // not a git repository
-        o.env["PERFTRACK_HOME"] = (dir / "home").string();
-        o.env["NO_COLOR"] = "1";
-        return o;
-    }
-    ProcessResult perftrack(std::vector<std::string> args) {
-        args.insert(args.begin() + 1, {"--db", schema.dsn()});
-        return run_perftrack(args, options());
-    }
     ProcessResult in_project(const std::string& command, const std::string& project,
                              std::vector<std::string> extra) {
         std::vector<std::string> args{command, "--project", project, "--testbed", "ci"};
