@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/native_format.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 
 namespace {
 
@@ -72,9 +72,9 @@ BENCHMARK(BM_ParseNative)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 void BM_ParseGbench(benchmark::State& state) {
     const std::string text = gbench_text(static_cast<int>(state.range(0)), 10);
-    const perftrack::runner::adapters::AdapterOptions options;
+    const perftrack::formats::AdapterOptions options;
     for (auto _ : state) {
-        auto run = perftrack::runner::adapters::parse_results("gbench", text, "bench.json", options);
+        auto run = perftrack::formats::parse_results("gbench", text, "bench.json", options);
         if (!run) state.SkipWithError(run.error().message.c_str());
         benchmark::DoNotOptimize(run);
     }
@@ -85,9 +85,9 @@ BENCHMARK(BM_ParseGbench)->Arg(200)->Unit(benchmark::kMillisecond);
 
 void BM_AutoDetect(benchmark::State& state) {
     const std::string text = gbench_text(20, 10);
-    const perftrack::runner::adapters::AdapterOptions options;
+    const perftrack::formats::AdapterOptions options;
     for (auto _ : state) {
-        auto run = perftrack::runner::adapters::parse_results("auto", text, "bench.json", options);
+        auto run = perftrack::formats::parse_results("auto", text, "bench.json", options);
         benchmark::DoNotOptimize(run);
     }
 }

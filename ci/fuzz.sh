@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds perftrack's libFuzzer targets (clang, in their own build directory) and runs one of
 # them, or all of them one after the other, for SECONDS each, over a seed corpus made from the
-# fixtures (tests/fixtures/adapters/ and, when it is beside the checkout, ../shared/fixtures).
+# fixtures (tests/fixtures/formats/ and, when it is beside the checkout, ../shared/fixtures).
 #
 #   ci/fuzz.sh TARGET SECONDS     TARGET: native, gbench, pytest-benchmark, benchmarkdotnet,
 #   ci/fuzz.sh all SECONDS                hyperfine, jmh, criterion, bmf, gab-json, catch2,
@@ -9,7 +9,7 @@
 #
 # Runs at the lowest CPU priority (nice 19) so other builds on the machine keep their CPU.
 # Crashing inputs land in $BUILD/fuzz-artifacts/TARGET/; keep each one as a regression test:
-# tests/fixtures/adapters/<format>/fuzz-<what>.bin. Exits 1 when any target found a problem.
+# tests/fixtures/formats/<format>/fuzz-<what>.bin. Exits 1 when any target found a problem.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -54,19 +54,19 @@ shared=../shared/fixtures/formats
 # The fixture folders whose files seed each target.
 seed_folders() {
   case "$1" in
-    native) echo tests/fixtures/adapters/perftrack ;;
-    gbench) echo tests/fixtures/adapters/gbench $shared/gbench ;;
-    pytest-benchmark) echo tests/fixtures/adapters/pytest-benchmark $shared/pytest-benchmark ;;
-    benchmarkdotnet) echo tests/fixtures/adapters/benchmarkdotnet $shared/benchmarkdotnet ;;
-    hyperfine) echo tests/fixtures/adapters/hyperfine $shared/hyperfine ;;
-    jmh) echo tests/fixtures/adapters/jmh $shared/jmh ;;
-    criterion) echo tests/fixtures/adapters/criterion $shared/criterion ;;
-    bmf) echo tests/fixtures/adapters/bmf $shared/bmf ;;
-    gab-json) echo tests/fixtures/adapters/gab-json $shared/gab-custom ;;
-    catch2) echo tests/fixtures/adapters/catch2 $shared/catch2-xml $shared/catch2-console ;;
-    gobench) echo tests/fixtures/adapters/gobench $shared/go-test-bench ;;
-    cargo-bench) echo tests/fixtures/adapters/cargo-bench $shared/cargo-bench ;;
-    records) echo tests/fixtures/adapters/records ;;
+    native) echo tests/fixtures/formats/perftrack ;;
+    gbench) echo tests/fixtures/formats/gbench $shared/gbench ;;
+    pytest-benchmark) echo tests/fixtures/formats/pytest-benchmark $shared/pytest-benchmark ;;
+    benchmarkdotnet) echo tests/fixtures/formats/benchmarkdotnet $shared/benchmarkdotnet ;;
+    hyperfine) echo tests/fixtures/formats/hyperfine $shared/hyperfine ;;
+    jmh) echo tests/fixtures/formats/jmh $shared/jmh ;;
+    criterion) echo tests/fixtures/formats/criterion $shared/criterion ;;
+    bmf) echo tests/fixtures/formats/bmf $shared/bmf ;;
+    gab-json) echo tests/fixtures/formats/gab-json $shared/gab-custom ;;
+    catch2) echo tests/fixtures/formats/catch2 $shared/catch2-xml $shared/catch2-console ;;
+    gobench) echo tests/fixtures/formats/gobench $shared/go-test-bench ;;
+    cargo-bench) echo tests/fixtures/formats/cargo-bench $shared/cargo-bench ;;
+    records) echo tests/fixtures/formats/records ;;
   esac
 }
 

@@ -8,7 +8,7 @@
 
 #include "cli/output.hpp"
 #include "core/redact.hpp"
-#include "reports/alerts/dispatch.hpp"
+#include "alerts/dispatch.hpp"
 
 namespace perftrack::cli {
 
@@ -21,15 +21,15 @@ std::string ids_phrase(const std::vector<store::Alert>& alerts) {
 }
 
 // A change-point alert as a line of the notice.
-reports::alerts::SeriesVerdict located_step(const store::Alert& a) {
-    reports::alerts::SeriesVerdict v;
+alerts::SeriesVerdict located_step(const store::Alert& a) {
+    alerts::SeriesVerdict v;
     v.suite = a.suite;
     v.benchmark = a.benchmark;
     v.params = a.params;
     v.metric = a.metric;
     v.unit = a.unit;
     v.direction = a.direction;
-    v.status = std::string(reports::alerts::k_status_regression);
+    v.status = std::string(alerts::k_status_regression);
     v.change_pct = a.change_pct;
     v.p_value = a.p_value;
     v.baseline_median = a.baseline_value;
@@ -67,18 +67,18 @@ void add_alert_options(CLI::App& command, AlertOptions& o) {
                      "Record alerts but send nothing (whatever the environment configures)");
 }
 
-reports::alerts::ChannelSettings resolve_alert_settings(
+alerts::ChannelSettings resolve_alert_settings(
     const AlertOptions& options, const std::optional<std::string>& ci_job_url) {
     auto flags = options.channels;
     flags.ci_job_url = ci_job_url;
     auto settings =
-        reports::alerts::resolve_channels(flags, reports::alerts::process_environment());
+        alerts::resolve_channels(flags, alerts::process_environment());
     if (!settings) throw core::ErrorException(settings.error());
     return std::move(*settings);
 }
 
 AlertStageReport run_alert_stage(store::AlertStore& store,
-                                 const reports::alerts::ChannelSettings& settings,
+                                 const alerts::ChannelSettings& settings,
                                  AlertStageInput input) {
     AlertStageReport report;
     const auto secrets = settings.secrets();
@@ -86,9 +86,9 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
         return core::redact_secrets(std::move(text), secrets);
     };
     try {
-        report.changes = reports::alerts::apply_check(store, input.scope, input.notice.verdicts);
+        report.changes = alerts::apply_check(store, input.scope, input.notice.verdicts);
         auto located =
-            reports::alerts::apply_change_points(store, input.scope, input.change_points);
+            alerts::apply_change_points(store, input.scope, input.change_points);
         for (auto& a : located.opened) {
             input.notice.located_steps.push_back(located_step(a));
             report.changes.opened.push_back(std::move(a));
@@ -101,7 +101,7 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
             if (!opened_now) located_updates.push_back(std::move(a));
         }
         append_new(report.changes.updated, std::move(located_updates));
-        auto closed = reports::alerts::close_superseded_alerts(store, input.scope.project,
+        auto closed = alerts::close_superseded_alerts(store, input.scope.project,
                                                                input.scope.testbed, input.resets);
         for (auto& a : closed) report.changes.resolved.push_back(std::move(a));
     } catch (const std::exception& e) {
@@ -128,12 +128,12 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
     if (!settings.any()) return report;
 
     try {
-        reports::alerts::HttpClient client(settings.http, secrets);
+        alerts::HttpClient client(settings.http, secrets);
         std::vector<std::string> retries;
         client.set_retry_observer([&](const std::string& m) { retries.push_back(m); });
-        const auto sinks = reports::alerts::make_sinks(settings, client);
+        const auto sinks = alerts::make_sinks(settings, client);
         report.channels =
-            reports::alerts::dispatch(sinks, store, input.scope, ch, std::move(input.notice));
+            alerts::dispatch(sinks, store, input.scope, ch, std::move(input.notice));
         for (const auto& m : retries) report.details.push_back(redact(m));
         for (const auto& c : report.channels) {
             const auto& r = c.result;
@@ -163,7 +163,7 @@ void print_alert_stage(const AlertStageReport& report, bool quiet, bool verbose)
 }
 
 std::string append_step_summary(const std::string& markdown,
-                                const reports::alerts::EnvLookup& env) {
+                                const alerts::EnvLookup& env) {
     const auto path = env("GITHUB_STEP_SUMMARY");
     if (!path) return "";
     std::ofstream out(*path, std::ios::app | std::ios::binary);

@@ -10,15 +10,15 @@
 
 #include <CLI/CLI.hpp>
 
-#include "reports/alerts/channels.hpp"
-#include "reports/alerts/dispatch.hpp"
-#include "reports/alerts/lifecycle.hpp"
+#include "alerts/channels.hpp"
+#include "alerts/dispatch.hpp"
+#include "alerts/lifecycle.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::cli {
 
 struct AlertOptions {
-    reports::alerts::ChannelFlags channels;
+    alerts::ChannelFlags channels;
 };
 
 // Adds --webhook-url, --slack-webhook-url, --github, --report-url and --no-notify.
@@ -27,21 +27,21 @@ void add_alert_options(CLI::App& command, AlertOptions& options);
 // The channels, resolved before the check runs so a bad setting fails fast (throws
 // core::ErrorException, exit 2). `ci_job_url` is the run context's job page (the default
 // report link).
-reports::alerts::ChannelSettings resolve_alert_settings(
+alerts::ChannelSettings resolve_alert_settings(
     const AlertOptions& options, const std::optional<std::string>& ci_job_url);
 
 struct AlertStageInput {
-    reports::alerts::CheckScope scope;
-    reports::alerts::CheckNotice notice;       // verdicts, check JSON, Markdown
+    alerts::CheckScope scope;
+    alerts::CheckNotice notice;       // verdicts, check JSON, Markdown
     std::vector<store::BaselineReset> resets;  // of the scope's project and testbed
     // Regressing steps change-point analysis located on the scope's branch (baseline branch
     // checks only); applied after the check's verdicts.
-    std::vector<reports::alerts::ChangePointFinding> change_points;
+    std::vector<alerts::ChangePointFinding> change_points;
 };
 
 struct AlertStageReport {
-    reports::alerts::AlertChanges changes;
-    std::vector<reports::alerts::ChannelReport> channels;
+    alerts::AlertChanges changes;
+    std::vector<alerts::ChannelReport> channels;
     std::string summary;                // "alerts: 1 opened (#12), ..."; empty when none changed
     std::vector<std::string> details;   // per channel and retry, for --verbose; redacted
     std::vector<std::string> warnings;  // one line each, redacted
@@ -49,7 +49,7 @@ struct AlertStageReport {
 
 // Runs the stage against `store`. Never throws.
 AlertStageReport run_alert_stage(store::AlertStore& store,
-                                 const reports::alerts::ChannelSettings& settings,
+                                 const alerts::ChannelSettings& settings,
                                  AlertStageInput input);
 
 // Prints the report's warnings (always), its summary (unless quiet) and details (when verbose)
@@ -58,6 +58,6 @@ void print_alert_stage(const AlertStageReport& report, bool quiet, bool verbose)
 
 // Appends `markdown` to the file named by $GITHUB_STEP_SUMMARY (the job summary page of GitHub
 // Actions) when that variable is set. Returns a warning when it could not; empty otherwise.
-std::string append_step_summary(const std::string& markdown, const reports::alerts::EnvLookup& env);
+std::string append_step_summary(const std::string& markdown, const alerts::EnvLookup& env);
 
 }  // namespace perftrack::cli

@@ -43,12 +43,12 @@ std::optional<double> level(const std::vector<reports::detect::SeriesPoint>& poi
 
 }  // namespace
 
-std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
+std::vector<alerts::SeriesVerdict> alert_verdicts(
     const reports::detect::CheckResult& result) {
-    std::vector<reports::alerts::SeriesVerdict> out;
+    std::vector<alerts::SeriesVerdict> out;
     out.reserve(result.results.size());
     for (const auto& r : result.results) {
-        reports::alerts::SeriesVerdict v;
+        alerts::SeriesVerdict v;
         v.suite = r.series.suite;
         v.benchmark = r.series.benchmark;
         v.params = r.series.params;
@@ -69,9 +69,9 @@ std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
     return out;
 }
 
-std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
+std::vector<alerts::ChangePointFinding> regressing_change_points(
     const store::History& history, double alpha, double min_change) {
-    std::vector<reports::alerts::ChangePointFinding> candidates;
+    std::vector<alerts::ChangePointFinding> candidates;
     // One p-value per analysed series (1 where it has no regressing step), so the correction
     // counts every series that could have raised an alert, not only those that did.
     std::vector<double> p_values(history.series.size(), 1.0);
@@ -84,13 +84,13 @@ std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
         if (change_points.empty()) continue;
         const auto& last = change_points.back();
         if (!std::isfinite(last.change) ||
-            !reports::alerts::is_regression(series.info.direction, last.change) ||
+            !alerts::is_regression(series.info.direction, last.change) ||
             std::abs(last.change) < min_change)
             continue;
         const std::size_t previous =
             change_points.size() > 1 ? change_points[change_points.size() - 2].point : 0;
         const auto& slot = timeline.commits.at(last.position);
-        reports::alerts::ChangePointFinding f;
+        alerts::ChangePointFinding f;
         f.suite = series.info.suite;
         f.benchmark = series.info.benchmark;
         f.params = series.info.params;
@@ -118,16 +118,16 @@ std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
     // announced to people, so they get the check's false discovery rate control as well.
     const auto q_values = reports::stats::benjamini_hochberg(p_values);
     if (!q_values) return candidates;  // p-values are clamped to [0, 1]: cannot happen
-    std::vector<reports::alerts::ChangePointFinding> findings;
+    std::vector<alerts::ChangePointFinding> findings;
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if ((*q_values)[candidate_series[i]] <= alpha) findings.push_back(std::move(candidates[i]));
     return findings;
 }
 
-void after_check(store::Store& store, const reports::alerts::ChannelSettings& settings,
+void after_check(store::Store& store, const alerts::ChannelSettings& settings,
                  const reports::detect::CheckResult& result, const AfterCheckOptions& options) {
     const std::string markdown = reports::output::render_check_markdown(result);
-    if (const auto warning = append_step_summary(markdown, reports::alerts::process_environment());
+    if (const auto warning = append_step_summary(markdown, alerts::process_environment());
         !warning.empty())
         print_warning(warning);
 

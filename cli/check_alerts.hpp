@@ -16,7 +16,7 @@ namespace perftrack::cli {
 
 // The check's verdicts as the alert channels see them: change in percent, unknown numbers
 // (NaN) as absent.
-std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
+std::vector<alerts::SeriesVerdict> alert_verdicts(
     const reports::detect::CheckResult& result);
 
 // The newest change point of each series of `history` that is a regression (and so still the
@@ -24,7 +24,7 @@ std::vector<reports::alerts::SeriesVerdict> alert_verdicts(
 // `min_change` (a fraction) whose Benjamini-Hochberg q-value across all series of `history` is
 // at most `alpha` (the check's thresholds), each step's p-value first multiplied by the number
 // of positions the segmentation chose it from.
-std::vector<reports::alerts::ChangePointFinding> regressing_change_points(
+std::vector<alerts::ChangePointFinding> regressing_change_points(
     const store::History& history, double alpha, double min_change);
 
 // How many of the baseline branch's newest runs change-point analysis looks at after a check
@@ -40,7 +40,7 @@ struct AfterCheckOptions {
 
 // Runs everything after the verdict against `store` with `settings` (resolved before the check
 // so a bad setting fails early). Prints notes and warnings to stderr; never throws.
-void after_check(store::Store& store, const reports::alerts::ChannelSettings& settings,
+void after_check(store::Store& store, const alerts::ChannelSettings& settings,
                  const reports::detect::CheckResult& result, const AfterCheckOptions& options);
 
 }  // namespace perftrack::cli

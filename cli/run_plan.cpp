@@ -7,7 +7,7 @@
 
 #include "cli/value_parsers.hpp"
 #include "core/subprocess.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 
 namespace perftrack::cli {
 
@@ -64,16 +64,16 @@ void check_startable(const PlannedSuite& s, ErrorKind kind) {
         stop(kind, fmt::format("{}: suite \"{}\": cannot run {}: {}", s.where, s.name(), argv0,
                                program.empty() ? "not found on PATH" : "no such executable file"));
     const auto& format = s.command.results_format;
-    if (format != "auto" && runner::adapters::find_adapter(format) == nullptr)
+    if (format != "auto" && formats::find_adapter(format) == nullptr)
         stop(kind, fmt::format("{}: suite \"{}\": unknown results format \"{}\" (known: auto, {})",
-                               s.where, s.name(), format, runner::adapters::adapter_names()));
+                               s.where, s.name(), format, formats::adapter_names()));
 }
 
-runner::adapters::AdapterOptions adapter_options(const RunFlags& flags,
+formats::AdapterOptions adapter_options(const RunFlags& flags,
                                                  const runner::RunConfig& config,
                                                  const runner::SuiteConfig* suite,
                                                  const std::string& suite_name) {
-    runner::adapters::AdapterOptions o;
+    formats::AdapterOptions o;
     o.suite = suite_name;
     std::set<std::string> metrics;
     for (const auto& [name, rule] : config.metrics) metrics.insert(name);

@@ -45,13 +45,13 @@ core::Result<std::pair<std::string, core::Direction>> parse_direction_override(
     return std::make_pair(std::string(text.substr(0, eq)), *dir);
 }
 
-core::Result<std::pair<std::string, runner::adapters::MetricOverride>> parse_metric_override(
+core::Result<std::pair<std::string, formats::MetricOverride>> parse_metric_override(
     std::string_view text) {
     const auto eq = text.find('=');
     if (eq == std::string_view::npos || eq == 0)
         return fail(ErrorKind::usage,
                     fmt::format("--metric \"{}\": expected NAME=UNIT:DIRECTION", text));
-    runner::adapters::MetricOverride o;
+    formats::MetricOverride o;
     std::string_view rest = text.substr(eq + 1);
     const auto colon = rest.find(':');
     std::string_view unit = rest.substr(0, colon);

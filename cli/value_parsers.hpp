@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/model.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 
 namespace perftrack::cli {
 
@@ -20,7 +20,7 @@ core::Result<std::uint64_t> parse_byte_size(std::string_view text);
 core::Result<std::pair<std::string, core::Direction>> parse_direction_override(std::string_view text);
 
 // "latency_p95=ms:lower", "score=:higher", "rss=B" -> name and override
-core::Result<std::pair<std::string, runner::adapters::MetricOverride>> parse_metric_override(
+core::Result<std::pair<std::string, formats::MetricOverride>> parse_metric_override(
     std::string_view text);
 
 // "a, b,c" -> {"a","b","c"}; empty -> {}

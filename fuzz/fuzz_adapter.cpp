@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_checks.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 
 namespace {
 
@@ -18,15 +18,15 @@ constexpr std::string_view k_source = "target/criterion/fuzz/new/estimates.json"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace perftrack;
-    static const runner::adapters::Adapter* adapter =
-        runner::adapters::find_adapter(PERFTRACK_FUZZ_FORMAT);
+    static const formats::Adapter* adapter =
+        formats::find_adapter(PERFTRACK_FUZZ_FORMAT);
     if (adapter == nullptr) {
         std::fprintf(stderr, "no adapter named %s\n", PERFTRACK_FUZZ_FORMAT);
         std::abort();
     }
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     (void)adapter->sniff(text);
-    const auto result = adapter->parse(text, k_source, runner::adapters::AdapterOptions{});
+    const auto result = adapter->parse(text, k_source, formats::AdapterOptions{});
     if (const std::string problem = fuzz::check_result(result, k_source); !problem.empty()) {
         std::fprintf(stderr, "%s: %s\n", PERFTRACK_FUZZ_FORMAT, problem.c_str());
         std::abort();

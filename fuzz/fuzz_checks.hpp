@@ -1,6 +1,6 @@
 #pragma once
 // What must hold for any input, checked by the fuzz targets and by the regression tests over
-// the inputs fuzzing found (tests/fixtures/adapters/<format>/fuzz-*): a parse either fails with
+// the inputs fuzzing found (tests/fixtures/formats/<format>/fuzz-*): a parse either fails with
 // an input error that names the file, or gives results the rest of perftrack can store and
 // spool (every series has finite samples, times are positive, params are strings/numbers, no
 // series twice) and that survive a round trip through the native format.

@@ -178,7 +178,7 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
                 failure = fmt::format("{}: {}", label, text.error().message);
                 break;
             }
-            auto parsed = adapters::parse_results(
+            auto parsed = formats::parse_results(
                 suite.results_format, *text, suite.results_file.string(), suite.adapter_options);
             if (!parsed) {
                 failure = fmt::format("{}: {}", label, parsed.error().message);

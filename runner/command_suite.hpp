@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 #include "runner/progress.hpp"
 #include "runner/suite_config.hpp"
 #include "runner/suite_outcome.hpp"
@@ -36,7 +36,7 @@ struct CommandSuite {
     // with `results_format` after every measured run. Empty: none.
     std::filesystem::path results_file;
     std::string results_format = "auto";
-    adapters::AdapterOptions adapter_options;
+    formats::AdapterOptions adapter_options;
 };
 
 SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress);

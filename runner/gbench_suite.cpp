@@ -317,7 +317,7 @@ core::Result<core::RunResults> parse_gbench_entries(const nlohmann::json& contex
     nlohmann::json doc = nlohmann::json::object();
     doc["context"] = context.is_object() ? context : nlohmann::json::object();
     doc["benchmarks"] = nlohmann::json(std::move(entries));
-    return adapters::parse_results("gbench", doc.dump(), suite.binary.string(),
+    return formats::parse_results("gbench", doc.dump(), suite.binary.string(),
                                    suite.adapter_options);
 }
 

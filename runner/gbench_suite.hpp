@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 #include "runner/process/child_process.hpp"
 #include "runner/progress.hpp"
 #include "runner/suite_config.hpp"
@@ -34,7 +34,7 @@ struct GbenchSuite {
     std::filesystem::path working_dir;
     std::vector<std::pair<std::string, std::string>> env;
     std::optional<std::chrono::nanoseconds> timeout;  // for the whole suite
-    adapters::AdapterOptions adapter_options;
+    formats::AdapterOptions adapter_options;
     // The user's own --benchmark_out: the JSON is left there too.
     std::filesystem::path keep_output;
 };

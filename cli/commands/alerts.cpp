@@ -9,7 +9,7 @@
 #include "cli/output.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
-#include "reports/alerts/notice.hpp"
+#include "alerts/notice.hpp"
 
 namespace perftrack::cli {
 
@@ -39,7 +39,7 @@ std::string printable(std::string_view text) {
 
 std::string series_name(const store::Alert& a) {
     std::string name = a.benchmark;
-    const std::string params = reports::alerts::params_phrase(a.params);
+    const std::string params = alerts::params_phrase(a.params);
     if (!params.empty()) name += " [" + params + "]";
     if (!a.suite.empty()) name = a.suite + ": " + name;
     return printable(name);
@@ -68,7 +68,7 @@ std::string date_of(std::int64_t us) {
 std::string describe(const store::Alert& a) {
     return fmt::format("{} {} on testbed {}, branch {}: {} since {}", series_name(a),
                        printable(a.metric), printable(a.testbed), printable(a.branch),
-                       reports::alerts::format_change(a.change_pct), a.commit.substr(0, 10));
+                       alerts::format_change(a.change_pct), a.commit.substr(0, 10));
 }
 
 nlohmann::json optional_number(const std::optional<double>& v) {
@@ -129,7 +129,7 @@ void print_table(const std::vector<store::Alert>& alerts) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : alerts)
         rows.push_back({std::to_string(a.id), status_text(a), series_name(a), printable(a.metric),
-                        reports::alerts::format_change(a.change_pct), a.commit.substr(0, 10),
+                        alerts::format_change(a.change_pct), a.commit.substr(0, 10),
                         printable(a.testbed), printable(a.branch), date_of(a.opened_at_us),
                         fmt::format("{}x", a.times_seen), pending_channels(a), printable(a.note)});
     std::vector<std::size_t> width(header.size());

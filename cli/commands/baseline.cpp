@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
-#include "reports/alerts/lifecycle.hpp"
+#include "alerts/lifecycle.hpp"
 
 namespace perftrack::cli {
 
@@ -54,7 +54,7 @@ int run_reset(const ResetOptions& o) {
                             : fmt::format("project {} has no results yet", request.project),
             "check --project and --testbed"});
     // The reset declares the change intended: the alerts it supersedes are closed now.
-    const auto closed = reports::alerts::close_superseded_alerts(*store, request.project,
+    const auto closed = alerts::close_superseded_alerts(*store, request.project,
                                                                  request.testbed, {*reset});
     if (!o.common.quiet)
         fmt::print(

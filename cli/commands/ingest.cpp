@@ -14,7 +14,7 @@
 #include "cli/value_parsers.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 
 namespace perftrack::cli {
 
@@ -35,7 +35,7 @@ struct IngestOptions {
 int run_ingest(const IngestOptions& o) {
     auto max_bytes = parse_byte_size(o.max_input_size);
     if (!max_bytes) throw core::ErrorException(max_bytes.error());
-    runner::adapters::AdapterOptions adapter_options;
+    formats::AdapterOptions adapter_options;
     adapter_options.suite = o.suite;
     for (const auto& d : o.directions) {
         auto parsed = parse_direction_override(d);
@@ -59,7 +59,7 @@ int run_ingest(const IngestOptions& o) {
     for (const auto& file : o.files) {
         auto text = core::read_input_file(file, *max_bytes);
         if (!text) throw core::ErrorException(text.error());
-        auto parsed = runner::adapters::parse_results(o.format, *text, file, adapter_options);
+        auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
         if (!parsed) throw core::ErrorException(parsed.error());
         for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
         if (!o.common.quiet)
@@ -96,7 +96,7 @@ void register_ingest(CLI::App& app, Action& action) {
         "results again stores nothing.");
     add_common_options(*cmd, options->common);
     cmd->add_option("--format,-f", options->format,
-                    "Input format: auto, " + runner::adapters::adapter_names())
+                    "Input format: auto, " + formats::adapter_names())
         ->capture_default_str();
     cmd->add_option("files", options->files, "Result files ('-' for standard input)")
         ->required()

@@ -25,7 +25,7 @@
 #include "reports/detect/check.hpp"
 #include "reports/output/check_output.hpp"
 #include "reports/output/format.hpp"
-#include "runner/adapters/adapter_support.hpp"
+#include "formats/adapter_support.hpp"
 #include "runner/process/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/testbed.hpp"
@@ -414,7 +414,7 @@ std::vector<SuiteWork> RunCommand::confirmation_work(
             if (s.kind != runner::SuiteKind::gbench) break;  // a command reruns whole
             // The benchmark names whose identity (as the gbench adapter splits it) is the series'.
             for (const auto& name : w.names) {
-                const auto id = runner::adapters::split_named_segments(name, ':');
+                const auto id = formats::split_named_segments(name, ':');
                 if (id.benchmark == v->series.benchmark && id.params == v->series.params &&
                     std::find(again.names.begin(), again.names.end(), name) == again.names.end())
                     again.names.push_back(name);
@@ -621,7 +621,7 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--results", flags->results,
                     "A result file the command writes on each run; read with --format");
     cmd->add_option("--format,-f", flags->format,
-                    "Format of --results: auto, " + runner::adapters::adapter_names())
+                    "Format of --results: auto, " + formats::adapter_names())
         ->capture_default_str();
     cmd->add_option("--direction", flags->directions,
                     "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "reports/alerts/lifecycle.hpp"
+#include "alerts/lifecycle.hpp"
 #include "store/pg/pg_store.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -212,7 +212,7 @@ TEST_F(AlertsStore, DeliveriesAccumulateAndPendingOnesAreFound) {
 }
 
 TEST_F(AlertsStore, LifecycleThroughPostgres) {
-    using namespace reports::alerts;
+    using namespace alerts;
     const CheckScope c1{"demo", "ci-x86", "main", "c1"};
     SeriesVerdict v;
     v.benchmark = "BM_Sort";

@@ -9,12 +9,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "reports/alerts/signature.hpp"
+#include "alerts/signature.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/http_recorder.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
-#include "tests/unit/reports/alerts/fake_github.hpp"
+#include "tests/unit/alerts/fake_github.hpp"
 
 namespace perftrack::testing {
 namespace {
@@ -70,7 +70,7 @@ class CheckAlerts : public ::testing::Test {
     TempDir dir;
     RecordingServer slack;
     RecordingServer hook;
-    reports::alerts::test::FakeGitHub github{k_token};
+    alerts::test::FakeGitHub github{k_token};
     std::vector<ProcessResult> outputs;  // every run, for the redaction check
 
     std::string slack_url() { return slack.url("/services/T0E2E/B0E2E/SlackSecretPart"); }
@@ -180,7 +180,7 @@ TEST_F(CheckAlerts, ARegressionOnMainIsAnnouncedOnceAcrossRepeatedChecks) {
     ASSERT_EQ(hook.request_count(), 1u);
     const auto posted = hook.requests().at(0);
     EXPECT_EQ(posted.header("x-perftrack-signature"),
-              reports::alerts::signature_header_value(k_webhook_secret, posted.body));
+              alerts::signature_header_value(k_webhook_secret, posted.body));
     const auto verdict = json::parse(posted.body);
     ASSERT_TRUE(verdict["results"].is_array());
     bool sort_regressed = false;

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -179,9 +179,9 @@ TEST_F(MlBenchOutput, CompileTimeIsTheTimedPartOfEachIteration) {
 }
 
 TEST_F(MlBenchOutput, TheGbenchAdapterTurnsNamesIntoParams) {
-    runner::adapters::AdapterOptions options;
+    formats::AdapterOptions options;
     options.suite = "ml_bench";
-    auto parsed = runner::adapters::parse_results("gbench", *s_text, "ml_bench.json", options);
+    auto parsed = formats::parse_results("gbench", *s_text, "ml_bench.json", options);
     ASSERT_TRUE(parsed) << parsed.error().message;
     EXPECT_TRUE(parsed->failures.empty());
 

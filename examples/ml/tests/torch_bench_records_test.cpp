@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "runner/adapters/adapter.hpp"
+#include "formats/adapter.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -137,12 +137,12 @@ TEST_F(TorchBenchRecords, SaysWhetherTensorFlowWasMeasured) {
 // Until the records adapter is registered (branch `adapters`) the checks above are the whole
 // contract; from then on this also checks the metrics perftrack stores.
 TEST_F(TorchBenchRecords, TheRecordsAdapterReadsThem) {
-    if (runner::adapters::find_adapter("records") == nullptr)
+    if (formats::find_adapter("records") == nullptr)
         GTEST_SKIP() << "no records adapter in this build yet: the shape was checked directly";
-    runner::adapters::AdapterOptions options;
+    formats::AdapterOptions options;
     options.suite = "torch_python";
     auto parsed =
-        runner::adapters::parse_results("records", *s_text, "torch_records.json", options);
+        formats::parse_results("records", *s_text, "torch_records.json", options);
     ASSERT_TRUE(parsed) << parsed.error().message;
     std::map<std::string, const core::Measurement*> by_key;
     for (const auto& m : parsed->measurements)

@@ -4,14 +4,14 @@
 
 #include "tests/support/http_recorder.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "tests/unit/reports/alerts/fast_http.hpp"
-#include "tests/unit/reports/alerts/memory_alert_store.hpp"
-#include "tests/unit/reports/alerts/sample_notice.hpp"
+#include "tests/unit/alerts/fast_http.hpp"
+#include "tests/unit/alerts/memory_alert_store.hpp"
+#include "tests/unit/alerts/sample_notice.hpp"
 
 namespace perftrack::cli {
 namespace {
 
-namespace ra = reports::alerts;
+namespace ra = alerts;
 
 AlertStageInput input_at(const std::string& commit, std::vector<ra::SeriesVerdict> verdicts) {
     AlertStageInput in;

@@ -1,0 +1,86 @@
+#pragma once
+// What the alert channels are told about one check: where it ran, the verdict of every series,
+// the check's JSON (the generic webhook's body) and its Markdown (the pull-request comment).
+// Sinks read only this, so they are testable without a database or a detector.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model.hpp"
+
+namespace perftrack::alerts {
+
+// The verdict statuses of `check` (DESIGN.md), as they appear in its JSON.
+inline constexpr std::string_view k_status_regression = "regression";
+inline constexpr std::string_view k_status_improvement = "improvement";
+inline constexpr std::string_view k_status_unchanged = "unchanged";
+inline constexpr std::string_view k_status_insufficient_data = "insufficient_data";
+inline constexpr std::string_view k_status_new = "new";
+
+// One benchmark x metric of a check.
+struct SeriesVerdict {
+    std::string suite;  // "" when the tool has none (the check JSON does not carry it)
+    std::string benchmark;
+    core::Params params = core::Params::object();
+    std::string metric;
+    std::string unit;
+    core::Direction direction = core::Direction::lower;
+    std::string status;  // one of the k_status_* values
+    // Change of the candidate against the baseline, in percent of the baseline: +12.5 means the
+    // value grew by 12.5 % (a regression for a `lower` metric, an improvement for `higher`).
+    std::optional<double> change_pct;
+    std::optional<double> ci_low_pct;  // 95 % confidence interval of change_pct
+    std::optional<double> ci_high_pct;
+    std::optional<double> p_value;
+    std::optional<double> q_value;           // after Benjamini-Hochberg
+    std::optional<double> baseline_median;   // in `unit`
+    std::optional<double> candidate_median;  // in `unit`
+    std::string since_commit;  // first commit of the step when the check can tell; else ""
+};
+
+struct VerdictCounts {
+    std::size_t regressions = 0;
+    std::size_t improvements = 0;
+    std::size_t unchanged = 0;
+    std::size_t insufficient_data = 0;
+    std::size_t new_series = 0;
+};
+
+struct CheckNotice {
+    std::string project;
+    std::string testbed;
+    std::string branch;
+    std::string commit;                       // the checked sha
+    std::optional<std::string> pull_request;  // PR / MR number when checking one
+    std::string report_url;                   // the HTML report or the CI job; may be empty
+    std::vector<SeriesVerdict> verdicts;      // every series of the check
+    // Regressing steps that change-point analysis of the baseline branch located and the check
+    // itself did not flag (it may have absorbed them into its baseline): status regression,
+    // since_commit set. They are alerts too, so chat and webhooks hear about them.
+    std::vector<SeriesVerdict> located_steps;
+    std::size_t new_alerts = 0;  // regressions announced for the first time by this check
+    nlohmann::json check_json = nlohmann::json::object();  // what `check --format json` prints
+    std::string markdown;  // what `check --format markdown` prints (the PR comment)
+};
+
+VerdictCounts count_verdicts(const std::vector<SeriesVerdict>& verdicts);
+
+// "2 regressions, 1 improvement, 40 unchanged, 3 with too little data, 1 new"; zero parts are
+// left out; "no series compared" when there is none.
+std::string counts_phrase(const VerdictCounts& counts);
+
+// The regressions, largest change first (by |change_pct|; ties by benchmark, then metric).
+std::vector<const SeriesVerdict*> regressions_by_size(const std::vector<SeriesVerdict>& verdicts);
+
+// "+12.3 %" (one decimal, sign always, locale-independent); "n/a" when absent.
+std::string format_change(std::optional<double> change_pct);
+
+// "batch_size=32, framework=pytorch" (keys sorted); "" for no params.
+std::string params_phrase(const core::Params& params);
+
+}  // namespace perftrack::alerts

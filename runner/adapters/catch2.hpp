@@ -1,9 +1,0 @@
-#pragma once
-// Catch2 benchmarks: the XML reporter (-r xml) of v2 and v3, and the console reporter's tables.
-#include "runner/adapters/adapter.hpp"
-
-namespace perftrack::runner::adapters {
-bool sniff_catch2(std::string_view text);
-core::Result<core::RunResults> parse_catch2(std::string_view text, std::string_view source,
-                                            const AdapterOptions& options);
-}  // namespace perftrack::runner::adapters

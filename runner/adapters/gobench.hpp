@@ -1,9 +1,0 @@
-#pragma once
-// `go test -bench` output (the Go benchmark data format).
-#include "runner/adapters/adapter.hpp"
-
-namespace perftrack::runner::adapters {
-bool sniff_gobench(std::string_view text);
-core::Result<core::RunResults> parse_gobench(std::string_view text, std::string_view source,
-                                             const AdapterOptions& options);
-}  // namespace perftrack::runner::adapters

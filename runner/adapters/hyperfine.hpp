@@ -1,9 +1,0 @@
-#pragma once
-// hyperfine JSON (--export-json FILE).
-#include "runner/adapters/adapter.hpp"
-
-namespace perftrack::runner::adapters {
-bool sniff_hyperfine(std::string_view text);
-core::Result<core::RunResults> parse_hyperfine(std::string_view text, std::string_view source,
-                                               const AdapterOptions& options);
-}  // namespace perftrack::runner::adapters

@@ -1,9 +1,0 @@
-#pragma once
-// JMH JSON (-rf json -rff FILE).
-#include "runner/adapters/adapter.hpp"
-
-namespace perftrack::runner::adapters {
-bool sniff_jmh(std::string_view text);
-core::Result<core::RunResults> parse_jmh(std::string_view text, std::string_view source,
-                                         const AdapterOptions& options);
-}  // namespace perftrack::runner::adapters
