@@ -64,7 +64,7 @@ cleanup() {
   rm -rf "$work/releases" "$work/server"
 }
 trap cleanup EXIT
-rm -rf "$work" && mkdir -p "$work/releases/v$version" "$work/server"
+rm -rf --one-file-system "$work" && mkdir -p "$work/releases/v$version" "$work/server"
 cp "$deb" "$deb.sha256" "$work/releases/v$version/"
 
 python3 ci/lib/github_stand_in.py "$work/releases" "$work/server/requests.log" "$work/server/port" &
@@ -79,6 +79,7 @@ for d in map(json.loads, open(sys.argv[1])):
     print(d["method"], d["path"], d["status"], (d["body"] or {}).get("state", ""), d["authorization"])' \
     "$work/server/requests.log"
 }
+sent() { grep -q "$1" <<<"$(requests)"; }  # was a request matching this pattern sent?
 
 # The action as a job sees it: its repository's files at the ref (no .git, like the tarball
 # GitHub downloads), tracked and new files of this checkout.
@@ -109,12 +110,13 @@ grep -qx "installed-from=release" "$root/tmp/install.out" || fail "installed-fro
 grep -qx "version=$version" "$root/tmp/install.out" || fail "the version output is not $version"
 got=$(in_root "$root" perftrack --version)
 [[ $got == "perftrack $version (commit $commit)" ]] || fail "--version printed '$got'"
-requests | grep -q "^GET /download/v$version/$deb_name 200" || fail "the package was not fetched from the stand-in"
+sent "^GET /download/v$version/$deb_name 200" || fail "the package was not fetched from the stand-in"
 
 step "install step again: already installed, nothing downloaded"
 lines_before=$(wc -l <"$work/server/requests.log")
-in_root "$root" GITHUB_ACTION_PATH=/action PERFTRACK_RELEASE_BASE_URL="$base/download" \
-  bash /action/ci/action/install.sh | grep -q "from already installed" || fail "a second install did not notice the first"
+out=$(in_root "$root" GITHUB_ACTION_PATH=/action PERFTRACK_RELEASE_BASE_URL="$base/download" \
+  bash /action/ci/action/install.sh)
+grep -q "from already installed" <<<"$out" || fail "a second install did not notice the first: $out"
 (($(wc -l <"$work/server/requests.log") == lines_before)) || fail "a second install downloaded again"
 
 step "a corrupted release is refused, not installed"
@@ -175,9 +177,9 @@ grep -qx "exit-code=1" "$root/tmp/check.out" || fail "exit-code output"
 grep -qx "report=/tmp/report.html" "$root/tmp/check.out" || fail "report output"
 grep -q "train_step" "$root/tmp/report.html" || fail "the report does not show train_step"
 grep -qi "regression" "$root/tmp/summary.md" || fail "the step summary does not report the regression"
-requests | grep -q "^POST /api/repos/octo/bench/statuses/aaaaaaaa1 201 failure token stand-in-token$" ||
+sent "^POST /api/repos/octo/bench/statuses/aaaaaaaa1 201 failure Bearer stand-in-token$" ||
   fail "no failing commit status was posted: $(requests)"
-requests | grep -q "^POST /api/repos/octo/bench/issues/7/comments 201" || fail "no PR comment was posted: $(requests)"
+sent "^POST /api/repos/octo/bench/issues/7/comments 201" || fail "no PR comment was posted: $(requests)"
 grep -q "stand-in-token" <<<"$out" && fail "the token appeared in the step's output"
 
 step "check step after a fix: exit 0, the same comment edited"
@@ -185,13 +187,14 @@ code=0
 out=$(action_check bbbbbbbb2 normal.json PERFTRACK_REPORT= 2>&1) || code=$?
 echo "$out"
 ((code == 0)) || fail "the fixed PR: the check step exited $code"
-requests | grep -q "^POST /api/repos/octo/bench/statuses/bbbbbbbb2 201 success" || fail "no success status: $(requests)"
-requests | grep -q "^PATCH /api/repos/octo/bench/issues/comments/1001 200" || fail "the comment was not edited in place: $(requests)"
+sent "^POST /api/repos/octo/bench/statuses/bbbbbbbb2 201 success" || fail "no success status: $(requests)"
+sent "^PATCH /api/repos/octo/bench/issues/comments/1001 200" || fail "the comment was not edited in place: $(requests)"
 (($(requests | grep -c "^POST /api/repos/octo/bench/issues/7/comments") == 1)) || fail "a second comment was posted"
 
 step "check step, run mode: a command as the benchmark"
 code=0
-in_root "$root" PERFTRACK_HOME=/root/pt PERFTRACK_MODE=run PERFTRACK_RUN="sh -c 'echo \"a b\" > /dev/null'" \
+in_root "$root" PERFTRACK_HOME=/root/pt GITHUB_ACTIONS=true GITHUB_REPOSITORY=octo/bench \
+  GITHUB_REF=refs/heads/main GITHUB_REF_NAME=main GITHUB_SHA=cccccccc3 PERFTRACK_MODE=run PERFTRACK_RUN="sh -c 'echo \"a b\" > /dev/null'" \
   PERFTRACK_PROJECT_NAME=demo PERFTRACK_TESTBED_NAME=gha-run PERFTRACK_FAIL_ON_REGRESSION=false \
   bash /action/ci/action/run.sh || code=$?
 ((code == 0)) || fail "run mode exited $code"

@@ -30,6 +30,8 @@ root=$(realpath -m build-pkg/test-root)
 trap 'debian_root_remove "$root"' EXIT
 debian_root_remove "$root"
 step "a clean Debian 12 root in $root"
+root_from="from the cached debootstrap"
+[[ -f $DEBIAN_ROOT_CACHE/$DEBIAN_SUITE-minbase.tar ]] || root_from="debootstrap, cached for the next run"
 t=$(date +%s.%N)
 debian_root_create "$root"
 t_root=$(elapsed "$t")
@@ -111,17 +113,20 @@ exercise() {  # label, then the command prefix that runs a program in the root a
   "${run[@]}" perftrack report --project demo --testbed clean-root --out /tmp/report.html
   grep -q "train_step" "$root/tmp/report.html" || fail "$label: the report does not show train_step"
   rm -f "$root/tmp/report.html"
-  "${run[@]}" perftrack db status
+  out=$("${run[@]}" perftrack db status)
+  echo "$out"
+  grep -qx "server account: $server_account" <<<"$out" || fail "$label: the server does not run as $server_account"
+  grep -q "^data directory: $data_dir" <<<"$out" || fail "$label: the data directory is not under $data_dir"
   "${run[@]}" perftrack db stop
 }
 
+# As root PostgreSQL runs as `postgres`, which cannot enter /root: the cluster moves to
+# /var/lib/perftrack/clusters. An ordinary user's lives in their home.
+server_account=postgres data_dir=/var/lib/perftrack/clusters/
 exercise "as root" in_root "$root" PERFTRACK_HOME=/root/perftrack
 in_root "$root" useradd --create-home bench
+server_account=bench data_dir=/home/bench/.local/share/perftrack/
 exercise "as user bench" in_root_as "$root" bench
-
-# The report above was written as bench into /tmp: check that the user's cluster lived in the
-# user's home, not in root's place.
-[[ -d $root/home/bench/.local/share/perftrack ]] || fail "the user's embedded database is not under ~/.local/share/perftrack"
 
 size=$(stat -c %s "$deb")
 installed_kb=$(dpkg-deb --field "$deb" Installed-Size)
@@ -129,7 +134,7 @@ echo
 echo "ci/test_package.sh: PASSED"
 echo "  package:                 $deb_name, $(awk -v s="$size" 'BEGIN { printf "%.1f MiB", s / 1048576 }') ($size bytes), installed $((installed_kb / 1024)) MiB"
 echo "  Depends:                 $(dpkg-deb --field "$deb" Depends)"
-echo "  clean root (cached):     ${t_root} s"
+echo "  clean root:              ${t_root} s ($root_from)"
 echo "  apt-get update:          ${t_update} s"
 echo "  apt-get install ./deb:   ${t_install} s (with its dependencies and the recommended PostgreSQL)"
 echo "  whole test:              $(elapsed "$t_start") s"

@@ -62,7 +62,7 @@ extra=()
 split_words extra "${PERFTRACK_CHECK_ARGS:-}"
 check+=("${extra[@]}")
 
-show() { echo "+ perftrack $*"; }
+show() { echo "+ perftrack $(printf '%q ' "$@")"; }
 status=0
 if [[ $mode == run ]]; then
   args=(run "${scope[@]}" --check "${check[@]}")

@@ -84,6 +84,13 @@ EOF
 debian_root_remove() {
   local root=$1
   [[ -d $root ]] || return 0
+  # A test that failed half-way may leave the embedded PostgreSQL running in the root, which
+  # keeps its mounts busy. As the init of the private PID namespace (in_private_namespace),
+  # kill -1 reaches exactly the processes started inside it.
+  if (($$ == 1)); then
+    kill -KILL -1 2>/dev/null || true
+    sleep 0.5
+  fi
   umount "$root/dev/shm" 2>/dev/null || true
   umount "$root/proc" 2>/dev/null || true
   if findmnt -rn -o TARGET | grep -q "^$(realpath "$root")/"; then

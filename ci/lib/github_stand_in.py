@@ -60,7 +60,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(404, {"message": "Not Found"})
         m = re.fullmatch(r"/api/repos/[^/]+/[^/]+/issues/(\d+)/comments", path)
         if m:
-            page = int(re.search(r"page=(\d+)", self.path.split("?", 1)[-1]).group(1)) if "page=" in self.path else 1
+            query = re.search(r"(?:\?|&)page=(\d+)", self.path)
+            page = int(query.group(1)) if query else 1
             listed = [c for c in comments.values() if c["pr"] == m.group(1)] if page == 1 else []
             return self.reply(200, [{"id": c["id"], "body": c["body"]} for c in listed])
         self.reply(404, {"message": "Not Found"})
