@@ -96,6 +96,81 @@ TEST(RecordsAdapter, ArraysOfNumbersAreSamples) {
               (std::vector<double>{10.0 * 1e6, 11.0 * 1e6, 10.5 * 1e6}));
 }
 
+TEST(RecordsAdapter, ARecordWithAnErrorAndNoNumbersIsAFailure) {
+    auto run = parse(R"([
+        {"benchmark":"inference","framework":"pytorch","mode":"torch.compile","batch_size":1,
+         "error":"timed out after 900 s"},
+        {"benchmark":"inference","framework":"pytorch","mode":"eager","batch_size":1,
+         "avg_latency_ms":0.2}])");
+    ASSERT_TRUE(run) << run.error().message;
+    ASSERT_EQ(run->failures.size(), 1u) << test::describe(*run);
+    EXPECT_EQ(run->failures[0].benchmark, "inference");
+    EXPECT_EQ(run->failures[0].params.dump(),
+              R"({"batch_size":1,"framework":"pytorch","mode":"torch.compile"})");
+    EXPECT_EQ(run->failures[0].message, "timed out after 900 s");
+    EXPECT_NE(test::find_series(*run, "inference",
+                                R"({"batch_size":1,"framework":"pytorch","mode":"eager"})",
+                                "avg_latency"),
+              nullptr);
+    // The message is neither an ignored field nor a record without numbers.
+    EXPECT_TRUE(run->notes.empty()) << run->notes[0];
+
+    // Failures alone are a result too (every configuration of a run can fail).
+    auto failed = parse(R"({"benchmark":"b","error":"out of memory"})");
+    ASSERT_TRUE(failed) << failed.error().message;
+    EXPECT_EQ(failed->failures.size(), 1u);
+}
+
+TEST(RecordsAdapter, AnErrorBesideNumbersStaysAParamAsBefore) {
+    auto run = parse(R"([{"benchmark":"b","error":"none","t_ms":1},{"benchmark":"c","error":""}])");
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_TRUE(run->failures.empty());
+    EXPECT_NE(test::find_series(*run, "b", R"({"error":"none"})", "t"), nullptr)
+        << test::describe(*run);
+    ASSERT_EQ(run->notes.size(), 1u);
+    EXPECT_EQ(run->notes[0], "1 record(s) have no numeric field: nothing stored from them");
+}
+
+TEST(RecordsAdapter, AContextObjectGoesToTheFingerprint) {
+    auto run = parse(R"([{"context":{"threads":1,"torch_version":"2.13.0","pinned":true,
+                                      "pools":{"intra":1}}},
+                         {"benchmark":"b","t_ms":1,"context":{"threads":1}}])");
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_EQ(run->context.fingerprint,
+              (nlohmann::json{{"threads", 1}, {"torch_version", "2.13.0"}, {"pinned", true}}));
+    EXPECT_NE(test::find_series(*run, "b", "{}", "t"), nullptr) << test::describe(*run);
+    // A context-only record is not a record without numbers; a nested value is ignored.
+    ASSERT_EQ(run->notes.size(), 1u);
+    EXPECT_EQ(run->notes[0], "fields ignored (neither a param nor numbers): context.pools");
+
+    auto contradiction = parse(R"([{"context":{"threads":1}},{"b":"x","t_ms":1},
+                                   {"context":{"threads":2}}])");
+    ASSERT_FALSE(contradiction);
+    EXPECT_EQ(contradiction.error().message,
+              "results.json: [2].context.threads: 2 differs from 1 in an earlier record");
+}
+
+TEST(RecordsAdapter, IgnoredFieldsAreNeitherParamsNorMetrics) {
+    const char* text = R"([{"benchmark":"step","batch_size":8,"num_iterations":30,
+                            "warmup_time_ms":[90.0,1.1],"step_time_ms":[1.0,1.5]}])";
+    AdapterOptions options;
+    options.ignored_fields = {"num_iterations", "warmup_time_ms"};
+    auto run = parse(text, options);
+    ASSERT_TRUE(run) << run.error().message;
+    ASSERT_EQ(run->measurements.size(), 1u) << test::describe(*run);
+    const auto* step = test::find_series(*run, "step", R"({"batch_size":8})", "step_time");
+    ASSERT_NE(step, nullptr) << test::describe(*run);
+    EXPECT_EQ(step->samples, (std::vector<double>{1.0 * 1e6, 1.5 * 1e6}));
+    EXPECT_TRUE(run->notes.empty());
+    // Without the option an integer that names no measurement is a param, as it always was.
+    auto plain = parse(text);
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_NE(test::find_series(*plain, "step", R"({"batch_size":8,"num_iterations":30})",
+                                "warmup_time"),
+              nullptr)
+        << test::describe(*plain);
+}
+
 struct Bad {
     const char* text;
     const char* message;
