@@ -2,14 +2,14 @@
 # The ML suite tracked per commit, in a fresh embedded database: a reduced suite (PyTorch eager
 # and torch.compile training of the MLP at batch 32) runs at synthetic commits of one branch,
 # one `perftrack run` each. The last two commits differ from the others only in the model
-# width (--width-scale, 1.5 by default: the MLP's hidden layers grow from 512/256 to 768/384),
+# width (--width-scale, 2 by default: the MLP's hidden layers grow from 512/256 to 1024/512),
 # a real slowdown. Then `perftrack check` judges the last commit and `perftrack report` draws
 # the history.
 #
 #   bash examples/ml/track_commits.sh [OUT_DIR]      (after bash ci/setup.sh --ml and a build)
 #
 # Writes OUT_DIR/check.json (check --format json), OUT_DIR/check.txt and OUT_DIR/report.html.
-# ML_TRACK_BASE_COMMITS (default 5) commits at width 1 come first; ML_TRACK_WIDTH_SCALE sets the
+# ML_TRACK_BASE_COMMITS (default 6) commits at width 1 come first; ML_TRACK_WIDTH_SCALE sets the
 # wider model; ML_TRACK_SELECT (space-separated globs) replaces the configurations measured.
 # Exit status: 0 when check flagged a regression (as it should), 1 when it did not.
 set -euo pipefail
@@ -18,8 +18,8 @@ root=$(cd "$here/../.." && pwd)
 perftrack=${PERFTRACK_BIN:-$root/build/perftrack}
 python=${PERFTRACK_ML_VENV:-$root/build/ml-venv}/bin/python
 out=${1:-$(mktemp -d)}
-base_commits=${ML_TRACK_BASE_COMMITS:-5}
-wide=${ML_TRACK_WIDTH_SCALE:-1.5}
+base_commits=${ML_TRACK_BASE_COMMITS:-6}
+wide=${ML_TRACK_WIDTH_SCALE:-2}
 read -r -a globs <<<"${ML_TRACK_SELECT:-train_step/pytorch/eager/mlp/32 train_step/pytorch/torch.compile/mlp/32}"
 
 for tool in "$perftrack" "$python"; do

@@ -185,6 +185,7 @@ def worker_environment(threads, inductor_cache):
     # JAX keeps no compiled programs between processes unless asked; say so explicitly.
     env["JAX_ENABLE_COMPILATION_CACHE"] = "false"
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    # TensorFlow's auto-clustering (--tf_xla_auto_jit) would make tf.function an XLA mode too.
     env.pop("TF_XLA_FLAGS", None)
     return env
 

@@ -29,7 +29,8 @@ class Arguments(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.json")
             for args, message in (
-                    (["--train-batch-sizes", "eight"], "--train-batch-sizes: expected whole numbers"),
+                    (["--train-batch-sizes", "eight"],
+                     "--train-batch-sizes: expected whole numbers"),
                     (["--models", "resnet"], "--models: expected some of mlp, cnn, transformer"),
                     (["--infer-iterations", "10"], "--infer-iterations: expected 2 numbers"),
                     (["--train-iterations", "9,3"], "--train-iterations: MIN is larger than MAX"),
