@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import platform
+import random
 import shlex
 import shutil
 import subprocess
@@ -469,11 +470,16 @@ def run_suite(args, configs, weights, run_dir, log_dir):
         failure_records.append({"benchmark": "equivalence", "framework": framework,
                                 "model": model, "error": problem})
 
-    for index, config in enumerate(configs, start=1):
+    # A shuffled order (fixed by the seed): a slow minute of a shared machine then lands on
+    # configurations of every framework instead of all of one. Records keep the plan's order.
+    order = list(configs)
+    random.Random(args.seed).shuffle(order)
+    by_config = {}
+    for index, config in enumerate(order, start=1):
         benchmark, framework, mode, model, batch = config
         progress = f"[{index}/{len(configs)}]"
         if framework in reference_errors:
-            failure_records.append(failure_record(config, reference_errors[framework]))
+            by_config[config] = failure_record(config, reference_errors[framework])
             continue
         spec = {"task": "train" if benchmark == "train_step" else "infer",
                 "framework": framework, "mode": mode, "model": model, "batch_size": batch,
@@ -488,12 +494,13 @@ def run_suite(args, configs, weights, run_dir, log_dir):
             import_times.setdefault(imported, []).append(result["import_s"])
         if error is not None:
             say(f"{progress} {config_id(config)} FAILED: {error}")
-            failure_records.append(failure_record(config, error))
+            by_config[config] = failure_record(config, error)
             continue
         context.update(result["context"])
-        record = measurement_record(config, result)
-        records.append(record)
-        say(f"{progress} {summary_line(config, record, result, wall)}")
+        by_config[config] = measurement_record(config, result)
+        say(f"{progress} {summary_line(config, by_config[config], result, wall)}")
+    for config in configs:
+        (failure_records if "error" in by_config[config] else records).append(by_config[config])
 
     # Process start-up: importing the framework (and NumPy), once per worker process.
     startup = [{"benchmark": "framework_import", "framework": f,

@@ -196,7 +196,9 @@ def reset_allocator_peak():
 
 
 def allocator_peak_bytes():
-    """TensorFlow's own CPU allocator peak since reset_allocator_peak()."""
+    """TensorFlow's own CPU allocator peak since reset_allocator_peak(). With oneDNN (the
+    default on x86) that allocator keeps statistics only for its BFC pool of large buffers;
+    smaller allocations are not counted."""
     return tf.config.experimental.get_memory_info(_CPU)["peak"]
 
 

@@ -112,7 +112,11 @@ def run_measurement(spec, impl, common, np):
               "times_s": times, "baseline_rss_mib": baseline_mib,
               "peak_memory_mib": memory.peak_mib()}
     if allocator:
-        result["allocator_peak_mib"] = common.mib(impl.allocator_peak_bytes())
+        # TensorFlow's oneDNN CPU allocator counts only its pool of large buffers (small ones go
+        # to malloc without statistics): 0 means no tensor was that large, not "no memory".
+        peak = impl.allocator_peak_bytes()
+        if peak > 0:
+            result["allocator_peak_mib"] = common.mib(peak)
     return result
 
 

@@ -113,9 +113,14 @@ class EndToEnd(unittest.TestCase):
             if r["mode"] == "torch.compile":  # g++ from a cold cache: seconds, not steps
                 self.assertGreater(r["compile_time_ms"], 1000, r)
             if r["framework"] == "tensorflow" and r["mode"] != "tflite":
-                self.assertGreater(r["allocator_peak_memory_mb"], 0, r)
+                # Only buffers large enough for TensorFlow's counted pool: absent when none was.
+                self.assertGreater(r.get("allocator_peak_memory_mb", 1), 0, r)
             else:
                 self.assertNotIn("allocator_peak_memory_mb", r)
+        # The MLP's first kernel (784 x 512 floats) is large enough everywhere.
+        self.assertTrue(all("allocator_peak_memory_mb" in r for r in self.measured()
+                            if r["framework"] == "tensorflow" and r["model"] == "mlp" and
+                            r["mode"] != "tflite"))
 
     def test_the_context_records_pinned_threads_and_versions(self):
         context = self.records[0]["context"]
