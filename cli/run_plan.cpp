@@ -85,7 +85,10 @@ formats::AdapterOptions adapter_options(const RunFlags& flags,
         if (rule.direction) o.directions[name] = *rule.direction;
         if (rule.unit || rule.direction) o.metrics[name] = {rule.unit, rule.direction};
     }
-    if (suite != nullptr) o.param_fields = suite->params;
+    if (suite != nullptr) {
+        o.param_fields = suite->params;
+        o.ignored_fields = suite->ignore_fields;
+    }
     for (const auto& d : flags.directions) {
         auto parsed = parse_direction_override(d);
         if (!parsed) throw core::ErrorException(parsed.error());
@@ -97,6 +100,7 @@ formats::AdapterOptions adapter_options(const RunFlags& flags,
         o.metrics[parsed->first] = parsed->second;
     }
     if (!flags.params.empty()) o.param_fields = split_list(flags.params);
+    if (!flags.ignore_fields.empty()) o.ignored_fields = split_list(flags.ignore_fields);
     return o;
 }
 

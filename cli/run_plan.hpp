@@ -36,6 +36,7 @@ struct RunFlags {
     std::vector<std::string> directions;  // NAME=higher|lower
     std::vector<std::string> metrics;     // NAME=unit:direction (formats without units)
     std::string params;                   // a,b,c: fields of --results that become params
+    std::string ignore_fields;            // a,b: fields of --results that are neither (records)
     // A/B mode
     std::vector<std::string> ab;  // BASELINE CANDIDATE
     std::optional<int> ab_rounds;

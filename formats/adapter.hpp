@@ -28,6 +28,9 @@ struct AdapterOptions {
     std::map<std::string, MetricOverride> metrics;
     // --params a,b,c (records adapter): fields that become params. Empty: the adapter's default.
     std::vector<std::string> param_fields;
+    // --ignore-fields a,b (records adapter): fields that are neither params nor metrics, such as
+    // an iteration count that varies from run to run.
+    std::vector<std::string> ignored_fields;
     // Suite name to record when the format has none (e.g. the benchmark binary's name).
     std::string suite;
 };

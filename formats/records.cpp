@@ -1,7 +1,9 @@
 // Flat records such as {"framework":"PyTorch","model_name":"ResNet","batch_size":32,
 // "avg_time_ms":41.2,"throughput":776,"peak_memory_mb":5120}. Strings (and integers that are
 // not measurements) are params, numbers are metrics whose unit and direction follow from the
-// field name, and records with the same params are repetitions of one series.
+// field name, and records with the same params are repetitions of one series. Two shapes that
+// used to store nothing carry more: a record without numbers but with an "error" message is a
+// failure, and a "context" object describes the run (it goes to the testbed fingerprint).
 #include "formats/records.hpp"
 
 #include <algorithm>
@@ -99,6 +101,7 @@ class RecordReader {
     RecordReader(std::string_view source, std::size_t input_bytes, const AdapterOptions& options)
         : m_source(source), m_options(options), m_series(input_bytes) {
         m_explicit_params.insert(options.param_fields.begin(), options.param_fields.end());
+        m_ignored_fields.insert(options.ignored_fields.begin(), options.ignored_fields.end());
         const std::string stem = std::filesystem::path(source).stem().string();
         m_default_name = stem.empty() || stem == "-" ? "records" : stem;
     }
@@ -125,10 +128,17 @@ class RecordReader {
             std::vector<double> values;
         };
         std::vector<Metric> metrics;
+        std::set<std::string> ignored;
+        bool has_context = false;
         for (const auto& [key, value] : record.items()) {
             if (key.empty()) return core::input_error(m_source, place.record(), "empty field name");
             if (key == name_field) continue;
-            if (value.is_null()) continue;
+            if (value.is_null() || m_ignored_fields.count(key) != 0) continue;
+            if (key == k_context_field && value.is_object() && m_explicit_params.count(key) == 0) {
+                if (auto ok = add_context(value, place); !ok) return ok;
+                has_context = true;
+                continue;
+            }
             const bool is_param = m_explicit_params.empty() ? default_is_param(key, value)
                                                             : m_explicit_params.count(key) != 0;
             if (is_param) {
@@ -148,15 +158,28 @@ class RecordReader {
                                    [](const json& v) { return v.is_number(); })) {
                 for (const auto& v : value) values.push_back(v.get<double>());
             } else {
-                m_ignored.insert(key);
+                ignored.insert(key);
                 continue;
             }
             metrics.push_back({key, metric_spec(key), std::move(values)});
         }
         if (metrics.empty()) {
-            ++m_without_metrics;
-            return {};
+            // A record that measured nothing but says why is a failed benchmark.
+            const json* error = find_member(record, k_error_field);
+            const bool failed = error != nullptr && error->is_string() &&
+                                !error->get_ref<const std::string&>().empty() &&
+                                m_ignored_fields.count(k_error_field) == 0;
+            if (failed) {
+                params.erase(k_error_field);
+                ignored.erase(k_error_field);
+                m_series.add_failure(
+                    {m_options.suite, benchmark, std::move(params), error->get<std::string>()});
+            } else if (!has_context) {
+                ++m_without_metrics;
+            }
         }
+        m_ignored.insert(ignored.begin(), ignored.end());
+        if (metrics.empty()) return {};
         for (const auto& m : metrics)
             for (double v : m.values)
                 if (!m_series.add_converted(m_options.suite, benchmark, params, m.spec, v))
@@ -167,6 +190,7 @@ class RecordReader {
     core::Result<core::RunResults> finish() {
         core::RunResults run;
         if (auto ok = m_series.finish(run, m_source); !ok) return tl::unexpected(ok.error());
+        run.context.fingerprint = std::move(m_context);
         if (!m_ignored.empty()) {
             std::string names;
             for (const auto& n : m_ignored) names += (names.empty() ? "" : ", ") + n;
@@ -186,6 +210,28 @@ class RecordReader {
     }
 
   private:
+    static constexpr const char* k_context_field = "context";
+    static constexpr const char* k_error_field = "error";
+
+    // The strings, numbers and booleans of a "context" object, for the testbed fingerprint (as
+    // Google Benchmark's context is): thread counts, library versions. Records may each carry
+    // one; a key given twice must have the same value.
+    core::Result<void> add_context(const json& context, const Place& place) {
+        for (const auto& [key, value] : context.items()) {
+            if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
+                m_ignored.insert(fmt::format("{}.{}", k_context_field, key));
+                continue;
+            }
+            if (m_context.contains(key) && m_context[key] != value)
+                return core::input_error(
+                    m_source, place.at(fmt::format("{}.{}", k_context_field, key)),
+                    fmt::format("{} differs from {} in an earlier record", value.dump(),
+                                m_context[key].dump()));
+            m_context[key] = value;
+        }
+        return {};
+    }
+
     // Default (no --params): strings and booleans are params; an integer is a param unless its
     // name says it is a measurement (a unit suffix, throughput, memory, ...) or --metric /
     // --direction name it; other numbers are metrics.
@@ -208,6 +254,8 @@ class RecordReader {
     std::string_view m_source;
     const AdapterOptions& m_options;
     std::set<std::string> m_explicit_params;
+    std::set<std::string> m_ignored_fields;
+    json m_context = json::object();
     std::string m_default_name;
     SeriesCollector m_series;
     std::set<std::string> m_ignored;

@@ -78,6 +78,10 @@ class ResultAccumulator {
         for (auto& f : run.failures)
             if (m_failures.insert(f.benchmark + '\x1f' + f.params.dump()).second)
                 into.failures.push_back(std::move(f));
+        // What the file says about where it ran (a records file's context), for the testbed
+        // fingerprint; the first run's value of a key stays.
+        for (const auto& [key, value] : run.context.fingerprint.items())
+            if (!into.context.fingerprint.contains(key)) into.context.fingerprint[key] = value;
         for (auto& w : run.warnings)
             if (m_texts.insert(w).second) into.warnings.push_back(std::move(w));
         for (auto& n : run.notes)
@@ -212,6 +216,7 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
     }
     for (auto& m : file_results.measurements) out.results.measurements.push_back(std::move(m));
     for (auto& f : file_results.failures) out.results.failures.push_back(std::move(f));
+    out.results.context.fingerprint = std::move(file_results.context.fingerprint);
     out.results.warnings = std::move(file_results.warnings);
     out.results.notes = std::move(file_results.notes);
     if (out.interrupt_signal == 0 && !failure.empty()) {

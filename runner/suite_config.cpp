@@ -187,7 +187,7 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
 
 constexpr std::string_view k_suite_keys =
     "name, binary, filter, repetitions, args, command, warmup, runs, results, format, params, "
-    "working_dir, timeout_seconds, env, metrics";
+    "ignore_fields, working_dir, timeout_seconds, env, metrics";
 
 SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::string& file,
                        const std::filesystem::path& base) {
@@ -209,7 +209,7 @@ SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::strin
         s.filter = r.string("filter").value_or("");
         if (auto n = r.integer("repetitions", 1, 100000)) s.repetitions = static_cast<int>(*n);
         s.args = r.string_array("args", true);
-        for (const char* key : {"warmup", "runs", "results", "format", "params"})
+        for (const char* key : {"warmup", "runs", "results", "format", "params", "ignore_fields"})
             if (t.contains(key))
                 r.problem(where(key), key, "belongs to command suites, not to a binary suite");
     } else {
@@ -232,6 +232,10 @@ SuiteConfig read_suite(const toml::table& t, std::size_t index, const std::strin
         s.params = r.string_array("params", false);
         if (!s.params.empty() && s.results_file.empty())
             r.problem(where("params"), "params", "needs results = \"file\" beside it");
+        s.ignore_fields = r.string_array("ignore_fields", false);
+        if (!s.ignore_fields.empty() && s.results_file.empty())
+            r.problem(where("ignore_fields"), "ignore_fields",
+                      "needs results = \"file\" beside it");
         for (const char* key : {"filter", "repetitions", "args"})
             if (t.contains(key))
                 r.problem(where(key), key, "belongs to binary suites, not to a command suite");

@@ -57,6 +57,7 @@ struct SuiteConfig {
     std::filesystem::path results_file;  // a result file the command writes; empty: none
     std::string results_format = "auto";
     std::vector<std::string> params;  // fields of the result file that become params (records)
+    std::vector<std::string> ignore_fields;  // fields that are neither params nor metrics
 
     // Both
     std::filesystem::path working_dir;  // default: the directory of the file; empty: ours

@@ -28,6 +28,7 @@ struct IngestOptions {
     std::vector<std::string> directions;  // NAME=higher|lower
     std::vector<std::string> metrics;     // NAME=unit:direction
     std::string params;                   // a,b,c
+    std::string ignore_fields;            // a,b
     std::string suite;
     std::string max_input_size = "256MiB";
 };
@@ -48,6 +49,7 @@ int run_ingest(const IngestOptions& o) {
         adapter_options.metrics[parsed->first] = parsed->second;
     }
     adapter_options.param_fields = split_list(o.params);
+    adapter_options.ignored_fields = split_list(o.ignore_fields);
 
     const core::RunContext flags = context_from_flags(o.common, o.identity);
     const ResolveEnvironment env = current_environment();
@@ -112,6 +114,8 @@ void register_ingest(CLI::App& app, Action& action) {
                     "NAME=UNIT:DIRECTION: unit and direction of a metric (records format)");
     cmd->add_option("--params", options->params,
                     "Comma-separated fields that become params (records format)");
+    cmd->add_option("--ignore-fields", options->ignore_fields,
+                    "Comma-separated fields that are neither params nor metrics (records format)");
     cmd->add_option("--suite", options->suite, "Suite name to record when the format has none");
     cmd->add_option("--max-input-size", options->max_input_size,
                     "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)")

@@ -629,6 +629,9 @@ void register_run(CLI::App& app, Action& action) {
                     "NAME=UNIT:DIRECTION: unit and direction of a metric of --results (records)");
     cmd->add_option("--params", flags->params,
                     "Comma-separated fields of --results that become params (records)");
+    cmd->add_option("--ignore-fields", flags->ignore_fields,
+                    "Comma-separated fields of --results that are neither params nor metrics "
+                    "(records)");
     cmd->add_option("--ab", flags->ab,
                     "A/B mode: BASELINE CANDIDATE Google Benchmark binaries, run in alternating "
                     "rounds and recorded as one paired comparison")

@@ -133,6 +133,27 @@ TEST(CommandSuite, ReadsTheResultFileAfterEveryRun) {
     ASSERT_NE(find(o.results, "train", k_wall_time_metric), nullptr);
 }
 
+TEST(CommandSuite, KeepsTheResultFilesContextForTheFingerprint) {
+    testing::TempDir dir;
+    CommandSuite s;
+    s.name = "ml";
+    s.adapter_options.suite = "ml";
+    // A records file whose context changes in the second run: the first value stays, as the
+    // testbed's fingerprint is the one of the first run.
+    s.argv = {"/bin/sh", "-c",
+              "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; "
+              "printf '[{\"context\":{\"threads\":%s,\"torch\":\"2.13\"}},"
+              "{\"benchmark\":\"step\",\"time_ms\":1}]' $n > results.json"};
+    s.working_dir = dir.path();
+    s.results_file = dir / "results.json";
+    s.results_format = "records";
+    s.runs = 2;
+    const SuiteOutcome o = run_command_suite(s, nullptr);
+    EXPECT_FALSE(o.failed) << o.failure;
+    EXPECT_EQ(o.results.context.fingerprint, (nlohmann::json{{"threads", 1}, {"torch", "2.13"}}));
+    ASSERT_NE(find(o.results, "step", "time"), nullptr);
+}
+
 TEST(CommandSuite, AResultFileThatIsNotRewrittenFailsTheRun) {
     testing::TempDir dir;
     const auto file = dir.write(

@@ -128,7 +128,7 @@ TEST(SuiteConfig, UnknownKeysNameFileLineAndKey) {
     EXPECT_EQ(error_of("[[suite]]\nbinary = \"b\"\n\nfliter = \"x\"\n"),
               "conf/perftrack.toml:4: suite[0].fliter: unknown key (known here: name, binary, "
               "filter, repetitions, args, command, warmup, runs, results, format, params, "
-              "working_dir, timeout_seconds, env, metrics)");
+              "ignore_fields, working_dir, timeout_seconds, env, metrics)");
     EXPECT_EQ(error_of("[metrics.x]\ndirection = \"higher\"\nthreshold = 3\n"),
               "conf/perftrack.toml:3: metrics.x.threshold: unknown key (known here: direction, "
               "unit, min_change_pct)");
