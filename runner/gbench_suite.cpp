@@ -18,6 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 // Listing the benchmarks only registers them; a binary that takes longer is broken.
 constexpr std::chrono::seconds k_list_timeout{120};
+// The benchmark names a listing may print (about a million names of 60 characters).
+constexpr std::size_t k_max_list_bytes = std::size_t{64} << 20;
 // One --benchmark_filter argument stays below Linux's per-argument limit (128 KiB) with room
 // to spare; longer name lists are split over several executions of the binary.
 constexpr std::size_t k_max_filter_bytes = 64 * 1024;
@@ -65,15 +67,15 @@ class ScratchDir {
 
 // Streams the binary's output through to the progress display, and counts the benchmarks whose
 // console lines appeared.
-class GbenchObserver : public process::ChildObserver {
+class GbenchObserver : public core::ProcessObserver {
   public:
     GbenchObserver(Progress* progress, const std::vector<std::string>& names)
         : m_progress(progress), m_pending(names.begin(), names.end()) {}
 
-    void on_output(process::OutputStream stream, std::string_view data) override {
+    void on_output(core::OutputStream stream, std::string_view data) override {
         if (m_progress == nullptr) return;
         m_progress->child_output(stream, data);
-        if (stream != process::OutputStream::out || m_pending.empty()) return;
+        if (stream != core::OutputStream::out || m_pending.empty()) return;
         m_line.append(data);
         std::size_t start = 0;
         for (auto nl = m_line.find('\n'); nl != std::string::npos; nl = m_line.find('\n', start)) {
@@ -199,22 +201,27 @@ std::string exact_name_filter(const std::vector<std::string>& names) {
 }
 
 core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite& suite) {
-    process::ChildSpec spec;
+    core::ProcessSpec spec = process::benchmark_spec();
     spec.argv = {suite.binary.string(), "--benchmark_list_tests=true"};
     if (!suite.filter.empty()) spec.argv.push_back("--benchmark_filter=" + suite.filter);
     spec.argv.insert(spec.argv.end(), suite.args.begin(), suite.args.end());
     spec.working_dir = suite.working_dir;
     spec.env = suite.env;
     spec.timeout = k_list_timeout;
-    spec.capture_stdout = true;
-    auto outcome = process::run_child(spec);
+    spec.stdout_capture = {core::Capture::Keep::first, k_max_list_bytes};
+    auto outcome = process::run_benchmark(spec);
     if (!outcome) return tl::unexpected<core::Error>(outcome.error());
+    if (outcome->ok() && outcome->stdout_dropped_bytes > 0)
+        return core::fail(
+            core::ErrorKind::benchmark_failed,
+            fmt::format("suite {}: {} --benchmark_list_tests printed more than {} MiB", suite.name,
+                        suite.binary.string(), k_max_list_bytes >> 20));
     if (!outcome->ok()) {
         std::string message = fmt::format("suite {}: listing the benchmarks of {} failed: it {}",
                                           suite.name, suite.binary.string(), outcome->describe());
-        if (const auto tail = tail_for_message(outcome->stderr_tail, 400); !tail.empty())
+        if (const auto tail = tail_for_message(outcome->stderr_text, 400); !tail.empty())
             message += "; stderr: " + tail;
-        return core::fail(outcome->ending == process::Ending::interrupted
+        return core::fail(outcome->ending == core::Ending::interrupted
                               ? core::ErrorKind::internal
                               : core::ErrorKind::benchmark_failed,
                           message);
@@ -331,7 +338,7 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
         return inv;
     }
     const auto out_file = scratch.path() / "results.json";
-    process::ChildSpec spec;
+    core::ProcessSpec spec = process::benchmark_spec();
     spec.argv = {suite.binary.string(), "--benchmark_out=" + out_file.string(),
                  "--benchmark_out_format=json",
                  fmt::format("--benchmark_repetitions={}", repetitions),
@@ -342,7 +349,7 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
     spec.env = suite.env;
     spec.timeout = timeout;
     GbenchObserver observer(progress, names);
-    auto child = process::run_child(spec, &observer);
+    auto child = process::run_benchmark(spec, &observer);
     if (progress != nullptr) progress->flush_child_output();
     if (!child) {
         inv.start_error = child.error().message;
@@ -426,25 +433,25 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
             failure = "could not be started: " + inv.start_error;
             break;
         }
-        if (inv.child->ending == process::Ending::interrupted) {
+        if (inv.child->ending == core::Ending::interrupted) {
             out.interrupt_signal = inv.child->interrupt_signal;
             break;
         }
-        if (inv.child->ending == process::Ending::timed_out) {
+        if (inv.child->ending == core::Ending::timed_out) {
             // The child's own limit was what was left of the suite's; name the suite's.
             failure = fmt::format("timed out after {:g} s (the suite's limit) and was stopped",
                                   std::chrono::duration<double>(*suite.timeout).count());
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
         if (!inv.child->ok()) {
             failure = inv.child->describe();
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
         if (!inv.output_error.empty()) {
             failure = inv.output_error;
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
     }

@@ -18,7 +18,7 @@
 
 #include "core/error.hpp"
 #include "formats/adapter.hpp"
-#include "runner/process/child_process.hpp"
+#include "runner/process/benchmark_process.hpp"
 #include "runner/progress.hpp"
 #include "runner/suite_config.hpp"
 #include "runner/suite_outcome.hpp"
@@ -65,7 +65,7 @@ std::optional<std::string> close_truncated_gbench_json(std::string_view text);
 
 // One execution of the binary with a given filter and repetition count.
 struct GbenchInvocation {
-    std::optional<process::ChildOutcome> child;  // empty when it could not be started
+    std::optional<core::ProcessOutcome> child;   // empty when it could not be started
     std::string start_error;                     // why it could not be started
     nlohmann::json context;                      // the JSON "context", or null
     std::vector<nlohmann::json> entries;         // complete "benchmarks" entries

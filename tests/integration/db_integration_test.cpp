@@ -59,7 +59,7 @@ TEST(Migrations, TwiceAndConcurrentlyEndInTheSameSchema) {
 
     TestSchema concurrent;
     TempDir dir;
-    std::vector<pid_t> pids;
+    std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 6; ++i)
         pids.push_back(spawn_perftrack({"db", "migrate", "--db", concurrent.dsn()}, {},
                                        dir / fmt::format("out{}", i), dir / fmt::format("err{}", i)));
@@ -133,7 +133,7 @@ TEST(EmbeddedCluster, ManyProcessesStartingItAtOnceShareOneCluster) {
     ProcessOptions o;
     o.env["PERFTRACK_HOME"] = (dir / "home").string();
     o.cwd = dir.path();
-    std::vector<pid_t> pids;
+    std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 4; ++i) {
         const auto f = dir.write(
             fmt::format("r{}.json", i),

@@ -149,7 +149,7 @@ TEST_F(IngestIntegration, SameRunKeyFromTwoProcessesAtOnceStoresOneRun) {
     ProcessOptions o;
     o.env["PERFTRACK_HOME"] = (dir / "home").string();
     o.cwd = dir.path();
-    std::vector<pid_t> pids;
+    std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 2; ++i)
         pids.push_back(spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o,
                                        dir / fmt::format("out{}", i), dir / fmt::format("err{}", i)));
@@ -166,7 +166,7 @@ TEST_F(IngestIntegration, EightProcessesWithDifferentRunsAllLand) {
     ProcessOptions o;
     o.env["PERFTRACK_HOME"] = (dir / "home").string();
     o.cwd = dir.path();
-    std::vector<pid_t> pids;
+    std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 8; ++i) {
         const auto f = dir.write(fmt::format("r{}.json", i), big_run(500, 10, fmt::format("run-{}", i)));
         pids.push_back(spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o,
@@ -186,7 +186,7 @@ TEST_F(IngestIntegration, SigkillInTheMiddleLeavesNoTrace) {
     o.cwd = dir.path();
     // Migrate first so the kill lands in the ingest transaction, not in the migration.
     ASSERT_EQ(run_perftrack({"db", "migrate", "--db", schema.dsn()}, o).exit_code, 0);
-    const pid_t pid = spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o, dir / "out",
+    auto child = spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o, dir / "out",
                                       dir / "err");
     // Wait until the samples are streaming into the staging table, then kill -9.
     pqxx::connection watcher(test_dsn());
@@ -199,8 +199,8 @@ TEST_F(IngestIntegration, SigkillInTheMiddleLeavesNoTrace) {
         if (!streaming) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ASSERT_TRUE(streaming) << "ingest never reached COPY: " << read_file(dir / "err");
-    ::kill(pid, SIGKILL);
-    EXPECT_EQ(wait_child(pid), 128 + SIGKILL);
+    ::kill(child.pid(), SIGKILL);
+    EXPECT_EQ(wait_child(child), 128 + SIGKILL);
     // The server aborts the transaction when it notices the client is gone.
     for (int i = 0; i < 500; ++i) {
         pqxx::nontransaction tx(watcher);

@@ -313,11 +313,11 @@ TEST_F(RunTest, DatabaseStoppedMidRunSpoolsAndPushLosesAndDuplicatesNothing) {
     args.insert(args.end(),
                 {"--run-id", "spool-test-1", "-r", "2", "--name", "waiter", "--", "/bin/sh", "-c",
                  "touch started; while [ ! -f go ]; do sleep 0.02; done"});
-    const pid_t pid = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    auto perftrack_process = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
     ASSERT_TRUE(wait_for_file(started, 60s)) << read_file(m_work / "err.txt");
     ASSERT_TRUE(pg.stop());
     touch(go);
-    EXPECT_EQ(wait_child(pid), 3) << read_file(m_work / "err.txt");
+    EXPECT_EQ(wait_child(perftrack_process), 3) << read_file(m_work / "err.txt");
     const std::string err = read_file(m_work / "err.txt");
     EXPECT_NE(err.find("database unavailable: spooled run spool-test-1"), std::string::npos) << err;
 
@@ -473,11 +473,11 @@ TEST_F(RunTest, CtrlCStopsTheBenchmarkAndStoresNothing) {
     for (const auto& a : identity()) args.push_back(a);
     args.insert(args.end(), {"-r", "3", "--name", "sleeper", "--", "/bin/sh", "-c",
                              "echo $$ > child.pid; sleep 60"});
-    const pid_t pid = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    auto perftrack_process = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
     ASSERT_TRUE(wait_for_file(m_work / "child.pid", 60s));
     std::this_thread::sleep_for(100ms);
-    ::kill(pid, SIGINT);
-    EXPECT_EQ(wait_child(pid), 130);
+    ::kill(perftrack_process.pid(), SIGINT);
+    EXPECT_EQ(wait_child(perftrack_process), 130);
     const std::string err = read_file(m_work / "err.txt");
     EXPECT_NE(err.find("interrupted by SIGINT while running suite sleeper"), std::string::npos)
         << err;
