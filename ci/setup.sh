@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   postgresql libpqxx-dev libbenchmark-dev libcurl4-openssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libboost-math-dev libtomlplusplus-dev
-  libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev libsimdjson-dev
+  libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev libsimdjson-dev libpq-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Real tools whose output the tests capture, and the browser for the HTML report tests.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
+#include "store/pg/connection_secrets.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -73,20 +74,7 @@ private:
 };
 
 std::vector<std::string> secrets_of(const std::string& conninfo, std::vector<std::string> extra) {
-    // The password itself, whatever form the URL had, so it is scrubbed even when a library
-    // message quotes it out of context.
-    const std::string redacted = core::redact_database_url(conninfo);
-    if (redacted != conninfo) {
-        // Recover the password text: the part of conninfo that "***" replaced.
-        std::size_t i = 0;
-        while (i < conninfo.size() && i < redacted.size() && conninfo[i] == redacted[i]) ++i;
-        std::size_t tail = 0;
-        while (tail < conninfo.size() - i && tail < redacted.size() - i &&
-               conninfo[conninfo.size() - 1 - tail] == redacted[redacted.size() - 1 - tail])
-            ++tail;
-        if (i + tail < conninfo.size()) extra.push_back(conninfo.substr(i, conninfo.size() - i - tail));
-    }
-    extra.push_back(conninfo);
+    for (auto& secret : connection_secrets(conninfo)) extra.push_back(std::move(secret));
     return extra;
 }
 
