@@ -247,51 +247,90 @@ core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite&
     return names;
 }
 
-std::optional<std::string> close_truncated_gbench_json(std::string_view text) {
-    int depth = 0;
-    bool in_string = false, escaped = false;
-    char top_container = 0;  // the container opened at depth 2 ('{' context, '[' benchmarks)
-    std::size_t cut = std::string_view::npos;
-    std::string_view suffix;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
+namespace {
+
+// nlohmann's DOM builder, watched: which top-level member is being read, whether its value is
+// complete, and how many entries of "benchmarks" are. When the text ends early (or breaks), the
+// parse stops with the incomplete parts still in the DOM; repair() then removes them.
+class GbenchResultsSax {
+  public:
+    using json = nlohmann::json;
+    explicit GbenchResultsSax(json& root) : m_root(root), m_dom(root, /*allow_exceptions=*/false) {}
+
+    bool null() { return value(m_dom.null()); }
+    bool boolean(bool v) { return value(m_dom.boolean(v)); }
+    bool number_integer(json::number_integer_t v) { return value(m_dom.number_integer(v)); }
+    bool number_unsigned(json::number_unsigned_t v) { return value(m_dom.number_unsigned(v)); }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return value(m_dom.number_float(v, s));
+    }
+    bool string(json::string_t& v) { return value(m_dom.string(v)); }
+    bool binary(json::binary_t& v) { return value(m_dom.binary(v)); }
+    bool key(json::string_t& v) {
+        if (m_depth == 1) {
+            m_member = v;
+            m_member_complete = false;
+            m_complete_entries = 0;
         }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            ++depth;
-            if (depth == 2) {
-                top_container = c;
-                if (c == '[') {  // an open array: valid once closed
-                    cut = i + 1;
-                    suffix = "]}";
-                }
-            }
-        } else if (c == '}' || c == ']') {
-            --depth;
-            if (depth == 0) return std::string(text);  // complete already
-            if (depth == 2 && top_container == '[' && c == '}') {
-                cut = i + 1;  // after a finished entry of the array
-                suffix = "]}";
-            } else if (depth == 1) {
-                cut = i + 1;  // after a finished top-level value
-                suffix = "}";
-                top_container = 0;
-            }
+        return m_dom.key(v);
+    }
+    bool start_object(std::size_t n) {
+        ++m_depth;
+        return m_dom.start_object(n);
+    }
+    bool start_array(std::size_t n) {
+        ++m_depth;
+        return m_dom.start_array(n);
+    }
+    bool end_object() { return closed(m_dom.end_object()); }
+    bool end_array() { return closed(m_dom.end_array()); }
+    template <typename Exception>
+    bool parse_error(std::size_t, const std::string&, const Exception&) {
+        return false;
+    }
+
+    // Drops what was not complete when the parse stopped: the member being read, except that
+    // an open "benchmarks" array keeps its finished entries.
+    void repair() {
+        if (!m_root.is_object() || m_member.empty() || m_member_complete) return;
+        auto it = m_root.find(m_member);
+        if (it == m_root.end()) return;
+        if (m_member == "benchmarks" && it->is_array()) {
+            it->get_ref<json::array_t&>().resize(m_complete_entries);
+        } else {
+            m_root.erase(it);
         }
     }
-    if (cut == std::string_view::npos) return std::nullopt;
-    std::string out(text.substr(0, cut));
-    out += suffix;
+
+  private:
+    bool value(bool ok) {
+        if (m_depth == 1) m_member_complete = true;
+        return ok;
+    }
+    bool closed(bool ok) {
+        --m_depth;
+        if (m_depth == 1) m_member_complete = true;
+        if (m_depth == 2 && m_member == "benchmarks") ++m_complete_entries;
+        return ok;
+    }
+
+    json& m_root;
+    nlohmann::detail::json_sax_dom_parser<json> m_dom;
+    int m_depth = 0;
+    std::string m_member;  // the top-level member being read
+    bool m_member_complete = false;
+    std::size_t m_complete_entries = 0;
+};
+
+}  // namespace
+
+std::optional<GbenchResults> parse_gbench_results(std::string_view text) {
+    GbenchResults out;
+    GbenchResultsSax sax(out.doc);
+    if (nlohmann::json::sax_parse(text, &sax)) return out;
+    out.truncated = true;
+    sax.repair();
+    if (!out.doc.is_object() || out.doc.empty()) return std::nullopt;
     return out;
 }
 
@@ -378,15 +417,15 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
             inv.warning =
                 fmt::format("could not keep the results in {}: {}", keep.string(), ec.message());
     }
-    auto closed = close_truncated_gbench_json(*text);
-    if (!closed) {
+    auto results = parse_gbench_results(*text);
+    if (!results) {
         inv.output_error = "its results file ends before the first benchmark";
         return inv;
     }
-    inv.truncated = closed->size() != text->size();
-    nlohmann::json doc = nlohmann::json::parse(*closed, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        inv.output_error = "its results file is not valid JSON";
+    inv.truncated = results->truncated;
+    nlohmann::json& doc = results->doc;
+    if (!doc.is_object()) {
+        inv.output_error = "its results file is not a JSON object";
         return inv;
     }
     if (auto it = doc.find("context"); it != doc.end()) inv.context = std::move(*it);
