@@ -156,7 +156,11 @@ class Kept {
             }
             case Capture::Keep::last:
                 m_text.append(data);
-                if (m_text.size() > 2 * m_capture.limit_bytes + k_tail_slack) {
+                // Trim when over twice the limit (plus slack), written so no sum can wrap.
+                if (m_text.size() > m_capture.limit_bytes &&
+                    m_text.size() - m_capture.limit_bytes -
+                            std::min(m_text.size() - m_capture.limit_bytes, k_tail_slack) >
+                        m_capture.limit_bytes) {
                     const std::size_t cut = m_text.size() - m_capture.limit_bytes;
                     m_text.erase(0, cut);
                     m_dropped += cut;

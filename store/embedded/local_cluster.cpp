@@ -1,12 +1,5 @@
 #include "store/embedded/local_cluster.hpp"
 
-#include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -14,8 +7,16 @@
 #include <fstream>
 #include <functional>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/file_io.hpp"
+#include "core/fnv1a.hpp"
 #include "core/process.hpp"
 
 namespace perftrack::store {
@@ -30,14 +31,11 @@ namespace {
 constexpr std::size_t k_max_socket_dir_length = 90;
 constexpr const char* k_relocated_root = "/var/lib/perftrack/clusters";
 
+// Names the relocated cluster and socket directories. Existing clusters live under these
+// names (and their postgresql.conf names the socket directory), hence the legacy basis.
 std::string short_hash(const std::string& text) {
-    // FNV-1a, 64 bit: stable across builds (std::hash is not guaranteed to be).
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return fmt::format("{:016x}", h).substr(0, 12);
+    return fmt::format("{:016x}", core::fnv1a64(text, core::k_legacy_identity_offset_basis))
+        .substr(0, 12);
 }
 
 // Can `uid`/`gid` search (x) every existing directory from / down to `path`?
@@ -126,20 +124,6 @@ std::string tail_lines(const std::string& text, std::size_t lines) {
         --lines;
     }
     return text.substr(pos + 1);
-}
-
-// The part of a file after `offset`, at most its last `max_bytes`: a server log can be large.
-std::string read_file_tail(const fs::path& p, std::uintmax_t offset, std::uintmax_t max_bytes) {
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(p, ec);
-    if (ec || size <= offset) return {};
-    const std::uintmax_t from = std::max(offset, size > max_bytes ? size - max_bytes : 0);
-    std::ifstream in(p, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(from));
-    std::string text(static_cast<std::size_t>(size - from), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return text;
 }
 
 }  // namespace
@@ -324,7 +308,7 @@ core::Result<std::string> LocalCluster::ensure_running() const {
                            l->cluster_dir / "pg_ctl.out");
     if (!r) return tl::unexpected(r.error());
     if (!r->ok() || !running_pid()) {
-        const std::string log = read_file_tail(l->log_file, log_before, k_log_excerpt_bytes);
+        const std::string log = core::read_file_tail(l->log_file, log_before, k_log_excerpt_bytes);
         return fail(ErrorKind::database_unavailable,
                     fmt::format("the embedded database in {} did not start: {}",
                                 l->data_dir.string(), tail_lines(log, 5)),

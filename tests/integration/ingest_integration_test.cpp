@@ -133,6 +133,34 @@ TEST_F(IngestIntegration, ManyFilesWithOwnContextsAreOneRunEach) {
     EXPECT_EQ(bounded.runs[1].commit, "sha2");
 }
 
+TEST_F(IngestIntegration, PartKeysAreTheOnesEarlierReleasesStored) {
+    // perftrack 0.1 stored exactly these part keys for this real Google Benchmark output (the
+    // FNV-1a offset basis they were made with is kept for them: core/fnv1a.hpp). A database
+    // holding them must recognise the same file as already ingested, not store it twice.
+    const std::string fixture =
+        PERFTRACK_SOURCE_DIR "/tests/fixtures/formats/gbench/repetitions3-1.7.1.json";
+    const std::vector<std::string> identity{"--project", "p",     "--testbed", "t",
+                                            "--branch",  "main",  "--commit",  "c1",
+                                            "--format",  "gbench"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = identity;
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(fixture);
+        return ingest(args);
+    };
+    auto first = with({"--run-id", "from-0.1"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    auto shard = with({"--run-id", "from-0.1", "--shard", "2/3"});
+    ASSERT_EQ(shard.exit_code, 0) << shard.err;
+    EXPECT_EQ(q("SELECT string_agg(part_key, '|' ORDER BY part_key) FROM run_part"),
+              "4a25b4913b36cb92|shard 2/3 4a25b4913b36cb92");
+    const std::string samples = q("SELECT sum(cardinality(samples)) FROM sample");
+    auto again = with({"--run-id", "from-0.1"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already ingested; nothing written"), std::string::npos) << again.out;
+    EXPECT_EQ(q("SELECT sum(cardinality(samples)) FROM sample"), samples);
+}
+
 TEST_F(IngestIntegration, SameRunKeyTwiceStoresOneRun) {
     const auto f = dir.write("r.json", native_run("abc", "2024-05-01T12:00:00Z", {1, 2, 3}));
     auto first = ingest({"--run-id", "ci-42", f.string()});
