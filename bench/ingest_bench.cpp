@@ -1,6 +1,6 @@
 // Ingest speed: `perftrack ingest` of 1,000,000 samples (10,000 benchmark x metric series x 100
 // samples) against `psql -c "\copy"` of the same rows into the same table, on the same server.
-// Target (issue 2): perftrack at most 1.5x psql.
+// Target: perftrack at most 1.5x psql.
 //
 // Needs a PostgreSQL: PERFTRACK_BENCH_DSN (keyword form, e.g. "host=/tmp/x port=5432
 // user=postgres dbname=postgres"); ci/bench_ingest.sh starts a throwaway one and runs this.

@@ -1,5 +1,6 @@
 // The records adapter: flat JSON records (array or JSON lines) as ML benchmark scripts write
-// them; fixtures in tests/fixtures/formats/records/ (hand-written in the shapes of issue 7).
+// them; fixtures in tests/fixtures/formats/records/ (hand-written in the shapes ML benchmark
+// scripts write).
 #include <gtest/gtest.h>
 
 #include "tests/support/shared_fixtures.hpp"
