@@ -15,7 +15,7 @@
 
 namespace perftrack::alerts {
 
-// The verdict statuses of `check` (DESIGN.md), as they appear in its JSON.
+// The verdict statuses of `check`, as they appear in its JSON (reports/detect/verdict.hpp).
 inline constexpr std::string_view k_status_regression = "regression";
 inline constexpr std::string_view k_status_improvement = "improvement";
 inline constexpr std::string_view k_status_unchanged = "unchanged";

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <ctime>
 #include <string>
+
+#include <curl/curl.h>
 
 namespace perftrack::alerts {
 
@@ -35,12 +36,12 @@ std::optional<Milliseconds> parse_retry_after(std::string_view value, std::int64
         seconds = std::min<std::int64_t>(seconds, 365LL * 24 * 3600);
         return Milliseconds(seconds * 1000);
     }
-    // IMF-fixdate, the only date form servers may send (RFC 9110 section 5.6.7).
+    // An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms recipients should
+    // still accept (RFC 9110 section 5.6.7). curl_getdate reads them independent of the locale
+    // (strptime's %a and %b follow LC_TIME).
     const std::string text(value);
-    std::tm tm{};
-    const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    const std::int64_t at = ::timegm(&tm);
+    const std::int64_t at = ::curl_getdate(text.c_str(), nullptr);
+    if (at < 0) return std::nullopt;
     if (at <= now_epoch_s) return Milliseconds(0);
     return Milliseconds((at - now_epoch_s) * 1000);
 }

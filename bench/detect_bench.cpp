@@ -1,4 +1,4 @@
-// Detection speed (issue 8): `check` of one commit with 2,000 series against 30-commit
+// Detection speed (README, "Speed"): `check` of one commit with 2,000 series against 30-commit
 // baselines (target < 1 s), and backtest plus change points over 2,000 series x 500 commits
 // (target < 30 s). In-process, on in-memory histories: what the database adds is measured by
 // the CLI runs in the detection report (the history load is one COPY).

@@ -1,13 +1,12 @@
 // Ingest speed: `perftrack ingest` of 1,000,000 samples (10,000 benchmark x metric series x 100
 // samples) against `psql -c "\copy"` of the same rows into the same table, on the same server.
-// Target (issue 2): perftrack at most 1.5x psql.
+// Target: perftrack at most 1.5x psql.
 //
 // Needs a PostgreSQL: PERFTRACK_BENCH_DSN (keyword form, e.g. "host=/tmp/x port=5432
 // user=postgres dbname=postgres"); ci/bench_ingest.sh starts a throwaway one and runs this.
 // Each iteration stores a new run, so the table grows as it would in production.
 #include <benchmark/benchmark.h>
 #include <pqxx/pqxx>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +15,8 @@
 #include <fstream>
 
 #include <fmt/format.h>
+
+#include "core/process.hpp"
 
 namespace {
 
@@ -68,19 +69,15 @@ const fs::path& native_file() {
     return path;
 }
 
+// Runs a command with its stdout discarded; its exit status (128 + signal when killed).
 int run_command(const std::vector<std::string>& argv) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        if (std::freopen("/dev/null", "w", stdout) == nullptr) ::_exit(126);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    perftrack::core::ProcessSpec spec;
+    spec.argv = argv;
+    spec.stdout_capture = {perftrack::core::Capture::Keep::nothing, 0};
+    spec.stderr_capture = {perftrack::core::Capture::Keep::last, 4096};
+    auto outcome = perftrack::core::run_process(spec);
+    if (!outcome) return 127;
+    return outcome->shell_status();
 }
 
 void BM_PerftrackIngest(benchmark::State& state) {

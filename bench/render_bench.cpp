@@ -1,7 +1,7 @@
 // perftrack's own benchmark of the report path after the database: History -> trends
 // (per-run medians, spreads, rolling baseline bands), and the model -> HTML and JSON renderers.
-// The scale of issue 4: 2,000 series x 500 runs x 10 repetitions (10 M samples); the HTML must
-// stay under 15 MB (reported as the html_bytes counter).
+// The scale the report is built for: 2,000 series x 500 runs x 10 repetitions (10 M samples); the
+// HTML must stay under 15 MB (reported as the html_bytes counter).
 #include <map>
 
 #include <benchmark/benchmark.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The speed figures of issue 4: `perftrack report` over 2,000 series x 500 commits x 10
+# The README's report speed figures: `perftrack report` over 2,000 series x 500 commits x 10
 # repetitions (10 M samples) stored in a throwaway PostgreSQL. Measures, REPEAT times each:
 #   - perftrack report --out report.html (whole command: load, detection, HTML, atomic write):
 #     wall time and peak RSS (/usr/bin/time -v), the file size, and the time split that
@@ -34,6 +34,7 @@ trap cleanup EXIT
 start_test_postgres >/dev/null
 export PERFTRACK_HOME=$work/home NO_COLOR=1
 common=(--db "$PERFTRACK_TEST_DSN" --project bench --testbed ci --branch main)
+"$perftrack" db migrate --quiet --db "$PERFTRACK_TEST_DSN"
 
 # The generated result files are kept in the build directory: generating 10 M samples takes
 # minutes, and the same files give the same measurement.

@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   postgresql libpqxx-dev libbenchmark-dev libcurl4-openssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libboost-math-dev libtomlplusplus-dev
-  libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev libsimdjson-dev
+  libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev libsimdjson-dev libpq-dev
 )
 ml=0
 for flag in "$@"; do

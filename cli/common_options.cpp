@@ -43,7 +43,11 @@ std::string conninfo_for(const store::ConnectionTarget& target) {
 }
 
 std::unique_ptr<store::Store> open_store(const CommonOptions& options) {
-    return store::pg::connect(conninfo_for(store::resolve_connection_target(options.db)));
+    const auto target = store::resolve_connection_target(options.db);
+    // The embedded database migrates itself; a shared one only through `perftrack db migrate`.
+    store::pg::ConnectOptions connect_options;
+    connect_options.migrate = target.embedded;
+    return store::pg::connect(conninfo_for(target), connect_options);
 }
 
 }  // namespace perftrack::cli

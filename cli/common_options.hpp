@@ -1,5 +1,5 @@
 #pragma once
-// Flags shared by the subcommands (DESIGN.md, "Common flags"), and the wiring from them to a
+// Flags shared by the subcommands (README, "Command reference"), and the wiring from them to a
 // store: --db, else $PERFTRACK_DB, else $DATABASE_URL, else the embedded local cluster.
 
 #include <memory>
@@ -29,8 +29,9 @@ void add_common_options(CLI::App& command, CommonOptions& options);
 // Adds only --db (commands that do not name a series, such as `db status`).
 void add_db_option(CLI::App& command, CommonOptions& options);
 
-// Connects (starting the embedded cluster when that is the target) and migrates. Throws
-// StoreError (unavailable() for exit 3) or core::ErrorException.
+// Connects, starting and migrating the embedded cluster when that is the target; a shared
+// database must already have a schema this binary can use. Throws StoreError (unavailable() for
+// exit 3), store::SchemaVersionError or core::ErrorException.
 std::unique_ptr<store::Store> open_store(const CommonOptions& options);
 
 // The connection string of the target, starting the embedded cluster when needed.

@@ -1,13 +1,13 @@
 #include "cli/run_assembly.hpp"
 
-#include <unistd.h>
-
 #include <cstring>
 #include <random>
 #include <set>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include "core/fnv1a.hpp"
 #include "core/time.hpp"
 #include "runner/context/ci_environment.hpp"
 #include "runner/context/git_info.hpp"
@@ -152,26 +152,17 @@ core::Result<void> merge_into(store::RunToStore& into, store::RunToStore more,
 
 void finish_run(store::RunToStore& run) {
     if (run.run_key.empty()) run.run_key = "local:" + random_hex(16);
-    // FNV-1a over the series identities and sample bits: equal content, equal part key.
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](const void* data, std::size_t n) {
-        const auto* p = static_cast<const unsigned char*>(data);
-        for (std::size_t i = 0; i < n; ++i) {
-            h ^= p[i];
-            h *= 1099511628211ull;
-        }
-    };
+    // FNV-1a over the series identities and sample bits: equal content, equal part key. The
+    // keys are stored (run_part), so the basis is the one they were always made with.
+    core::Fnv1a64 h(core::k_legacy_identity_offset_basis);
     for (const auto& m : run.results.measurements) {
-        const std::string key = core::series_key(m);
-        mix(key.data(), key.size());
-        mix(m.samples.data(), m.samples.size() * sizeof(double));
+        h.add(core::series_key(m));
+        h.add_bytes(m.samples.data(), m.samples.size() * sizeof(double));
     }
-    for (const auto& f : run.results.failures) {
-        mix(f.benchmark.data(), f.benchmark.size());
-        mix(f.message.data(), f.message.size());
-    }
+    for (const auto& f : run.results.failures) h.add(f.benchmark).add(f.message);
     const auto shard = run.results.context.shard;
-    run.part_key = fmt::format("{}{:016x}", shard ? "shard " + *shard + " " : std::string(), h);
+    run.part_key =
+        fmt::format("{}{:016x}", shard ? "shard " + *shard + " " : std::string(), h.value());
 }
 
 }  // namespace perftrack::cli

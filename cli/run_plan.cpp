@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/value_parsers.hpp"
-#include "core/subprocess.hpp"
+#include "core/process.hpp"
 #include "formats/adapter.hpp"
 
 namespace perftrack::cli {

@@ -1,5 +1,7 @@
 #include "cli/store_or_spool.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "cli/output.hpp"
@@ -33,6 +35,10 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
     const auto target = store::resolve_connection_target(options.db);
     std::size_t next = 0;
     std::string why;
+    // A schema this binary cannot use is not an outage: it fails every job until a person
+    // migrates the database or upgrades perftrack, so it exits 2 (configuration), but the run is
+    // spooled first so the benchmarks need not run again.
+    std::optional<core::Error> schema_problem;
     try {
         auto db = open_store(options);
         for (; next < runs.size(); ++next) {
@@ -44,12 +50,18 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
     } catch (const store::StoreError& e) {
         if (!e.unavailable()) throw;
         why = e.what();
+    } catch (const store::SchemaVersionError& e) {
+        schema_problem = e.error;
     } catch (const core::ErrorException& e) {
         if (e.error.kind != core::ErrorKind::database_unavailable) throw;
         why = e.error.message;
     }
     std::fflush(stdout);
-    print_error(why);
+    if (schema_problem) {
+        print_error(*schema_problem);
+    } else {
+        print_error(why);
+    }
     bool lost = false;
     for (; next < runs.size(); ++next) {
         auto file = store::spool_run(target.home, runs[next]);
@@ -60,10 +72,12 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
             lost = true;
             continue;
         }
-        print_note(fmt::format("database unavailable: spooled run {} to {}; upload it later with "
-                               "'perftrack push'",
-                               runs[next].run_key, file->string()));
+        print_note(
+            fmt::format("{}: spooled run {} to {}; upload it later with 'perftrack push'",
+                        schema_problem ? "database schema not usable" : "database unavailable",
+                        runs[next].run_key, file->string()));
     }
+    if (schema_problem) return static_cast<int>(core::exit_code_for(schema_problem->kind));
     // Exit 3 promises that nothing was lost; a run that could be neither stored nor spooled
     // breaks that promise.
     if (lost) return static_cast<int>(core::ExitCode::bad_input);

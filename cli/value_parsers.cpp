@@ -9,27 +9,31 @@ namespace perftrack::cli {
 using core::ErrorKind;
 using core::fail;
 
-core::Result<std::uint64_t> parse_byte_size(std::string_view text) {
-    std::uint64_t value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr == text.data())
-        return fail(ErrorKind::usage, fmt::format("\"{}\" is not a size (e.g. 256MiB)", text));
-    std::string_view suffix(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
-    std::uint64_t factor = 1;
-    if (suffix.empty() || suffix == "B") {
-        factor = 1;
-    } else if (suffix == "K" || suffix == "KiB" || suffix == "KB" || suffix == "k") {
-        factor = 1ull << 10;
-    } else if (suffix == "M" || suffix == "MiB" || suffix == "MB") {
-        factor = 1ull << 20;
-    } else if (suffix == "G" || suffix == "GiB" || suffix == "GB") {
-        factor = 1ull << 30;
-    } else {
-        return fail(ErrorKind::usage,
-                    fmt::format("\"{}\": unknown size suffix \"{}\" (use B, KiB, MiB or GiB)", text,
-                                suffix));
-    }
-    return value * factor;
+CLI::Option* add_byte_size_option(CLI::App& command, const std::string& name, std::uint64_t& bytes,
+                                  const std::string& description, const std::string& default_text) {
+    // CLI11 2.1.2 reads the number with strtoull and no range check, so "-1" and
+    // "99999999999999999999" would both become 2^64 - 1: the number must be digits that fit.
+    const CLI::Validator digits_that_fit(
+        [](std::string& input) -> std::string {
+            std::size_t end = 0;
+            while (end < input.size() && input[end] == ' ') ++end;
+            const std::size_t start = end;
+            while (end < input.size() && input[end] >= '0' && input[end] <= '9') ++end;
+            std::uint64_t value = 0;
+            const auto [ptr, ec] = std::from_chars(input.data() + start, input.data() + end, value);
+            if (end == start || ec != std::errc())
+                return fmt::format("\"{}\" is not a size in bytes below 16EiB (e.g. 256MiB)",
+                                   input);
+            return {};
+        },
+        "SIZE");
+    // kb_is_1000 = false: K, KB and KiB all mean 1024 bytes, as perftrack always read them;
+    // AsSizeValue refuses a product that overflows.
+    return command.add_option(name, bytes, description)
+        ->check(digits_that_fit)
+        ->transform(CLI::AsSizeValue(false))
+        ->type_name("SIZE")
+        ->default_str(default_text);
 }
 
 core::Result<std::pair<std::string, core::Direction>> parse_direction_override(

@@ -7,14 +7,19 @@
 #include <utility>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "formats/adapter.hpp"
 
 namespace perftrack::cli {
 
-// "1048576", "512KiB", "256MiB", "1GiB", "256M" -> bytes.
-core::Result<std::uint64_t> parse_byte_size(std::string_view text);
+// Adds a flag taking a size in bytes: "1048576", "512KiB", "256MiB", "1GiB", "256M" (binary
+// units up to EiB, any case; CLI11's AsSizeValue), refusing a value that does not fit in 64 bits
+// as a usage error. `default_text` is the default as users write it ("256MiB").
+CLI::Option* add_byte_size_option(CLI::App& command, const std::string& name, std::uint64_t& bytes,
+                                  const std::string& description, const std::string& default_text);
 
 // "allocs=higher" -> {"allocs", higher}
 core::Result<std::pair<std::string, core::Direction>> parse_direction_override(std::string_view text);

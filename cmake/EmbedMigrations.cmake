@@ -10,7 +10,17 @@ foreach(f IN LISTS files)
   endif()
   string(REGEX REPLACE "^0*([0-9]+)_.*" "\\1" version ${f})
   file(READ ${MIGRATIONS_DIR}/${f} sql)
-  string(APPEND body "    {${version}, \"${f}\", R\"perftrack_sql(${sql})perftrack_sql\"},\n")
+  # Every migration says whether binaries that predate it can still use the database after it
+  # (store/migrations/README.md); a file that does not say is refused.
+  if(sql MATCHES "\n-- compatibility: additive[ \n]")
+    set(additive true)
+  elseif(sql MATCHES "\n-- compatibility: breaking[ \n]")
+    set(additive false)
+  else()
+    message(FATAL_ERROR "migration ${f} must declare '-- compatibility: additive' or "
+                        "'-- compatibility: breaking' on a line of its own")
+  endif()
+  string(APPEND body "    {${version}, \"${f}\", R\"perftrack_sql(${sql})perftrack_sql\", ${additive}},\n")
 endforeach()
 file(WRITE ${OUTPUT}.tmp
 "// Generated from store/migrations/*.sql by cmake/EmbedMigrations.cmake. Do not edit.

@@ -1,5 +1,5 @@
 #pragma once
-// Exit codes are a contract (DESIGN.md, README): scripts and CI gates depend on them.
+// Exit codes are a contract (README, "Exit codes"): scripts and CI gates depend on them.
 
 #include "core/error.hpp"
 

@@ -1,16 +1,17 @@
 #include "core/file_io.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <random>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace perftrack::core {
 
@@ -86,6 +87,21 @@ Result<std::string> read_input_file(const fs::path& path, std::uint64_t max_byte
         }
     }
     ::close(fd);
+    return text;
+}
+
+std::string read_file_tail(const std::filesystem::path& path, std::uintmax_t offset,
+                           std::uintmax_t max_bytes) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec || size <= offset) return {};
+    const std::uintmax_t from = std::max(offset, size > max_bytes ? size - max_bytes : 0);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    in.seekg(static_cast<std::streamoff>(from));
+    std::string text(static_cast<std::size_t>(size - from), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
     return text;
 }
 

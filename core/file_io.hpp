@@ -18,6 +18,12 @@ inline constexpr std::uint64_t k_default_max_input_bytes = 256ull * 1024 * 1024;
 Result<std::string> read_input_file(const std::filesystem::path& path,
                                     std::uint64_t max_bytes = k_default_max_input_bytes);
 
+// The bytes of a file after `offset`, at most the last `max_bytes` of them (a server log can be
+// gigabytes; a message needs its end). Empty when the file is missing, unreadable or not longer
+// than `offset`.
+std::string read_file_tail(const std::filesystem::path& path, std::uintmax_t offset,
+                           std::uintmax_t max_bytes);
+
 // Writes `content` to a temporary file beside `path`, flushes it to disk and renames it over
 // `path`, so readers see the old file or the new one, never a partial one. Creates missing
 // parent directories.

@@ -1,5 +1,5 @@
 #pragma once
-// The result model of DESIGN.md: what one run measured, independent of the tool that measured
+// The result model: what one run measured, independent of the tool that measured
 // it and of where it is stored. Adapters produce it, the store persists it, reports read it.
 
 #include <cstdint>

@@ -11,8 +11,9 @@
 #include "core/units.hpp"
 
 // Parsing uses simdjson's DOM (a few hundred MB/s): the native format is what `perftrack run`
-// and large CI pipelines ingest, and ingest must keep up with PostgreSQL's COPY (issue 2's
-// target is 1.5x psql's \copy). nlohmann is used only to describe syntax errors precisely.
+// and large CI pipelines ingest, and ingest must keep up with PostgreSQL's COPY (the
+// target is 1.5x psql's \copy, README "Speed"). nlohmann is used only to describe syntax errors
+// precisely.
 
 namespace perftrack::core {
 

@@ -1,5 +1,5 @@
 #pragma once
-// perftrack's native result format (DESIGN.md, "Native result format"), version 1:
+// perftrack's native result format (README, "Native format"), version 1:
 //
 //   {"version": 1,
 //    "context": {"project": "p", "branch": "main", "commit": "abc123", "testbed": "ci-x86",

@@ -1,17 +1,18 @@
 #include "core/redact.hpp"
 
-#include <cctype>
+#include <algorithm>
 
 namespace perftrack::core {
 
 namespace {
 
-// Replaces the value after "password=" (keyword form or URI query), quoted or not.
-std::string redact_password_keyword(std::string s) {
+// The values after "password=" (keyword form or URI query), quoted or not.
+void add_password_keyword_ranges(std::string_view s,
+                                 std::vector<std::pair<std::size_t, std::size_t>>& out) {
     std::size_t pos = 0;
     for (;;) {
         pos = s.find("password", pos);
-        if (pos == std::string::npos) return s;
+        if (pos == std::string_view::npos) return;
         std::size_t i = pos + 8;
         while (i < s.size() && s[i] == ' ') ++i;
         if (i >= s.size() || s[i] != '=') {
@@ -27,31 +28,47 @@ std::string redact_password_keyword(std::string s) {
                 if (s[end] == '\\') ++end;
                 ++end;
             }
-            if (end < s.size()) ++end;
+            end = std::min(end + 1, s.size());
         } else {
             while (end < s.size() && s[end] != ' ' && s[end] != '&') ++end;
         }
-        s.replace(i, end - i, "***");
-        pos = i + 3;
+        if (end > i) out.emplace_back(i, end);
+        pos = end;
     }
 }
 
 }  // namespace
 
-std::string redact_database_url(std::string_view url) {
-    std::string s(url);
+std::vector<std::pair<std::size_t, std::size_t>> password_ranges(std::string_view s) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
     const auto scheme = s.find("://");
-    if (scheme != std::string::npos) {
+    if (scheme != std::string_view::npos) {
+        // user:password@ in the authority (the last '@' before the path or query).
         const std::size_t auth_start = scheme + 3;
         std::size_t auth_end = s.find_first_of("/?", auth_start);
-        if (auth_end == std::string::npos) auth_end = s.size();
+        if (auth_end == std::string_view::npos) auth_end = s.size();
         const std::size_t at = s.rfind('@', auth_end);
-        if (at != std::string::npos && at >= auth_start) {
+        if (at != std::string_view::npos && at >= auth_start) {
             const std::size_t colon = s.find(':', auth_start);
-            if (colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
+            if (colon != std::string_view::npos && colon < at) out.emplace_back(colon + 1, at);
         }
     }
-    return redact_password_keyword(std::move(s));
+    add_password_keyword_ranges(s, out);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string redact_database_url(std::string_view url) {
+    std::string out;
+    std::size_t copied = 0;
+    for (const auto& [begin, end] : password_ranges(url)) {
+        if (begin < copied) continue;  // overlapping forms: the first one covers it
+        out.append(url.substr(copied, begin - copied));
+        out += "***";
+        copied = end;
+    }
+    out.append(url.substr(copied));
+    return out;
 }
 
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {

@@ -1,17 +1,22 @@
 #include "core/time.hpp"
 
 #include <chrono>
-#include <cstdio>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 
 namespace perftrack::core {
 
 namespace {
 
+using namespace std::chrono;
+
+// Reads exactly `n` ASCII digits at `pos`.
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
     if (pos + n > s.size()) return false;
     int v = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        char c = s[pos + i];
+        const char c = s[pos + i];
         if (c < '0' || c > '9') return false;
         v = v * 10 + (c - '0');
     }
@@ -19,35 +24,22 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
     return true;
 }
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
-// days_from_civil, http://howardhinnant.github.io/date_algorithms.html).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-    static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : k_days[m - 1];
-}
-
 }  // namespace
 
+// libstdc++ 12 has the C++20 calendar types (year_month_day, sys_days, hh_mm_ss) but not
+// std::chrono::parse or std::format, so the fields are read here and the calendar arithmetic
+// and validation are chrono's; formatting is fmt's chrono support.
 std::optional<std::int64_t> parse_iso8601_us(std::string_view s) {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) ||
-        s[7] != '-' || !digits(s, 8, 2, day))
+    int y = 0, mo = 0, d = 0, hour = 0, minute = 0, second = 0;
+    if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) ||
+        s[7] != '-' || !digits(s, 8, 2, d))
         return std::nullopt;
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
+                              day{static_cast<unsigned>(d)}};
+    if (!date.ok()) return std::nullopt;  // month 13, February 30, ...
     std::size_t pos = 10;
-    std::int64_t micros = 0;
-    std::int64_t offset_s = 0;
+    microseconds fraction{0};
+    seconds offset{0};
     if (pos < s.size()) {
         if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
         ++pos;
@@ -59,13 +51,14 @@ std::optional<std::int64_t> parse_iso8601_us(std::string_view s) {
             if (!digits(s, pos + 1, 2, second)) return std::nullopt;
             pos += 3;
         }
+        // 60: a leap second, as UTC clocks write it (it counts as the next second's start).
         if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
         if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
             ++pos;
-            std::int64_t scale = 100000;
-            std::size_t start = pos;
+            const std::size_t start = pos;
+            std::int64_t scale = 100000;  // digits beyond microseconds are dropped
             while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-                micros += (s[pos] - '0') * scale;
+                fraction += microseconds{(s[pos] - '0') * scale};
                 scale /= 10;
                 ++pos;
             }
@@ -85,59 +78,27 @@ std::optional<std::int64_t> parse_iso8601_us(std::string_view s) {
                     pos += 2;
                 }
                 if (oh > 23 || om > 59) return std::nullopt;
-                offset_s = sign * (oh * 3600 + om * 60);
+                offset = sign * (hours{oh} + minutes{om});
             } else {
                 return std::nullopt;
             }
         }
         if (pos != s.size()) return std::nullopt;
     }
-    const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month),
-                                              static_cast<unsigned>(day));
-    const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-    return secs * 1000000 + micros;
+    const sys_time<microseconds> at =
+        sys_days{date} + hours{hour} + minutes{minute} + seconds{second} + fraction - offset;
+    return at.time_since_epoch().count();
 }
 
 std::string format_iso8601_utc(std::int64_t epoch_us) {
-    std::int64_t secs = epoch_us / 1000000;
-    std::int64_t micros = epoch_us % 1000000;
-    if (micros < 0) {
-        micros += 1000000;
-        secs -= 1;
-    }
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        days -= 1;
-    }
-    // civil_from_days (Hinnant).
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(days - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    const std::int64_t year = y + (m <= 2);
-    char buf[48];
-    if (micros == 0) {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                      static_cast<long long>(year), m, d, static_cast<long long>(rem / 3600),
-                      static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-    } else {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                      static_cast<long long>(year), m, d, static_cast<long long>(rem / 3600),
-                      static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
-                      static_cast<long long>(micros));
-    }
-    return buf;
+    const sys_time<microseconds> at{microseconds{epoch_us}};
+    const auto whole = floor<seconds>(at);
+    const auto micros = (at - whole).count();
+    if (micros == 0) return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", whole);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", whole, micros);
 }
 
 std::int64_t now_epoch_us() {
-    using namespace std::chrono;
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 

@@ -45,13 +45,13 @@ SideRun run_side(const GbenchSuite& suite, const AbPlan& plan,
             fmt::format("{} could not be started: {}", suite.binary.string(), inv.start_error);
         return side;
     }
-    if (inv.child->ending == process::Ending::interrupted) {
+    if (inv.child->ending == core::Ending::interrupted) {
         side.interrupt_signal = inv.child->interrupt_signal;
         return side;
     }
     if (!inv.child->ok()) {
         side.failure = fmt::format("{} {}", suite.binary.string(), inv.child->describe());
-        side.stderr_tail = inv.child->stderr_tail;
+        side.stderr_tail = inv.child->stderr_text;
     } else if (!inv.output_error.empty()) {
         side.failure = fmt::format("{}: {}", suite.binary.string(), inv.output_error);
     }

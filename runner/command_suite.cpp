@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 #include "core/file_io.hpp"
-#include "core/subprocess.hpp"
-#include "runner/process/child_process.hpp"
+#include "core/process.hpp"
+#include "runner/process/benchmark_process.hpp"
 
 namespace perftrack::runner {
 
@@ -20,10 +20,10 @@ using Clock = std::chrono::steady_clock;
 // The end of stderr that goes into a stored failure message.
 constexpr std::size_t k_stored_stderr_bytes = 600;
 
-class CommandObserver : public process::ChildObserver {
+class CommandObserver : public core::ProcessObserver {
   public:
     explicit CommandObserver(Progress* progress) : m_progress(progress) {}
-    void on_output(process::OutputStream stream, std::string_view data) override {
+    void on_output(core::OutputStream stream, std::string_view data) override {
         if (m_progress != nullptr) m_progress->child_output(stream, data);
     }
     void on_tick() override {
@@ -129,7 +129,7 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
             warmup ? fmt::format("warm-up {}/{}", i + 1, suite.warmup_runs)
                    : fmt::format("run {}/{}", i - suite.warmup_runs + 1, suite.runs);
         if (progress != nullptr) progress->set_current(label);
-        process::ChildSpec spec;
+        core::ProcessSpec spec = process::benchmark_spec();
         spec.argv = suite.argv;
         spec.working_dir = suite.working_dir;
         spec.env = suite.env;
@@ -145,27 +145,27 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
         }
         const FileStamp before =
             suite.results_file.empty() ? FileStamp{} : stamp(suite.results_file);
-        auto child = process::run_child(spec, &observer);
+        auto child = process::run_benchmark(spec, &observer);
         if (progress != nullptr) progress->flush_child_output();
         if (!child) {
             failure = child.error().message;
             break;
         }
         out.child_wall_ns += child->usage.wall_ns;
-        if (child->ending == process::Ending::interrupted) {
+        if (child->ending == core::Ending::interrupted) {
             out.interrupt_signal = child->interrupt_signal;
             break;
         }
-        if (child->ending == process::Ending::timed_out) {
+        if (child->ending == core::Ending::timed_out) {
             failure = fmt::format(
                 "{}: {} timed out after {:g} s (the suite's limit) and was stopped", label,
                 suite.argv.front(), std::chrono::duration<double>(*suite.timeout).count());
-            out.stderr_tail = child->stderr_tail;
+            out.stderr_tail = child->stderr_text;
             break;
         }
         if (!child->ok()) {
             failure = fmt::format("{}: {} {}", label, suite.argv.front(), child->describe());
-            out.stderr_tail = child->stderr_tail;
+            out.stderr_tail = child->stderr_text;
             break;
         }
         if (warmup) continue;

@@ -18,6 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 // Listing the benchmarks only registers them; a binary that takes longer is broken.
 constexpr std::chrono::seconds k_list_timeout{120};
+// The benchmark names a listing may print (about a million names of 60 characters).
+constexpr std::size_t k_max_list_bytes = std::size_t{64} << 20;
 // One --benchmark_filter argument stays below Linux's per-argument limit (128 KiB) with room
 // to spare; longer name lists are split over several executions of the binary.
 constexpr std::size_t k_max_filter_bytes = 64 * 1024;
@@ -65,15 +67,15 @@ class ScratchDir {
 
 // Streams the binary's output through to the progress display, and counts the benchmarks whose
 // console lines appeared.
-class GbenchObserver : public process::ChildObserver {
+class GbenchObserver : public core::ProcessObserver {
   public:
     GbenchObserver(Progress* progress, const std::vector<std::string>& names)
         : m_progress(progress), m_pending(names.begin(), names.end()) {}
 
-    void on_output(process::OutputStream stream, std::string_view data) override {
+    void on_output(core::OutputStream stream, std::string_view data) override {
         if (m_progress == nullptr) return;
         m_progress->child_output(stream, data);
-        if (stream != process::OutputStream::out || m_pending.empty()) return;
+        if (stream != core::OutputStream::out || m_pending.empty()) return;
         m_line.append(data);
         std::size_t start = 0;
         for (auto nl = m_line.find('\n'); nl != std::string::npos; nl = m_line.find('\n', start)) {
@@ -199,22 +201,27 @@ std::string exact_name_filter(const std::vector<std::string>& names) {
 }
 
 core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite& suite) {
-    process::ChildSpec spec;
+    core::ProcessSpec spec = process::benchmark_spec();
     spec.argv = {suite.binary.string(), "--benchmark_list_tests=true"};
     if (!suite.filter.empty()) spec.argv.push_back("--benchmark_filter=" + suite.filter);
     spec.argv.insert(spec.argv.end(), suite.args.begin(), suite.args.end());
     spec.working_dir = suite.working_dir;
     spec.env = suite.env;
     spec.timeout = k_list_timeout;
-    spec.capture_stdout = true;
-    auto outcome = process::run_child(spec);
+    spec.stdout_capture = {core::Capture::Keep::first, k_max_list_bytes};
+    auto outcome = process::run_benchmark(spec);
     if (!outcome) return tl::unexpected<core::Error>(outcome.error());
+    if (outcome->ok() && outcome->stdout_dropped_bytes > 0)
+        return core::fail(
+            core::ErrorKind::benchmark_failed,
+            fmt::format("suite {}: {} --benchmark_list_tests printed more than {} MiB", suite.name,
+                        suite.binary.string(), k_max_list_bytes >> 20));
     if (!outcome->ok()) {
         std::string message = fmt::format("suite {}: listing the benchmarks of {} failed: it {}",
                                           suite.name, suite.binary.string(), outcome->describe());
-        if (const auto tail = tail_for_message(outcome->stderr_tail, 400); !tail.empty())
+        if (const auto tail = tail_for_message(outcome->stderr_text, 400); !tail.empty())
             message += "; stderr: " + tail;
-        return core::fail(outcome->ending == process::Ending::interrupted
+        return core::fail(outcome->ending == core::Ending::interrupted
                               ? core::ErrorKind::internal
                               : core::ErrorKind::benchmark_failed,
                           message);
@@ -240,51 +247,90 @@ core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite&
     return names;
 }
 
-std::optional<std::string> close_truncated_gbench_json(std::string_view text) {
-    int depth = 0;
-    bool in_string = false, escaped = false;
-    char top_container = 0;  // the container opened at depth 2 ('{' context, '[' benchmarks)
-    std::size_t cut = std::string_view::npos;
-    std::string_view suffix;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
+namespace {
+
+// nlohmann's DOM builder, watched: which top-level member is being read, whether its value is
+// complete, and how many entries of "benchmarks" are. When the text ends early (or breaks), the
+// parse stops with the incomplete parts still in the DOM; repair() then removes them.
+class GbenchResultsSax {
+  public:
+    using json = nlohmann::json;
+    explicit GbenchResultsSax(json& root) : m_root(root), m_dom(root, /*allow_exceptions=*/false) {}
+
+    bool null() { return value(m_dom.null()); }
+    bool boolean(bool v) { return value(m_dom.boolean(v)); }
+    bool number_integer(json::number_integer_t v) { return value(m_dom.number_integer(v)); }
+    bool number_unsigned(json::number_unsigned_t v) { return value(m_dom.number_unsigned(v)); }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return value(m_dom.number_float(v, s));
+    }
+    bool string(json::string_t& v) { return value(m_dom.string(v)); }
+    bool binary(json::binary_t& v) { return value(m_dom.binary(v)); }
+    bool key(json::string_t& v) {
+        if (m_depth == 1) {
+            m_member = v;
+            m_member_complete = false;
+            m_complete_entries = 0;
         }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            ++depth;
-            if (depth == 2) {
-                top_container = c;
-                if (c == '[') {  // an open array: valid once closed
-                    cut = i + 1;
-                    suffix = "]}";
-                }
-            }
-        } else if (c == '}' || c == ']') {
-            --depth;
-            if (depth == 0) return std::string(text);  // complete already
-            if (depth == 2 && top_container == '[' && c == '}') {
-                cut = i + 1;  // after a finished entry of the array
-                suffix = "]}";
-            } else if (depth == 1) {
-                cut = i + 1;  // after a finished top-level value
-                suffix = "}";
-                top_container = 0;
-            }
+        return m_dom.key(v);
+    }
+    bool start_object(std::size_t n) {
+        ++m_depth;
+        return m_dom.start_object(n);
+    }
+    bool start_array(std::size_t n) {
+        ++m_depth;
+        return m_dom.start_array(n);
+    }
+    bool end_object() { return closed(m_dom.end_object()); }
+    bool end_array() { return closed(m_dom.end_array()); }
+    template <typename Exception>
+    bool parse_error(std::size_t, const std::string&, const Exception&) {
+        return false;
+    }
+
+    // Drops what was not complete when the parse stopped: the member being read, except that
+    // an open "benchmarks" array keeps its finished entries.
+    void repair() {
+        if (!m_root.is_object() || m_member.empty() || m_member_complete) return;
+        auto it = m_root.find(m_member);
+        if (it == m_root.end()) return;
+        if (m_member == "benchmarks" && it->is_array()) {
+            it->get_ref<json::array_t&>().resize(m_complete_entries);
+        } else {
+            m_root.erase(it);
         }
     }
-    if (cut == std::string_view::npos) return std::nullopt;
-    std::string out(text.substr(0, cut));
-    out += suffix;
+
+  private:
+    bool value(bool ok) {
+        if (m_depth == 1) m_member_complete = true;
+        return ok;
+    }
+    bool closed(bool ok) {
+        --m_depth;
+        if (m_depth == 1) m_member_complete = true;
+        if (m_depth == 2 && m_member == "benchmarks") ++m_complete_entries;
+        return ok;
+    }
+
+    json& m_root;
+    nlohmann::detail::json_sax_dom_parser<json> m_dom;
+    int m_depth = 0;
+    std::string m_member;  // the top-level member being read
+    bool m_member_complete = false;
+    std::size_t m_complete_entries = 0;
+};
+
+}  // namespace
+
+std::optional<GbenchResults> parse_gbench_results(std::string_view text) {
+    GbenchResults out;
+    GbenchResultsSax sax(out.doc);
+    if (nlohmann::json::sax_parse(text, &sax)) return out;
+    out.truncated = true;
+    sax.repair();
+    if (!out.doc.is_object() || out.doc.empty()) return std::nullopt;
     return out;
 }
 
@@ -331,7 +377,7 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
         return inv;
     }
     const auto out_file = scratch.path() / "results.json";
-    process::ChildSpec spec;
+    core::ProcessSpec spec = process::benchmark_spec();
     spec.argv = {suite.binary.string(), "--benchmark_out=" + out_file.string(),
                  "--benchmark_out_format=json",
                  fmt::format("--benchmark_repetitions={}", repetitions),
@@ -342,7 +388,7 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
     spec.env = suite.env;
     spec.timeout = timeout;
     GbenchObserver observer(progress, names);
-    auto child = process::run_child(spec, &observer);
+    auto child = process::run_benchmark(spec, &observer);
     if (progress != nullptr) progress->flush_child_output();
     if (!child) {
         inv.start_error = child.error().message;
@@ -371,15 +417,15 @@ GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filt
             inv.warning =
                 fmt::format("could not keep the results in {}: {}", keep.string(), ec.message());
     }
-    auto closed = close_truncated_gbench_json(*text);
-    if (!closed) {
+    auto results = parse_gbench_results(*text);
+    if (!results) {
         inv.output_error = "its results file ends before the first benchmark";
         return inv;
     }
-    inv.truncated = closed->size() != text->size();
-    nlohmann::json doc = nlohmann::json::parse(*closed, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        inv.output_error = "its results file is not valid JSON";
+    inv.truncated = results->truncated;
+    nlohmann::json& doc = results->doc;
+    if (!doc.is_object()) {
+        inv.output_error = "its results file is not a JSON object";
         return inv;
     }
     if (auto it = doc.find("context"); it != doc.end()) inv.context = std::move(*it);
@@ -426,25 +472,25 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
             failure = "could not be started: " + inv.start_error;
             break;
         }
-        if (inv.child->ending == process::Ending::interrupted) {
+        if (inv.child->ending == core::Ending::interrupted) {
             out.interrupt_signal = inv.child->interrupt_signal;
             break;
         }
-        if (inv.child->ending == process::Ending::timed_out) {
+        if (inv.child->ending == core::Ending::timed_out) {
             // The child's own limit was what was left of the suite's; name the suite's.
             failure = fmt::format("timed out after {:g} s (the suite's limit) and was stopped",
                                   std::chrono::duration<double>(*suite.timeout).count());
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
         if (!inv.child->ok()) {
             failure = inv.child->describe();
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
         if (!inv.output_error.empty()) {
             failure = inv.output_error;
-            out.stderr_tail = inv.child->stderr_tail;
+            out.stderr_tail = inv.child->stderr_text;
             break;
         }
     }

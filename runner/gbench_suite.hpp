@@ -18,7 +18,7 @@
 
 #include "core/error.hpp"
 #include "formats/adapter.hpp"
-#include "runner/process/child_process.hpp"
+#include "runner/process/benchmark_process.hpp"
 #include "runner/progress.hpp"
 #include "runner/suite_config.hpp"
 #include "runner/suite_outcome.hpp"
@@ -58,14 +58,19 @@ core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite&
 std::string exact_name_filter(const std::vector<std::string>& names);
 
 // Google Benchmark writes its JSON file as it goes and flushes it after every benchmark, so a
-// process that died leaves a file that ends after the last finished benchmark. This closes the
-// open array and object. The text comes back unchanged when it is complete JSON already, and
-// nullopt when not even the "context" object was complete.
-std::optional<std::string> close_truncated_gbench_json(std::string_view text);
+// process that died leaves a file that ends after the last finished benchmark. This reads what
+// is there (nlohmann's SAX parser) and keeps every complete part: each finished top-level member
+// ("context") and each finished entry of "benchmarks"; the part being written when the text
+// ends (or breaks) is dropped and `truncated` set. nullopt when nothing complete is left.
+struct GbenchResults {
+    nlohmann::json doc;  // an object, unless the text was complete JSON of another kind
+    bool truncated = false;
+};
+std::optional<GbenchResults> parse_gbench_results(std::string_view text);
 
 // One execution of the binary with a given filter and repetition count.
 struct GbenchInvocation {
-    std::optional<process::ChildOutcome> child;  // empty when it could not be started
+    std::optional<core::ProcessOutcome> child;   // empty when it could not be started
     std::string start_error;                     // why it could not be started
     nlohmann::json context;                      // the JSON "context", or null
     std::vector<nlohmann::json> entries;         // complete "benchmarks" entries

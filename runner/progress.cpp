@@ -107,7 +107,7 @@ void Progress::tick() {
     draw_live();
 }
 
-void Progress::child_output(process::OutputStream stream, std::string_view data) {
+void Progress::child_output(core::OutputStream stream, std::string_view data) {
     std::FILE* target = m_err;
     switch (m_style) {
         case ProgressStyle::quiet:
@@ -118,7 +118,7 @@ void Progress::child_output(process::OutputStream stream, std::string_view data)
             return;
         case ProgressStyle::live: {
             std::string& partial =
-                stream == process::OutputStream::out ? m_partial_out : m_partial_err;
+                stream == core::OutputStream::out ? m_partial_out : m_partial_err;
             partial.append(data);
             const auto last_newline = partial.rfind('\n');
             if (last_newline == std::string::npos) return;

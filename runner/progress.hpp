@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "runner/process/child_process.hpp"
+#include "runner/process/benchmark_process.hpp"
 
 namespace perftrack::runner {
 
@@ -65,7 +65,7 @@ class Progress {
 
     // Forwards a chunk of child output. Live: line-buffered so the live line is cleared before
     // and redrawn after whole lines; plain: written as it comes; quiet: dropped.
-    void child_output(process::OutputStream stream, std::string_view data);
+    void child_output(core::OutputStream stream, std::string_view data);
     // Writes what is left of partial output lines (at the end of a child).
     void flush_child_output();
 

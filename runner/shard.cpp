@@ -5,12 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "core/fnv1a.hpp"
+
 namespace perftrack::runner {
 
 namespace {
 constexpr std::uint32_t k_max_shards = 10000;
-constexpr std::uint64_t k_fnv_offset_basis = 14695981039346656037ull;
-constexpr std::uint64_t k_fnv_prime = 1099511628211ull;
 
 std::optional<std::uint32_t> parse_uint(std::string_view text) {
     std::uint32_t value = 0;
@@ -42,11 +42,7 @@ core::Result<Shard> parse_shard(std::string_view text) {
 }
 
 std::uint64_t stable_name_hash(std::string_view name) {
-    std::uint64_t h = k_fnv_offset_basis;
-    for (const char c : name) {
-        h ^= static_cast<unsigned char>(c);
-        h *= k_fnv_prime;
-    }
+    std::uint64_t h = core::fnv1a64(name);
     // SplitMix64 finaliser (Steele, Lea, Flood: "Fast splittable pseudorandom number
     // generators", 2014): every input bit affects every output bit.
     h ^= h >> 30;

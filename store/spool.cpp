@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/file_io.hpp"
+#include "core/fnv1a.hpp"
 #include "core/json_util.hpp"
 #include "core/native_format.hpp"
 
@@ -26,15 +27,6 @@ std::string file_safe(const std::string& text) {
     }
     if (out.size() > 80) out.resize(80);
     return out;
-}
-
-std::string fnv_hex(const std::string& text) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return fmt::format("{:016x}", h);
 }
 
 }  // namespace
@@ -95,8 +87,10 @@ core::Result<RunToStore> parse_spool_json(std::string_view text, std::string_vie
 
 core::Result<fs::path> spool_run(const fs::path& home, const RunToStore& run) {
     const fs::path file =
-        spool_dir(home) / fmt::format("{:020d}-{}-{}.json", run.started_at_us, file_safe(run.run_key),
-                                      fnv_hex(run.run_key + '\x1f' + run.part_key).substr(0, 8));
+        spool_dir(home) /
+        fmt::format("{:020d}-{}-{}.json", run.started_at_us, file_safe(run.run_key),
+                    fmt::format("{:016x}", core::fnv1a64(run.run_key + '\x1f' + run.part_key))
+                        .substr(0, 8));
     if (auto ok = core::write_file_atomic(file, spool_json(run)); !ok)
         return tl::unexpected(ok.error());
     return file;

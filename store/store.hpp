@@ -15,9 +15,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.hpp"
 #include "core/model.hpp"
 
 namespace perftrack::store {
+
+// The database's schema is not one this binary can use: none yet or older (a shared database is
+// upgraded only by `perftrack db migrate`), or newer by a migration that older releases cannot
+// live with (upgrade perftrack). Not an outage: a person has to act, so it is a configuration
+// error (exit 2) with a hint naming the command.
+class SchemaVersionError : public core::ErrorException {
+  public:
+    SchemaVersionError(std::string message, std::string hint, int database_version,
+                       int binary_version)
+        : core::ErrorException(
+              core::Error{core::ErrorKind::config, std::move(message), std::move(hint)}),
+          m_database_version(database_version),
+          m_binary_version(binary_version) {}
+    int database_version() const { return m_database_version; }
+    int binary_version() const { return m_binary_version; }
+
+  private:
+    int m_database_version;
+    int m_binary_version;
+};
 
 class StoreError : public std::runtime_error {
 public:

@@ -1,6 +1,6 @@
 // perftrack baseline reset --benchmark GLOB [--metric M] --commit SHA --reason TEXT
 // Records that a change is intended: from that commit on, the baseline of the matching series
-// starts again (DESIGN.md, data model).
+// starts again (stored in baseline_reset; docs/detection.md).
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"

@@ -1,5 +1,5 @@
 // perftrack check: judges every benchmark x metric of one commit's runs against the baseline
-// branch (DESIGN.md, Statistics). Exit 1 when something regressed, unless --no-fail.
+// branch (docs/detection.md). Exit 1 when something regressed, unless --no-fail.
 #include "reports/detect/check.hpp"
 
 #include <cstdlib>

@@ -20,7 +20,12 @@ int run_migrate(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
     const auto report = store::pg::migrate(conninfo_for(target));
     if (o.quiet) return 0;
-    if (report.applied.empty()) {
+    if (report.to_version > store::pg::latest_schema_version()) {
+        fmt::print(
+            "schema is version {}, newer than this perftrack's {}; the migrations since are "
+            "additive, so it can use it as it is ({})\n",
+            report.to_version, store::pg::latest_schema_version(), describe_target(target));
+    } else if (report.applied.empty()) {
         fmt::print("schema is current (version {}) in {}\n", report.to_version, describe_target(target));
     } else {
         for (const auto& name : report.applied) fmt::print("applied {}\n", name);
@@ -88,15 +93,24 @@ int run_status(const CommonOptions& o) {
         }
         fmt::print("state: running (pid {}, socket in {})\n", *pid, layout->socket_dir.string());
     }
-    auto db = store::pg::connect(conninfo_for(target));
+    // Reports the version whatever it is; the embedded database migrates itself as always.
+    store::pg::ConnectOptions connect_options;
+    connect_options.migrate = target.embedded;
+    connect_options.check_schema = false;
+    const auto conninfo = conninfo_for(target);
+    auto db = store::pg::connect(conninfo, connect_options);
     const auto s = db->status();
-    fmt::print("schema version: {}\n", s.schema_version);
+    fmt::print("schema version: {} (this perftrack: {})\n", s.schema_version,
+               store::pg::latest_schema_version());
     fmt::print("projects: {}\nruns: {}\nseries values: {}\nsamples: {}\n", s.projects, s.runs,
                s.series_values, s.samples);
     fmt::print("database size: {}\n", core::human_bytes(static_cast<std::uint64_t>(s.database_bytes)));
     const auto spooled = store::spooled_files(target.home).size();
     if (spooled > 0)
         fmt::print("spooled runs waiting for 'perftrack push': {}\n", spooled);
+    std::fflush(stdout);
+    // A schema this perftrack cannot use ends the status with the error and what to run.
+    store::pg::verify_schema(conninfo);
     return 0;
 }
 
@@ -112,7 +126,9 @@ void register_db(CLI::App& app, Action& action) {
         int (*fn)(const CommonOptions&);
     };
     static const Sub subs[] = {
-        {"migrate", "Apply pending schema migrations (every command also does this on first use)",
+        {"migrate",
+         "Apply pending schema migrations (a shared database changes only through this; the "
+         "embedded one migrates itself)",
          run_migrate},
         {"status", "Where the database is, its size, and counts of projects, runs and samples",
          run_status},

@@ -30,12 +30,10 @@ struct IngestOptions {
     std::string params;                   // a,b,c
     std::string ignore_fields;            // a,b
     std::string suite;
-    std::string max_input_size = "256MiB";
+    std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
 };
 
 int run_ingest(const IngestOptions& o) {
-    auto max_bytes = parse_byte_size(o.max_input_size);
-    if (!max_bytes) throw core::ErrorException(max_bytes.error());
     formats::AdapterOptions adapter_options;
     adapter_options.suite = o.suite;
     for (const auto& d : o.directions) {
@@ -59,7 +57,7 @@ int run_ingest(const IngestOptions& o) {
     std::vector<std::string> sources;
     std::map<std::string, std::size_t> by_group;
     for (const auto& file : o.files) {
-        auto text = core::read_input_file(file, *max_bytes);
+        auto text = core::read_input_file(file, o.max_input_bytes);
         if (!text) throw core::ErrorException(text.error());
         auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
         if (!parsed) throw core::ErrorException(parsed.error());
@@ -117,9 +115,8 @@ void register_ingest(CLI::App& app, Action& action) {
     cmd->add_option("--ignore-fields", options->ignore_fields,
                     "Comma-separated fields that are neither params nor metrics (records format)");
     cmd->add_option("--suite", options->suite, "Suite name to record when the format has none");
-    cmd->add_option("--max-input-size", options->max_input_size,
-                    "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)")
-        ->capture_default_str();
+    add_byte_size_option(*cmd, "--max-input-size", options->max_input_bytes,
+                         "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)", "256MiB");
     cmd->callback([options, &action] { action = [options] { return run_ingest(*options); }; });
 }
 

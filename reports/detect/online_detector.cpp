@@ -11,7 +11,7 @@ namespace perftrack::reports::detect {
 namespace {
 
 // Without a previous level to borrow the noise shape from, a baseline needs this many commits
-// (fewer is "insufficient data", as DESIGN.md says).
+// (fewer is the verdict "insufficient data": too little history to judge, not an error).
 constexpr std::size_t k_min_cold_baseline = 3;
 // A level needs this many commits before its noise shape is borrowed after the next step.
 constexpr std::size_t k_min_shape_commits = 3;

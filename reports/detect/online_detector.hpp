@@ -6,7 +6,7 @@
 // ratio, and run-to-run noise is roughly proportional to the level), else the value itself;
 // multiplied by -1 for higher-is-better metrics, so that "larger" always means "worse".
 //
-// Per commit (see DESIGN.md, Statistics):
+// Per commit (docs/detection.md explains the method and how well it works):
 //  1. Baseline: the last N commits since the last change (step found by this detector, or a
 //     baseline reset), one value per commit (the mean of its runs). Right after a step only a
 //     few commits measured the new level: the level comes from them, and the shape of the

@@ -1,7 +1,7 @@
 #pragma once
-// The renderings of a check (DESIGN.md, "The command line"): pure functions of a CheckResult,
-// deterministic (fixed order and precision), so the CLI, the PR-comment poster and the tests
-// share them.
+// The renderings of a check (text, JSON, Markdown; README, "Command reference"): pure functions of
+// a CheckResult, deterministic (fixed order and precision), so the CLI, the PR-comment poster and
+// the tests share them.
 
 #include <string>
 

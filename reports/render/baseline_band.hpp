@@ -1,11 +1,11 @@
 #pragma once
 // The baseline band drawn behind each trend chart: for every commit, the range of the commits
 // it was compared against. The report builder takes the windows from the detector's replay
-// (the commits of the current level, at most DESIGN.md's 30, restarting at a confirmed step or
-// a baseline reset), so the band shows exactly what the check used; rolling_windows() is the
-// same rule without the detector's steps (for histories built without it).
-// The band spans the 10th to 90th percentile of the window's medians (a range one outlier
-// commit cannot stretch), around their median.
+// (the commits of the current level, at most the baseline window of 30, restarting at a confirmed
+// step or a baseline reset), so the band shows exactly what the check used; rolling_windows() is
+// the same rule without the detector's steps (for histories built without it). The band spans the
+// 10th to 90th percentile of the window's medians (a range one outlier commit cannot stretch),
+// around their median.
 
 #include <cstddef>
 #include <optional>
@@ -17,7 +17,7 @@
 namespace perftrack::reports::render {
 
 struct BandRule {
-    std::size_t window = 30;     // DESIGN.md's default baseline length, in commits
+    std::size_t window = 30;     // the check's default baseline length, in commits
     std::size_t min_points = 3;  // fewer: no band (a band of 1-2 commits says nothing)
     double low_quantile = 0.10;
     double high_quantile = 0.90;

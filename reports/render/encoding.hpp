@@ -5,24 +5,19 @@
 // come to a few bytes per value, and the page decodes them only for the charts it draws.
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace perftrack::reports::render {
 
 // Standard base64 (RFC 4648, with padding).
 std::string base64_encode(std::span<const std::uint8_t> bytes);
-// nullopt when `text` is not padded standard base64.
-std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 
 // Zigzag (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...) then unsigned LEB128, base64'd. Values must
-// stay within +-2^53 so the page can decode them exactly with JavaScript numbers.
+// stay within +-2^53 so the page can decode them exactly with JavaScript numbers. The page's
+// decoder is varints() in assets/report.js; the tests have one in tests/support/.
 std::string encode_varints(std::span<const std::int64_t> values);
-// nullopt when `text` is not a complete encode_varints output.
-std::optional<std::vector<std::int64_t>> decode_varints(std::string_view text);
 
 // values[0], values[1]-values[0], values[2]-values[1], ...
 std::vector<std::int64_t> deltas(std::span<const std::int64_t> values);

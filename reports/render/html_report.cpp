@@ -6,23 +6,8 @@
 #include "reports/render/html_assets.hpp"
 #include "reports/render/html_escape.hpp"
 #include "reports/render/html_sections.hpp"
-#include "reports/render/sha256.hpp"
 
 namespace perftrack::reports::render {
-
-namespace {
-
-// The HTML parser turns CR LF into LF before the CSP hash is checked against the element's
-// text; normalising first keeps the hash valid whatever line endings the asset had.
-std::string without_cr(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text)
-        if (c != '\r') out += c;
-    return out;
-}
-
-}  // namespace
 
 // Why this policy:
 // - default-src 'none': nothing may be fetched (no scripts, styles, images, fonts, frames,
@@ -36,15 +21,15 @@ std::string without_cr(std::string_view text) {
 //   never executed), so it needs no hash.
 // - base-uri 'none' and form-action 'none': injected markup can neither re-point relative links
 //   nor submit data anywhere. (frame-ancestors and sandbox are ignored in a <meta> policy.)
-std::string content_security_policy(std::string_view script, std::string_view style) {
+std::string content_security_policy() {
     return fmt::format(
         "default-src 'none'; script-src {}; style-src {}; base-uri 'none'; form-action 'none'",
-        csp_hash_source(script), csp_hash_source(style));
+        report_js_csp_source(), report_css_csp_source());
 }
 
 std::string render_html(const ReportModel& model, const HtmlOptions& options) {
-    const std::string script = without_cr(report_js());
-    const std::string style = without_cr(report_css());
+    const std::string_view script = report_js();
+    const std::string_view style = report_css();
     const std::string data = escape_script_json(
         chart_data(model).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     std::string title = options.title;
@@ -58,7 +43,7 @@ std::string render_html(const ReportModel& model, const HtmlOptions& options) {
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     // The policy comes first, before any element it governs.
     out += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
-                       escape_html_attribute(content_security_policy(script, style)));
+                       escape_html_attribute(content_security_policy()));
     out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += fmt::format("<meta name=\"generator\" content=\"perftrack {}\">\n",

@@ -24,7 +24,8 @@ struct HtmlOptions {
 // comes from the model, never from the clock).
 std::string render_html(const ReportModel& model, const HtmlOptions& options = {});
 
-// The Content-Security-Policy the page carries, for the given inline script and stylesheet.
-std::string content_security_policy(std::string_view script, std::string_view style);
+// The Content-Security-Policy the page carries: it allows exactly the page's one inline script
+// and one stylesheet (report_js(), report_css()) by their SHA-256 hashes.
+std::string content_security_policy();
 
 }  // namespace perftrack::reports::render

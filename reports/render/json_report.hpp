@@ -1,6 +1,6 @@
 #pragma once
 // `perftrack report --format json`: the report model as data, with the same content as the HTML
-// page. It carries DESIGN.md's contract
+// page. It carries the contract scripts rely on (docs/report.md)
 //   {"series":[{"benchmark","params","metric","points":[...],
 //               "change_points":[{"commit","change","p_value"}]}]}
 // and, additively, everything else the page shows:

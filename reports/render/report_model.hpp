@@ -20,7 +20,7 @@ namespace perftrack::reports::render {
 
 enum class VerdictStatus { regression, improvement, unchanged, insufficient_data, new_series };
 
-// "regression", "improvement", "unchanged", "insufficient_data", "new" (the words of DESIGN.md).
+// "regression", "improvement", "unchanged", "insufficient_data", "new" (the words `check` prints).
 std::string_view to_string(VerdictStatus status);
 
 // One commit on the x axis of every chart, in the branch's commit order: the detector's

@@ -3,11 +3,16 @@
 #include <sstream>
 #include <vector>
 
-#include "core/subprocess.hpp"
+#include "core/process.hpp"
 
 namespace perftrack::runner {
 
 namespace {
+
+constexpr std::size_t k_max_git_output_bytes = 1 << 20;
+// git answers these questions from the local repository in milliseconds; a hung git (a lock,
+// a network filesystem) must not hang the run.
+constexpr std::chrono::seconds k_git_timeout{60};
 
 std::optional<std::string> git(const std::filesystem::path& dir,
                                const std::vector<std::string>& args) {
@@ -15,11 +20,15 @@ std::optional<std::string> git(const std::filesystem::path& dir,
     if (git_path.empty()) return std::nullopt;
     std::vector<std::string> argv{git_path.string(), "-C", dir.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    core::SubprocessOptions opts;
-    opts.discard_stderr = true;
-    auto r = core::run_subprocess(argv, opts);
-    if (!r || !r->ok()) return std::nullopt;
-    std::string out = r->output;
+    core::ProcessSpec spec;
+    spec.argv = std::move(argv);
+    spec.stderr_capture = {core::Capture::Keep::nothing, 0};
+    // What perftrack asks git for is a few lines; more means something else answered.
+    spec.stdout_capture = {core::Capture::Keep::first, k_max_git_output_bytes};
+    spec.timeout = k_git_timeout;
+    auto r = core::run_process(spec);
+    if (!r || !r->ok() || r->stdout_dropped_bytes > 0) return std::nullopt;
+    std::string out = std::move(r->stdout_text);
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     return out;
 }

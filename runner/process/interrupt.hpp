@@ -7,6 +7,8 @@
 #include <csignal>
 #include <string>
 
+#include "core/process.hpp"
+
 namespace perftrack::runner::process {
 
 // Installs the handlers for its lifetime (one guard at a time; nested guards are refused by an
@@ -27,6 +29,6 @@ void reset_interrupt();
 int interrupt_fd();
 
 // "SIGINT", "SIGSEGV", ... or "signal N".
-std::string signal_name(int signal_number);
+using core::signal_name;
 
 }  // namespace perftrack::runner::process

@@ -1,12 +1,5 @@
 #include "store/embedded/local_cluster.hpp"
 
-#include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -14,9 +7,17 @@
 #include <fstream>
 #include <functional>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "core/subprocess.hpp"
+#include "core/file_io.hpp"
+#include "core/fnv1a.hpp"
+#include "core/process.hpp"
 
 namespace perftrack::store {
 
@@ -30,14 +31,11 @@ namespace {
 constexpr std::size_t k_max_socket_dir_length = 90;
 constexpr const char* k_relocated_root = "/var/lib/perftrack/clusters";
 
+// Names the relocated cluster and socket directories. Existing clusters live under these
+// names (and their postgresql.conf names the socket directory), hence the legacy basis.
 std::string short_hash(const std::string& text) {
-    // FNV-1a, 64 bit: stable across builds (std::hash is not guaranteed to be).
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return fmt::format("{:016x}", h).substr(0, 12);
+    return fmt::format("{:016x}", core::fnv1a64(text, core::k_legacy_identity_offset_basis))
+        .substr(0, 12);
 }
 
 // Can `uid`/`gid` search (x) every existing directory from / down to `path`?
@@ -68,17 +66,32 @@ core::Result<void> make_dir_for(const fs::path& dir, const LocalClusterLayout& l
     return {};
 }
 
-core::Result<core::SubprocessResult> run_as_server(const LocalClusterLayout& l,
-                                                   const std::vector<std::string>& argv,
-                                                   const fs::path& output_file = {}) {
-    core::SubprocessOptions opts;
+// What is kept of a server tool's output: its messages end with the reason it failed.
+constexpr std::size_t k_tool_output_bytes = 64 * 1024;
+// What is read of the server log to say why the server did not start.
+constexpr std::uintmax_t k_log_excerpt_bytes = 64 * 1024;
+
+// Runs a PostgreSQL tool in the cluster directory, as the server's account when we are root.
+// Its stdout and stderr are kept together (the end of them), or appended to `output_file` (for
+// pg_ctl start, whose server keeps them open).
+core::Result<core::ProcessOutcome> run_as_server(const LocalClusterLayout& l,
+                                                 const std::vector<std::string>& argv,
+                                                 const fs::path& output_file = {}) {
+    core::ProcessSpec spec;
+    spec.argv = argv;
     if (::getuid() == 0) {
-        opts.uid = l.server_uid;
-        opts.gid = l.server_gid;
+        auto user = core::resolve_user(l.server_uid, l.server_gid);
+        if (!user) return fail(ErrorKind::database_unavailable, user.error().message);
+        spec.run_as = std::move(*user);
     }
-    opts.working_dir = l.cluster_dir;
-    opts.output_file = output_file;
-    return core::run_subprocess(argv, opts);
+    spec.working_dir = l.cluster_dir;
+    spec.stdout_file = output_file;
+    spec.stderr_file = output_file;
+    spec.stderr_to_stdout = true;
+    spec.stdout_capture = {core::Capture::Keep::last, k_tool_output_bytes};
+    auto outcome = core::run_process(spec);
+    if (!outcome) return fail(ErrorKind::database_unavailable, outcome.error().message);
+    return outcome;
 }
 
 // An exclusive advisory lock held for the lifetime of the object.
@@ -113,11 +126,6 @@ std::string tail_lines(const std::string& text, std::size_t lines) {
     return text.substr(pos + 1);
 }
 
-std::string read_small_file(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
 
 fs::path postgres_bindir() {
@@ -135,11 +143,13 @@ fs::path postgres_bindir() {
     }
     if (!found.empty()) return std::max_element(found.begin(), found.end())->second;
     if (auto pg_config = core::find_program("pg_config"); !pg_config.empty()) {
-        core::SubprocessOptions opts;
-        opts.discard_stderr = true;
-        auto r = core::run_subprocess({pg_config.string(), "--bindir"}, opts);
+        core::ProcessSpec spec;
+        spec.argv = {pg_config.string(), "--bindir"};
+        spec.stderr_capture = {core::Capture::Keep::nothing, 0};
+        spec.stdout_capture = {core::Capture::Keep::first, 4096};  // one directory name
+        auto r = core::run_process(spec);
         if (r && r->ok()) {
-            std::string dir = r->output;
+            std::string dir = r->stdout_text;
             while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
             if (fs::exists(fs::path(dir) / "initdb")) return dir;
         }
@@ -270,7 +280,7 @@ core::Result<std::string> LocalCluster::ensure_running() const {
         if (!r->ok())
             return fail(ErrorKind::database_unavailable,
                         fmt::format("initdb failed for the embedded database in {}: {}",
-                                    scratch.string(), tail_lines(r->output, 5)));
+                                    scratch.string(), tail_lines(r->stdout_text, 5)));
         std::ofstream conf(scratch / "postgresql.conf", std::ios::app);
         conf << "\n# perftrack embedded cluster\n"
              << "listen_addresses = ''\n"
@@ -290,14 +300,15 @@ core::Result<std::string> LocalCluster::ensure_running() const {
                         fmt::format("cannot move {} into place: {}", scratch.string(),
                                     ec.message()));
     }
-    const std::uintmax_t log_before = fs::exists(l->log_file) ? fs::file_size(l->log_file) : 0;
+    std::error_code size_ec;
+    std::uintmax_t log_before = fs::file_size(l->log_file, size_ec);
+    if (size_ec) log_before = 0;
     auto r = run_as_server(*l, {(bindir / "pg_ctl").string(), "-D", l->data_dir.string(), "-l",
                                 l->log_file.string(), "-w", "-t", "60", "-s", "start"},
                            l->cluster_dir / "pg_ctl.out");
     if (!r) return tl::unexpected(r.error());
     if (!r->ok() || !running_pid()) {
-        std::string log = read_small_file(l->log_file);
-        if (log.size() > log_before) log = log.substr(log_before);
+        const std::string log = core::read_file_tail(l->log_file, log_before, k_log_excerpt_bytes);
         return fail(ErrorKind::database_unavailable,
                     fmt::format("the embedded database in {} did not start: {}",
                                 l->data_dir.string(), tail_lines(log, 5)),
@@ -319,7 +330,7 @@ core::Result<bool> LocalCluster::stop() const {
     if (!r) return tl::unexpected(r.error());
     if (!r->ok())
         return fail(ErrorKind::database_unavailable,
-                    fmt::format("pg_ctl stop failed: {}", tail_lines(r->output, 5)));
+                    fmt::format("pg_ctl stop failed: {}", tail_lines(r->stdout_text, 5)));
     return true;
 }
 

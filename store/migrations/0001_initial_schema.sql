@@ -1,4 +1,6 @@
--- perftrack schema, version 1: the data model of DESIGN.md.
+-- perftrack schema, version 1: projects, testbeds, branches, commits, runs (and their parts),
+-- benchmarks, metrics and samples (ARCHITECTURE.md, "Storage").
+-- compatibility: breaking
 -- Samples are stored as one float8[] per run x benchmark x metric: element i is repetition i.
 -- Arrays keep the table ~30x smaller than one row per sample and make both COPY ingest and
 -- history reads cheap; sample-level SQL is still one unnest() away.

@@ -1,4 +1,5 @@
 -- perftrack schema, version 2: alerts, so that one regression is announced once.
+-- compatibility: additive (new tables only: binaries of version 1 never touch them)
 -- An alert is one regression of one series (benchmark x metric) on one testbed and branch. While
 -- it is active (open or acknowledged) every later check that still shows the regression updates
 -- it; the partial unique index makes "update the active alert, else create one" a single atomic

@@ -35,6 +35,9 @@ auto guarded(const std::vector<std::string>& secrets, F&& f) -> decltype(f()) {
 struct MigrationReport;
 MigrationReport apply_migrations(pqxx::connection& conn);
 int current_schema_version(pqxx::connection& conn);
+// The database's schema version when this binary can use it; throws SchemaVersionError when it
+// cannot (none, older, or newer by a breaking migration).
+int check_schema(pqxx::connection& conn);
 
 // Ingest (ingest.cpp): one run in one transaction, retried on deadlock.
 IngestOutcome ingest_run(pqxx::connection& conn, const RunToStore& run);

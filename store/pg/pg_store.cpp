@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
+#include "store/pg/connection_secrets.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -24,8 +25,19 @@ public:
         : m_secrets(options.secrets),
           m_conn(guarded(m_secrets, [&] { return std::make_unique<pqxx::connection>(conninfo); })) {
         guarded(m_secrets, [&] {
-            if (options.migrate) apply_migrations(*m_conn);
-            sql::prepare_all(*m_conn);
+            bool usable = true;
+            if (options.migrate) {
+                apply_migrations(*m_conn);
+            } else if (options.check_schema) {
+                check_schema(*m_conn);
+            } else {
+                try {
+                    check_schema(*m_conn);
+                } catch (const SchemaVersionError&) {
+                    usable = false;  // status() still reports what there is
+                }
+            }
+            if (usable) sql::prepare_all(*m_conn);
             return 0;
         });
     }
@@ -73,20 +85,7 @@ private:
 };
 
 std::vector<std::string> secrets_of(const std::string& conninfo, std::vector<std::string> extra) {
-    // The password itself, whatever form the URL had, so it is scrubbed even when a library
-    // message quotes it out of context.
-    const std::string redacted = core::redact_database_url(conninfo);
-    if (redacted != conninfo) {
-        // Recover the password text: the part of conninfo that "***" replaced.
-        std::size_t i = 0;
-        while (i < conninfo.size() && i < redacted.size() && conninfo[i] == redacted[i]) ++i;
-        std::size_t tail = 0;
-        while (tail < conninfo.size() - i && tail < redacted.size() - i &&
-               conninfo[conninfo.size() - 1 - tail] == redacted[redacted.size() - 1 - tail])
-            ++tail;
-        if (i + tail < conninfo.size()) extra.push_back(conninfo.substr(i, conninfo.size() - i - tail));
-    }
-    extra.push_back(conninfo);
+    for (auto& secret : connection_secrets(conninfo)) extra.push_back(std::move(secret));
     return extra;
 }
 
@@ -114,6 +113,7 @@ StoreError translate(const std::exception& e, const std::vector<std::string>& se
 StoreStatus read_status(pqxx::connection& conn) {
     StoreStatus s;
     s.schema_version = current_schema_version(conn);
+    if (s.schema_version == 0) return s;  // no tables to count
     pqxx::work tx(conn);
     auto r = tx.exec(
         "SELECT (SELECT count(*) FROM project), (SELECT count(*) FROM run), "
@@ -132,6 +132,14 @@ std::unique_ptr<Store> connect(const std::string& conninfo, const ConnectOptions
     ConnectOptions opts = options;
     opts.secrets = secrets_of(conninfo, options.secrets);
     return std::make_unique<PgStore>(conninfo, opts);
+}
+
+int verify_schema(const std::string& conninfo) {
+    const auto secrets = secrets_of(conninfo, {});
+    return guarded(secrets, [&] {
+        pqxx::connection conn(conninfo);
+        return check_schema(conn);
+    });
 }
 
 MigrationReport migrate(const std::string& conninfo) {

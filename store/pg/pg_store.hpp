@@ -10,14 +10,19 @@
 namespace perftrack::store::pg {
 
 struct ConnectOptions {
-    // Apply pending migrations on connect (every command migrates on first use).
-    bool migrate = true;
+    // Apply pending migrations on connect: for the embedded database, which has one user and
+    // one binary. A shared database is migrated only by migrate() (`perftrack db migrate`), so
+    // one CI job with a newer perftrack cannot upgrade a team's database under everyone else.
+    bool migrate = false;
+    // Refuse a schema this binary cannot use (SchemaVersionError). Off only for `db status`,
+    // which reports the version whatever it is (and can then only count what exists).
+    bool check_schema = true;
     // Secrets to scrub from every error message (the password of the URL is always scrubbed).
     std::vector<std::string> secrets;
 };
 
-// Connects and (by default) migrates. Throws StoreError; unavailable() when the server cannot
-// be reached.
+// Connects, then migrates or checks the schema as `options` say. Throws StoreError
+// (unavailable() when the server cannot be reached) or SchemaVersionError.
 std::unique_ptr<Store> connect(const std::string& conninfo, const ConnectOptions& options = {});
 
 struct MigrationReport {
@@ -27,8 +32,14 @@ struct MigrationReport {
 };
 
 // Applies pending migrations under an advisory lock: safe to run twice and from many processes
-// at once. Throws StoreError.
+// at once. A database newer than this binary is left alone when the newer migrations are all
+// additive (to_version then exceeds latest_schema_version()); otherwise SchemaVersionError.
+// Throws StoreError.
 MigrationReport migrate(const std::string& conninfo);
+
+// Connects and checks that this binary can use the schema; returns its version. Throws
+// SchemaVersionError (with the command to run) or StoreError.
+int verify_schema(const std::string& conninfo);
 
 // The newest migration compiled into this binary.
 int latest_schema_version();

@@ -1,6 +1,7 @@
 // perftrack report end to end: real history ingested into PostgreSQL through the CLI, a check
 // that records alerts, `perftrack report --out x.html`, and the page loaded in headless
-// Chromium. Also the hostile-names test of issue 4 through the whole pipeline.
+// Chromium. Also hostile benchmark names (markup, quotes, control characters) through the whole
+// pipeline.
 #include <filesystem>
 #include <fstream>
 #include <map>

@@ -7,6 +7,7 @@
 //   rusage_probe exit N          exit with status N
 //   rusage_probe out TEXT        print TEXT to stdout and "err:" TEXT to stderr
 //   rusage_probe spawn-sleeper   start a grandchild that sleeps 60 s, then sleep 60 s
+//   rusage_probe fds             print the descriptors open in this process, one per line
 // Several commands run in order: rusage_probe out a exit 3
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +33,18 @@ int main(int argc, char** argv) {
     int i = 1;
     while (i < argc) {
         const std::string what = argv[i];
+        if (what == "fds") {
+            DIR* dir = ::opendir("/proc/self/fd");
+            if (dir == nullptr) return 2;
+            while (const dirent* entry = ::readdir(dir)) {
+                if (entry->d_name[0] == '.') continue;
+                if (std::atoi(entry->d_name) == ::dirfd(dir)) continue;  // the listing itself
+                std::printf("%s\n", entry->d_name);
+            }
+            ::closedir(dir);
+            ++i;
+            continue;
+        }
         if (what == "spawn-sleeper") {
             if (::fork() == 0) {
                 ::sleep(60);

@@ -1,14 +1,16 @@
 #pragma once
 // Runs the built perftrack binary (or any program) as a child process, the way users and CI
-// do, and captures its exit code, stdout and stderr separately.
-
-#include <sys/types.h>
+// do, and captures its exit code, stdout and stderr separately (through core/process.hpp).
 
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
+
+#include "core/process.hpp"
 
 namespace perftrack::testing {
 
@@ -31,14 +33,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 // run_process with the perftrack binary as argv[0]. Unless the caller sets them, PERFTRACK_DB
 // and DATABASE_URL are removed from the child's environment so tests never touch a developer's
 // database by accident.
-ProcessResult run_perftrack(const std::vector<std::string>& args, const ProcessOptions& options = {});
+ProcessResult run_perftrack(const std::vector<std::string>& args,
+                            const ProcessOptions& options = {});
 
-// Starts perftrack without waiting (for kill and concurrency tests); returns its pid.
-pid_t spawn_perftrack(const std::vector<std::string>& args, const ProcessOptions& options,
-                      const std::filesystem::path& stdout_file,
-                      const std::filesystem::path& stderr_file);
+// Starts perftrack without waiting (for kill and concurrency tests), its stdout and stderr going
+// to the two files. Fails the test (and throws) when it cannot be started.
+core::RunningProcess spawn_perftrack(const std::vector<std::string>& args,
+                                     const ProcessOptions& options,
+                                     const std::filesystem::path& stdout_file,
+                                     const std::filesystem::path& stderr_file);
 // Waits for a spawned child; returns its exit code (128 + signal when killed).
-int wait_child(pid_t pid);
+int wait_child(core::RunningProcess& child);
 
 std::string perftrack_binary();
 

@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <string_view>
 
+#include "core/process.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -10,8 +12,8 @@ namespace perftrack::testing {
 
 namespace {
 
-// PLATFORM.md's flags: no sandbox (root), no GPU, and nothing that talks to the network on its
-// own (background networking, component updates, sync, QUIC).
+// Headless without a sandbox (it refuses to start sandboxed as root), no GPU, and nothing that
+// talks to the network on its own (background networking, component updates, sync, QUIC).
 const std::vector<std::string> k_flags = {"--headless",
                                           "--no-sandbox",
                                           "--disable-gpu",
@@ -49,17 +51,14 @@ BrowserResult run_chromium(std::vector<std::string> extra, const std::string& ur
 
 }  // namespace
 
+bool running_in_ci() {
+    const char* ci = std::getenv("CI");
+    return ci != nullptr && std::string_view(ci) == "true";
+}
+
 std::optional<std::filesystem::path> find_chromium() {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        for (const char* name : {"chromium", "chromium-browser"}) {
-            const auto candidate = std::filesystem::path(dir) / name;
-            std::error_code ec;
-            if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
-        }
-    }
+    for (const char* name : {"chromium", "chromium-browser"})
+        if (auto path = core::find_program(name); !path.empty()) return path;
     return std::nullopt;
 }
 

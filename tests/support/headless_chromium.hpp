@@ -17,6 +17,9 @@ namespace perftrack::testing {
 // The chromium executable on PATH (chromium, chromium-browser), or nullopt.
 std::optional<std::filesystem::path> find_chromium();
 
+// True when the CI variable is "true" (GitHub Actions, GitLab CI and this project's CI set it).
+bool running_in_ci();
+
 struct BrowserResult {
     int exit_code = -1;
     std::string dom;  // --dump-dom output (empty for screenshots)
@@ -43,10 +46,16 @@ std::filesystem::path test_output_dir(const std::string& subdir);
 
 }  // namespace perftrack::testing
 
-// Skips the current test with a plain message when Chromium is not installed.
+// Skips the current test with a plain message when Chromium is not installed; in CI (CI=true),
+// where ci/setup.sh installs it, a missing browser fails the test instead, so losing it cannot
+// turn CI green with every browser test skipped.
 #define PERFTRACK_REQUIRE_CHROMIUM()                                                          \
     do {                                                                                      \
-        if (!::perftrack::testing::find_chromium())                                           \
+        if (!::perftrack::testing::find_chromium()) {                                         \
+            if (::perftrack::testing::running_in_ci())                                        \
+                FAIL() << "chromium is not installed, and CI=true: CI must run the browser "  \
+                          "tests (ci/setup.sh --test installs chromium)";                     \
             GTEST_SKIP() << "SKIPPED: chromium is not installed (apt-get install chromium); " \
                             "the browser tests of the HTML report did not run";               \
+        }                                                                                     \
     } while (0)

@@ -1,12 +1,13 @@
 #include "tests/support/test_database.hpp"
 
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
-
 #include <cstdlib>
 #include <random>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "store/pg/pg_store.hpp"
 
 namespace perftrack::testing {
 
@@ -30,7 +31,7 @@ std::string dsn_with_search_path(const std::string& dsn, const std::string& sche
     return fmt::format("{} options='-csearch_path={}'", dsn, schema);
 }
 
-TestSchema::TestSchema() {
+TestSchema::TestSchema(Content content) {
     std::random_device rd;
     m_name = fmt::format("pt_test_{:08x}{:08x}", rd(), rd());
     const std::string base = test_dsn();
@@ -38,6 +39,7 @@ TestSchema::TestSchema() {
     pqxx::nontransaction tx(conn);
     tx.exec("CREATE SCHEMA " + tx.quote_name(m_name));
     m_dsn = dsn_with_search_path(base, m_name);
+    if (content == Content::migrated) store::pg::migrate(m_dsn);
 }
 
 TestSchema::~TestSchema() {

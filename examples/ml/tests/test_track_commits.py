@@ -1,4 +1,4 @@
-"""Part 3 of issue 13: examples/ml/track_commits.sh runs the suite at synthetic commits into a
+"""Tracked per commit: examples/ml/track_commits.sh runs the suite at synthetic commits into a
 fresh database; the last two make the models wider. `perftrack check` must flag the slowdown of
 torch.compile at batch 32 with an interval, throughput as higher-is-better and memory as
 lower-is-better. Takes a few minutes (one cold torch.compile per commit)."""

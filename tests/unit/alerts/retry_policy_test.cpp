@@ -38,7 +38,10 @@ TEST(RetryAfter, ParsesDeltaSecondsAndHttpDates) {
     EXPECT_FALSE(parse_retry_after("-5", now));
     EXPECT_FALSE(parse_retry_after("1.5", now));
     EXPECT_FALSE(parse_retry_after("soon", now));
-    EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT trailing", now));
+    EXPECT_FALSE(parse_retry_after("21st of October", now));
+    // The obsolete date forms recipients should accept (RFC 9110 5.6.7).
+    EXPECT_EQ(parse_retry_after("Wednesday, 21-Oct-15 07:28:30 GMT", now), Milliseconds(30000));
+    EXPECT_EQ(parse_retry_after("Wed Oct 21 07:28:30 2015", now), Milliseconds(30000));
 }
 
 TEST(RetryableResponse, OnlyRateLimitsAndServerErrors) {

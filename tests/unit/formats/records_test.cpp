@@ -1,6 +1,6 @@
 // The records adapter: flat JSON records (array or JSON lines) as ML benchmark scripts write
-// them; fixtures in tests/fixtures/formats/records/ (hand-written in the shapes of issue 7, and
-// real output of examples/ml/ml_suite.py).
+// them; fixtures in tests/fixtures/formats/records/ (hand-written in the shapes ML benchmark
+// scripts write, and real output of examples/ml/ml_suite.py).
 #include <set>
 
 #include <gtest/gtest.h>

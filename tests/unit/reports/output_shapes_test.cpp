@@ -1,4 +1,4 @@
-// The renderings of checks and backtests: the JSON contract of DESIGN.md, escaping of untrusted
+// The renderings of checks and backtests: the JSON shapes scripts rely on, escaping of untrusted
 // names in Markdown, colour only when asked. (The report's JSON: tests/unit/reports/render.)
 #include <limits>
 #include <string>

@@ -63,22 +63,46 @@ TEST(GbenchSuite, AbsorbsTheFlagsPerftrackSets) {
     EXPECT_EQ(bad.error().kind, core::ErrorKind::usage);
 }
 
-TEST(GbenchSuite, ClosesTruncatedJson) {
+TEST(GbenchSuite, KeepsTheCompletePartsOfTruncatedJson) {
+    using nlohmann::json;
+    const auto read = [](std::string_view text) { return parse_gbench_results(text); };
     const std::string complete =
         R"({"context": {"a": [1, {"b": "}"}]}, "benchmarks": [{"name": "x"}]})";
-    EXPECT_EQ(close_truncated_gbench_json(complete), complete);
+    auto r = read(complete);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->doc, json::parse(complete));
+    EXPECT_FALSE(r->truncated);
     // Cut inside the second entry: the first survives.
-    EXPECT_EQ(close_truncated_gbench_json(
-                  R"({"context": {"k": 1}, "benchmarks": [{"name": "a]}"}, {"name": "b", "real)"),
-              R"({"context": {"k": 1}, "benchmarks": [{"name": "a]}"}]})");
+    r = read(R"({"context": {"k": 1}, "benchmarks": [{"name": "a]}"}, {"name": "b", "real)");
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->truncated);
+    EXPECT_EQ(r->doc, json::parse(R"({"context": {"k": 1}, "benchmarks": [{"name": "a]}"}]})"));
+    // Cut after a number that may be incomplete: the entry is dropped, not kept with "12".
+    r = read(R"({"context": {}, "benchmarks": [{"name": "a"}, {"name": "b", "real_time": 12)");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->doc, json::parse(R"({"context": {}, "benchmarks": [{"name": "a"}]})"));
     // The array just opened: no entries.
-    EXPECT_EQ(close_truncated_gbench_json(R"({"context": {"k": 1}, "benchmarks": [)"),
-              R"({"context": {"k": 1}, "benchmarks": []})");
-    // Only the context finished.
-    EXPECT_EQ(close_truncated_gbench_json(R"({"context": {"k": "\"}"}, "bench)"),
-              R"({"context": {"k": "\"}"}})");
-    EXPECT_FALSE(close_truncated_gbench_json(R"({"context": {"k": 1)"));
-    EXPECT_FALSE(close_truncated_gbench_json(""));
+    r = read(R"({"context": {"k": 1}, "benchmarks": [)");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->doc, json::parse(R"({"context": {"k": 1}, "benchmarks": []})"));
+    // Only the context finished (a key cut short, and one without its value).
+    for (const char* text :
+         {R"({"context": {"k": "\"}"}, "bench)", R"({"context": {"k": "\"}"}, "benchmarks")",
+          R"({"context": {"k": "\"}"}, "benchmarks":)"}) {
+        r = read(text);
+        ASSERT_TRUE(r) << text;
+        EXPECT_EQ(r->doc, json::parse(R"({"context": {"k": "\"}"}})")) << text;
+    }
+    // Garbage where the next entry should be: treated like the end of the file.
+    r = read(R"({"context": {}, "benchmarks": [{"name": "a"}, xx)");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->doc["benchmarks"].size(), 1u);
+    EXPECT_FALSE(read(R"({"context": {"k": 1)"));
+    EXPECT_FALSE(read(""));
+    EXPECT_FALSE(read("[1, 2"));
+    r = read("[1, 2]");  // complete, but not Google Benchmark's object: the caller says so
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->doc.is_object());
 }
 
 TEST(GbenchSuite, RecognisesGoogleBenchmarkBinaries) {

@@ -70,8 +70,8 @@ TEST(Progress, PlainStyleWritesOutputAsItComesAndOneLinePerSuite) {
     {
         Progress p(ProgressStyle::plain, err.get());
         p.start_suite(1, 2, "core", 3, std::nullopt);
-        p.child_output(process::OutputStream::out, "BM_a  1 ns\nBM_b");
-        p.child_output(process::OutputStream::err, "warning from the binary\n");
+        p.child_output(core::OutputStream::out, "BM_a  1 ns\nBM_b");
+        p.child_output(core::OutputStream::err, "warning from the binary\n");
         p.advance("BM_a");
         p.tick();
         p.line("suite core: 3 benchmarks");
@@ -89,9 +89,9 @@ TEST(Progress, LiveStyleClearsTheLineAroundWholeOutputLines) {
     p.start_suite(1, 1, "core", 2, std::nullopt);
     const std::string drawn = err.text();
     EXPECT_EQ(drawn.rfind("\r\x1b[K[1/1] core · 0/2 · 0:00 elapsed", 0), 0u) << drawn;
-    p.child_output(process::OutputStream::out, "partial ");
+    p.child_output(core::OutputStream::out, "partial ");
     EXPECT_EQ(err.text(), drawn) << "held until the line is complete";
-    p.child_output(process::OutputStream::out, "line\nnext");
+    p.child_output(core::OutputStream::out, "line\nnext");
     const std::string after = err.text().substr(drawn.size());
     // Clear the live line, write the whole line, draw the live line again.
     EXPECT_EQ(after.rfind("\r\x1b[Kpartial line\n\r\x1b[K[1/1] core", 0), 0u) << after;
@@ -108,7 +108,7 @@ TEST(Progress, QuietStyleShowsOnlyMessages) {
     {
         Progress p(ProgressStyle::quiet, err.get());
         p.start_suite(1, 1, "core", 1, std::nullopt);
-        p.child_output(process::OutputStream::out, "BM_a 1 ns\n");
+        p.child_output(core::OutputStream::out, "BM_a 1 ns\n");
         p.line("suite core: done");
         p.message("perftrack: error: boom");
     }

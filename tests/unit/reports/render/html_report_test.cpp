@@ -13,7 +13,7 @@
 #include "reports/render/chart_data.hpp"
 #include "reports/render/encoding.hpp"
 #include "reports/render/html_assets.hpp"
-#include "reports/render/sha256.hpp"
+#include "tests/support/chart_decoding.hpp"
 #include "tests/support/synthetic_report.hpp"
 
 namespace perftrack::reports::render {
@@ -93,8 +93,15 @@ TEST_F(HtmlReport, ContentSecurityPolicyComesFirstAndHashesTheInlineCode) {
     ASSERT_FALSE(style.empty());
     EXPECT_EQ(script, std::string(report_js()));
     auto quoted = [](std::string s) { return std::regex_replace(s, std::regex("'"), "&#39;"); };
-    EXPECT_NE(policy.find("script-src " + quoted(csp_hash_source(script))), std::string::npos);
-    EXPECT_NE(policy.find("style-src " + quoted(csp_hash_source(style))), std::string::npos);
+    // The hashes the build computed (cmake/EmbedAssets.cmake) against OpenSSL's.
+    EXPECT_EQ(report_js_csp_source(), testing::csp_hash_source(script));
+    EXPECT_EQ(report_css_csp_source(), testing::csp_hash_source(style));
+    EXPECT_NE(policy.find("script-src " + quoted(testing::csp_hash_source(script))),
+              std::string::npos);
+    EXPECT_NE(policy.find("style-src " + quoted(testing::csp_hash_source(style))),
+              std::string::npos);
+    EXPECT_EQ(script.find('\r'), std::string::npos);
+    EXPECT_EQ(style.find('\r'), std::string::npos);
 }
 
 TEST_F(HtmlReport, OneArticleAndChartContainerPerSeriesWithUniqueIds) {
@@ -170,7 +177,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         EXPECT_EQ(d["params"], s.params);
         const double step = std::pow(10.0, d["qe"].get<int>());
         std::vector<std::int64_t> runs;
-        const auto stretches = *decode_varints(d["at"].get<std::string>());
+        const auto stretches = *testing::decode_varints(d["at"].get<std::string>());
         for (std::size_t k = 0, next = 0; k < stretches.size(); ++k) {
             if (k % 2 == 0) {
                 next += static_cast<std::size_t>(stretches[k]);
@@ -179,9 +186,9 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
             for (std::int64_t c = 0; c < stretches[k]; ++c)
                 runs.push_back(static_cast<std::int64_t>(next++));
         }
-        const auto med = running_sum(*decode_varints(d["med"].get<std::string>()));
-        const auto lo = *decode_varints(d["lo"].get<std::string>());
-        const auto hi = *decode_varints(d["hi"].get<std::string>());
+        const auto med = running_sum(*testing::decode_varints(d["med"].get<std::string>()));
+        const auto lo = *testing::decode_varints(d["lo"].get<std::string>());
+        const auto hi = *testing::decode_varints(d["hi"].get<std::string>());
         ASSERT_EQ(med.size(), s.points.size());
         std::size_t with_band = 0;
         for (std::size_t k = 0; k < s.points.size(); ++k) {
@@ -192,7 +199,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
             EXPECT_NEAR(static_cast<double>(med[k] + hi[k]) * step, s.points[k].max, 1.5 * step);
             if (s.points[k].baseline) ++with_band;
         }
-        const auto band_at = *decode_varints(d["bandAt"].get<std::string>());
+        const auto band_at = *testing::decode_varints(d["bandAt"].get<std::string>());
         std::int64_t total = 0, present = 0;
         for (std::size_t k = 0; k < band_at.size(); ++k) {
             total += band_at[k];
@@ -200,7 +207,7 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
         }
         EXPECT_EQ(total, static_cast<std::int64_t>(s.points.size()));
         EXPECT_EQ(present, static_cast<std::int64_t>(with_band));
-        EXPECT_EQ(decode_varints(d["bandMed"].get<std::string>())->size(), with_band);
+        EXPECT_EQ(testing::decode_varints(d["bandMed"].get<std::string>())->size(), with_band);
         ASSERT_EQ(d["cps"].size(), s.change_points.size());
         for (std::size_t k = 0; k < s.change_points.size(); ++k) {
             EXPECT_EQ(d["cps"][k][0], s.change_points[k].position);
@@ -299,9 +306,9 @@ TEST(ChartData, RunsAreRunLengthCoded) {
         gaps.points.push_back({r, 1, 1, 1, 1, 1, 1, std::nullopt});
     m.series = {full, gaps};
     const auto data = chart_data(m);
-    EXPECT_EQ(*decode_varints(data["series"][0]["at"].get<std::string>()),
+    EXPECT_EQ(*testing::decode_varints(data["series"][0]["at"].get<std::string>()),
               (std::vector<std::int64_t>{0, 10}));
-    EXPECT_EQ(*decode_varints(data["series"][1]["at"].get<std::string>()),
+    EXPECT_EQ(*testing::decode_varints(data["series"][1]["at"].get<std::string>()),
               (std::vector<std::int64_t>{3, 3, 2, 1}));
 }
 

@@ -1,5 +1,6 @@
-// The report model from a history: DESIGN.md's JSON contract, the detector's change points and
-// baseline windows, the check's verdicts at the chosen commit, and the alerts section.
+// The report model from a history: the report JSON's contract (json_report.hpp), the detector's
+// change points and baseline windows, the check's verdicts at the chosen commit, and the alerts
+// section.
 #include "reports/render/report_builder.hpp"
 
 #include <gtest/gtest.h>
