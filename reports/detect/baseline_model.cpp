@@ -16,8 +16,21 @@ namespace {
 // Outliers", 1993): 3.5 normalised MADs from the median.
 constexpr double k_outlier_mads = 3.5;
 // Below this many values a MAD is too unstable to call anything an outlier (with four values a
-// tight middle pair makes an ordinary value look like one): the bulk is every value.
+// tight middle pair makes an ordinary value look like one): the leave-one-out test decides.
 constexpr std::size_t k_min_values_for_outliers = 10;
+// The leave-one-out test of the most extreme value in a short baseline (3 to 9 values): it is a
+// lone wild run when its two-sided t p-value against the others, times n (Bonferroni over the
+// values that could have been the extreme one), is at most this. 1 % keeps ordinary values of
+// a normal baseline in the bulk 99 times in 100, while a run 5 times the others' spread out is
+// caught from 6 values on (t_4 = 5 gives p = 0.0075, x 6 = 0.045: caught at 5 %, not at 1 %;
+// 8 times the spread is caught at 1 % from 5 values on).
+constexpr double k_lone_run_alpha = 0.01;
+constexpr std::size_t k_min_values_for_lone_test = 3;
+// Outliers closer to each other than this many standard deviations of the difference of two
+// runs (sqrt(2) bulk deviations) belong to one mode; the same 3.5 as the outlier rule.
+constexpr double k_mode_link_sds = 3.5;
+// A mode needs this many runs: one run far out is a spike, two that agree are a machine type.
+constexpr std::size_t k_min_mode_runs = 2;
 // A bulk whose values are all equal but has outliers still needs a scale: a tiny one relative
 // to the level, so any other value is surprising and only the minimum change decides.
 constexpr double k_min_relative_scale = 1e-9;
@@ -42,6 +55,30 @@ double median_of(std::vector<double> v) {
     return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
+// Index of the one lone wild run of a short baseline, or nullopt (see k_lone_run_alpha).
+std::optional<std::size_t> lone_wild_run(std::span<const double> v) {
+    const std::size_t n = v.size();
+    if (n < k_min_values_for_lone_test) return std::nullopt;
+    double sum = 0.0;
+    for (double x : v) sum += x;
+    const double mean = sum / static_cast<double>(n);
+    std::size_t far = 0;
+    for (std::size_t i = 1; i < n; ++i)
+        if (std::fabs(v[i] - mean) > std::fabs(v[far] - mean)) far = i;
+    const double m = static_cast<double>(n - 1);
+    const double mean_rest = (sum - v[far]) / m;
+    double ss = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (i != far) ss += (v[i] - mean_rest) * (v[i] - mean_rest);
+    const double sd_rest = std::sqrt(ss / (m - 1.0));
+    const double gap = std::fabs(v[far] - mean_rest);
+    if (!(gap > 0.0)) return std::nullopt;
+    if (!(sd_rest > 0.0)) return far;  // every other value identical: it alone differs
+    const double t = gap / (sd_rest * std::sqrt(1.0 + 1.0 / m));
+    const double p = static_cast<double>(n) * 2.0 * stats::students_t_sf(t, m - 1.0);
+    return p <= k_lone_run_alpha ? std::optional<std::size_t>(far) : std::nullopt;
+}
+
 }  // namespace
 
 std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
@@ -55,6 +92,7 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
         m.m_mu = *lo;
         m.m_in = m.m_n;
         m.m_level = std::max<std::size_t>(1, std::min(level_count, m.m_n));
+        m.m_components.push_back({m.m_mu, 1.0, m.m_n});
         return m;
     }
     std::vector<double> v(values.begin(), values.end());
@@ -63,12 +101,17 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
     for (std::size_t i = 0; i < v.size(); ++i) dev[i] = std::fabs(v[i] - med);
     const double mad = median_of(dev) * stats::k_mad_normal_scale;
     std::vector<double> bulk;
-    for (double x : v) {
-        const bool inlier = v.size() < k_min_values_for_outliers ||
-                            (mad > 0.0 ? std::fabs(x - med) <= k_outlier_mads * mad : x == med);
+    const auto lone = v.size() < k_min_values_for_outliers ? lone_wild_run(v) : std::nullopt;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i];
+        const bool inlier =
+            v.size() < k_min_values_for_outliers
+                ? lone != i
+                : (mad > 0.0 ? std::fabs(x - med) <= k_outlier_mads * mad : x == med);
         (inlier ? bulk : m.m_outliers).push_back(x);
     }
-    if (bulk.size() < 2 && mad > 0.0) return std::nullopt;
+    if (bulk.size() < 2 && (mad > 0.0 || v.size() < k_min_values_for_outliers))
+        return std::nullopt;
     m.m_in = bulk.size();
     double sum = 0.0;
     for (double x : bulk) sum += x;
@@ -90,6 +133,7 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
             m.m_sd = std::max(m.m_sd, k_recent_sd_weight * sd_recent);
         }
     }
+    m.find_modes();
     m.m_level = std::max<std::size_t>(1, std::min(level_count, m.m_in));
     // Lag-1 autocorrelation of consecutive bulk values (runs on a machine whose state wanders
     // from commit to commit), shrunk by one standard error so independent runs get none.
@@ -118,6 +162,35 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
     m.m_log_t_norm = std::lgamma((m.m_df + 1.0) / 2.0) - std::lgamma(m.m_df / 2.0) -
                      0.5 * std::log(m.m_df * std::numbers::pi);
     return m;
+}
+
+void BaselineModel::find_modes() {
+    // Single linkage of the sorted outliers; clusters of at least k_min_mode_runs are modes.
+    std::vector<double> sorted = m_outliers;
+    std::sort(sorted.begin(), sorted.end());
+    const double link = k_mode_link_sds * std::numbers::sqrt2 * m_sd;
+    std::vector<Component> modes;
+    std::size_t total = m_in;
+    m_lone = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i + 1;
+        double sum = sorted[i];
+        while (j < sorted.size() && sorted[j] - sorted[j - 1] <= link) sum += sorted[j++];
+        const std::size_t count = j - i;
+        if (count >= k_min_mode_runs) {
+            modes.push_back({sum / static_cast<double>(count), 0.0, count});
+            total += count;
+        } else {
+            m_lone += count;
+        }
+        i = j;
+    }
+    m_components.clear();
+    m_components.push_back({m_mu, static_cast<double>(m_in) / static_cast<double>(total), m_in});
+    for (auto& c : modes) {
+        c.weight = static_cast<double>(c.runs) / static_cast<double>(total);
+        m_components.push_back(c);
+    }
 }
 
 double BaselineModel::tail(double y, int sign) const {

@@ -94,7 +94,12 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
         v.change = shown.change;
         v.ci_low = shown.ci_low;
         v.ci_high = shown.ci_high;
+        v.baseline_value = shown.baseline_value;
+        v.candidate_value = shown.candidate_value;
     }
+    v.runs_used = pull_request ? a.runs_used : a.candidate_runs;
+    v.rerun_stage = a.rerun_stage;
+    v.rerun_change = a.rerun_change;
     if (flagged) {
         if (a.step->since_point < timeline.commits.size())
             v.since = timeline.commits[a.step->since_point].commit;
@@ -279,10 +284,13 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
                                     w.window_start, *end + 1, runs);
         }
         a.candidate_runs = runs.size();
-        std::vector<double> sorted = runs;
-        std::sort(sorted.begin(), sorted.end());
-        const std::size_t m = sorted.size();
-        a.candidate_median = m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+        if (a.kind != AssessmentKind::tested) {
+            std::vector<double> sorted = runs;
+            std::sort(sorted.begin(), sorted.end());
+            const std::size_t m = sorted.size();
+            a.candidate_median =
+                m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+        }
         infos.push_back(series.info);
         assessments.push_back(std::move(a));
         reset_notes.push_back(note);

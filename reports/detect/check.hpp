@@ -50,8 +50,16 @@ struct SeriesVerdict {
     double baseline_median = std::numeric_limits<double>::quiet_NaN();  // metric units
     std::optional<std::string> baseline_from;  // first and last commit of the current level
     std::optional<std::string> baseline_to;
-    std::size_t candidate_runs = 0;
-    double candidate_median = std::numeric_limits<double>::quiet_NaN();
+    std::size_t candidate_runs = 0;  // runs of the commit stored
+    double candidate_median = std::numeric_limits<double>::quiet_NaN();  // of the runs used
+    // The two values `change` compares (metric units): change == candidate / baseline - 1.
+    double baseline_value = std::numeric_limits<double>::quiet_NaN();
+    double candidate_value = std::numeric_limits<double>::quiet_NaN();
+    // A pull request: how many of the commit's runs the verdict used, how its re-runs decided
+    // (rerun_decision.hpp), and the change the re-runs alone show (NaN without re-runs).
+    std::size_t runs_used = 0;
+    RerunStage rerun_stage = RerunStage::single_run;
+    double rerun_change = std::numeric_limits<double>::quiet_NaN();
     bool pending = false;  // one shifted run on the baseline branch: the next commit decides
     bool exact = false;    // compared exactly (the baseline never varied)
     std::string note;      // a sentence for people, empty when there is nothing to add
