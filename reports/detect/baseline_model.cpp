@@ -1,6 +1,7 @@
 #include "reports/detect/baseline_model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -18,13 +19,12 @@ constexpr double k_outlier_mads = 3.5;
 // Below this many values a MAD is too unstable to call anything an outlier (with four values a
 // tight middle pair makes an ordinary value look like one): the leave-one-out test decides.
 constexpr std::size_t k_min_values_for_outliers = 10;
-// The leave-one-out test of the most extreme value in a short baseline (3 to 9 values): it is a
-// lone wild run when its two-sided t p-value against the others, times n (Bonferroni over the
-// values that could have been the extreme one), is at most this. 1 % keeps ordinary values of
-// a normal baseline in the bulk 99 times in 100, while a run 5 times the others' spread out is
-// caught from 6 values on (t_4 = 5 gives p = 0.0075, x 6 = 0.045: caught at 5 %, not at 1 %;
-// 8 times the spread is caught at 1 % from 5 values on).
-constexpr double k_lone_run_alpha = 0.01;
+// Dixon's Q test (Dean & Dixon 1951) of the most extreme value of a short baseline: the gap to
+// its neighbour over the range. Critical values at 99 % (Rorabacher 1991, Anal. Chem. 63:139,
+// two-sided: whichever end is more extreme), for n = 3..9 values: a normal baseline loses an
+// ordinary value 1 time in 100, while one wild run among runs that agree is caught from 4 runs
+// on (with 5: a gap of 4.6 times the others' range). Indexed by n - 3.
+constexpr std::array<double, 7> k_dixon_q99 = {0.994, 0.926, 0.821, 0.740, 0.680, 0.634, 0.598};
 constexpr std::size_t k_min_values_for_lone_test = 3;
 // Outliers closer to each other than this many standard deviations of the difference of two
 // runs (sqrt(2) bulk deviations) belong to one mode; the same 3.5 as the outlier rule.
@@ -55,28 +55,22 @@ double median_of(std::vector<double> v) {
     return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
-// Index of the one lone wild run of a short baseline, or nullopt (see k_lone_run_alpha).
+// Index of the one lone wild run of a short baseline (3 to 9 values), or nullopt.
 std::optional<std::size_t> lone_wild_run(std::span<const double> v) {
     const std::size_t n = v.size();
-    if (n < k_min_values_for_lone_test) return std::nullopt;
-    double sum = 0.0;
-    for (double x : v) sum += x;
-    const double mean = sum / static_cast<double>(n);
-    std::size_t far = 0;
-    for (std::size_t i = 1; i < n; ++i)
-        if (std::fabs(v[i] - mean) > std::fabs(v[far] - mean)) far = i;
-    const double m = static_cast<double>(n - 1);
-    const double mean_rest = (sum - v[far]) / m;
-    double ss = 0.0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (i != far) ss += (v[i] - mean_rest) * (v[i] - mean_rest);
-    const double sd_rest = std::sqrt(ss / (m - 1.0));
-    const double gap = std::fabs(v[far] - mean_rest);
-    if (!(gap > 0.0)) return std::nullopt;
-    if (!(sd_rest > 0.0)) return far;  // every other value identical: it alone differs
-    const double t = gap / (sd_rest * std::sqrt(1.0 + 1.0 / m));
-    const double p = static_cast<double>(n) * 2.0 * stats::students_t_sf(t, m - 1.0);
-    return p <= k_lone_run_alpha ? std::optional<std::size_t>(far) : std::nullopt;
+    if (n < k_min_values_for_lone_test || n - k_min_values_for_lone_test >= k_dixon_q99.size())
+        return std::nullopt;
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    const double range = v[order[n - 1]] - v[order[0]];
+    if (!(range > 0.0)) return std::nullopt;
+    const double low_gap = v[order[1]] - v[order[0]];
+    const double high_gap = v[order[n - 1]] - v[order[n - 2]];
+    const bool high = high_gap >= low_gap;
+    const double q = (high ? high_gap : low_gap) / range;
+    if (q <= k_dixon_q99[n - k_min_values_for_lone_test]) return std::nullopt;
+    return high ? order[n - 1] : order[0];
 }
 
 }  // namespace

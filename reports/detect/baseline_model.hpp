@@ -6,10 +6,10 @@
 // The model is a robust bulk plus every outlier kept as its own small component:
 //  * bulk: from 10 values on, the values within 3.5 normalised MADs of the median (the
 //    modified z-score rule of Iglewicz & Hoaglin 1993); below 10 values, where a MAD is too
-//    unstable, every value except a lone wild run found by a leave-one-out test (the most
-//    extreme value against the t predictive of the others, Bonferroni over the n values: the
-//    externally studentised form of Grubbs' test, 1969). The bulk is summarised by its mean
-//    and standard deviation; a new run is judged with its Student t predictive distribution.
+//    unstable, every value except a lone wild run found by Dixon's Q test at 99 % (the gap of
+//    the most extreme value to its neighbour over the range; Dean & Dixon 1951). The bulk is
+//    summarised by its mean and standard deviation; a new run is judged with its Student t
+//    predictive distribution.
 //    So one wild run moves neither the centre nor the scale, however short the baseline.
 //  * outliers are not thrown away: each becomes a narrow normal kernel with weight 1/n. A run
 //    that lands where earlier outliers landed is then not surprising. This one rule covers
