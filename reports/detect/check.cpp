@@ -70,6 +70,39 @@ BaselineWindow load_window(store::HistoryReader& reader, const store::HistoryQue
     return w;
 }
 
+std::string percent(double change) {
+    return fmt::format("{:+.1f} %", 100.0 * change);
+}
+
+// What a pull request's verdict rests on: its runs and what the re-runs showed.
+std::string rerun_note(const Assessment& a) {
+    const std::size_t reruns = a.runs_used > 0 ? a.runs_used - 1 : 0;
+    const std::string first = percent(a.first_change);
+    switch (a.rerun_stage) {
+        case RerunStage::single_run:
+            return {};
+        case RerunStage::wanted:
+            return fmt::format(
+                "decided on one run ({}); a one-off slow run looks the same: re-runs "
+                "(perftrack run --check --confirm N) tell a step from a spike",
+                first);
+        case RerunStage::confirmed:
+            return fmt::format("decided on {} runs: the first {}, the {} re-run{} {} on their own, "
+                               "where the first run was: a step",
+                               a.runs_used, first, reruns, reruns == 1 ? "" : "s",
+                               percent(a.rerun_change));
+        case RerunStage::cleared:
+            return fmt::format("the first run was {}, the {} re-run{} {}: back at the baseline, "
+                               "a one-off run, not a step",
+                               first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+        case RerunStage::undecided:
+            return fmt::format("the first run was {}, {} re-run{} {} on their own: not decided "
+                               "either way; more re-runs would tell",
+                               first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+    }
+    return {};
+}
+
 SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, const Decision& d,
                            const Timeline& timeline, bool pull_request) {
     SeriesVerdict v;
@@ -120,6 +153,10 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
         v.note = "no earlier runs of this benchmark and metric";
     }
     if (a.exact && flagged) v.note = "the baseline never varied: compared exactly";
+    if (pull_request && a.kind == AssessmentKind::tested && !a.exact) {
+        const std::string why = rerun_note(a);
+        if (!why.empty()) v.note = v.note.empty() ? why : why + "; " + v.note;
+    }
     return v;
 }
 
@@ -314,6 +351,19 @@ std::size_t CheckResult::count(Status status) const {
     return static_cast<std::size_t>(
         std::count_if(results.begin(), results.end(),
                       [&](const SeriesVerdict& v) { return v.status == status; }));
+}
+
+std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
+    std::vector<const SeriesVerdict*> out;
+    for (const auto& v : result.results) {
+        // Worse in the metric's own direction: larger for lower-is-better, smaller otherwise.
+        const bool worse = v.series.direction == core::Direction::lower ? v.change > 0 : v.change < 0;
+        const bool again = result.pull_request
+                               ? wants_rerun(v.rerun_stage)
+                               : v.status == Status::regression || (v.pending && worse);
+        if (again) out.push_back(&v);
+    }
+    return out;
 }
 
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

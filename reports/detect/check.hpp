@@ -78,6 +78,18 @@ struct CheckResult {
     bool has_regression() const { return count(Status::regression) > 0; }
 };
 
+// How many times `perftrack run --check` re-runs what looks regressed when --confirm is not
+// given: on a pull request up to this many, one at a time, until the re-runs decide (measured
+// in docs/detection.md: about 0.2 re-runs per series checked); on the baseline branch none (the
+// next commits confirm a step there).
+inline constexpr int k_default_pull_request_reruns = 5;
+
+// The series whose benchmarks `perftrack run --check` should run again before the verdict is
+// final. On a pull request: those whose first run looks regressed and whose re-runs have not
+// decided yet (rerun_decision.hpp). On the baseline branch: those flagged as a regression or
+// pending in the worse direction.
+std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result);
+
 // Loads what the check needs through `reader` and judges the commit. Errors (input): the commit
 // has no runs on the branch for this project and testbed. StoreError propagates.
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

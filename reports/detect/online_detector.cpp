@@ -443,8 +443,7 @@ Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const 
     policy.min_change = m_thresholds.min_change;
     policy.rule = m_settings.rerun_rule;
     policy.fixed_reruns = m_settings.fixed_reruns;
-    const auto d =
-        decide_commit_runs(*b.model, xs, policy, ChangeScale{m_scale == Scale::log, m_orient});
+    const auto d = decide_commit_runs(*b.model, xs, policy, {m_scale == Scale::log, m_orient});
     GroupTest& g = a.current;
     g.sign = d.sign;
     g.first_point = g.since_point = m_next;
@@ -453,9 +452,9 @@ Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const 
     set_change(g, d.effect, d.se, d.df, d.reference);
     a.rerun_stage = d.stage;
     a.runs_used = d.runs_used;
-    if (!std::isnan(d.rerun_effect))
-        a.rerun_change = ChangeScale{m_scale == Scale::log, m_orient}.change(d.rerun_effect,
-                                                                           d.reference);
+    const ChangeScale change_scale{m_scale == Scale::log, m_orient};
+    a.first_change = change_scale.change(d.first_effect, d.first_reference);
+    if (!std::isnan(d.rerun_effect)) a.rerun_change = change_scale.change(d.rerun_effect, d.reference);
     a.candidate_median = median_of(std::vector<double>(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(d.runs_used)));
     if (d.passes) a.step = g;
     return a;

@@ -89,6 +89,7 @@ struct Assessment {
     // how many of them the decision used, and the change the re-runs alone show.
     RerunStage rerun_stage = RerunStage::single_run;
     std::size_t runs_used = 0;
+    double first_change = std::numeric_limits<double>::quiet_NaN();  // the first run alone
     double rerun_change = std::numeric_limits<double>::quiet_NaN();
 };
 

@@ -85,6 +85,22 @@ double mean_of(std::span<const double> v) {
 
 }  // namespace
 
+std::string_view to_string(RerunStage stage) {
+    switch (stage) {
+        case RerunStage::single_run:
+            return "not_needed";
+        case RerunStage::wanted:
+            return "not_made";
+        case RerunStage::confirmed:
+            return "confirmed";
+        case RerunStage::cleared:
+            return "cleared";
+        case RerunStage::undecided:
+            return "undecided";
+    }
+    return "not_needed";
+}
+
 double ChangeScale::change(double effect, double centre) const {
     if (log) return std::expm1(orient * effect);
     const double level = orient * centre;
@@ -124,6 +140,7 @@ RerunDecision decide_commit_runs(const BaselineModel& model, std::span<const dou
     d.p_value = std::min(1.0, 2.0 * std::min(worse, better));
     describe(1);
     d.first_effect = d.effect;
+    d.first_reference = d.reference;
     d.passes = d.p_value <= policy.alpha && big_enough(d.effect, d.reference, d.sign);
     const bool screened =
         d.sign > 0 && d.p_value <= policy.screen_alpha && big_enough(d.effect, d.reference, 1);

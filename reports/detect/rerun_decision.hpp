@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string_view>
 
 #include "reports/detect/baseline_model.hpp"
 
@@ -52,6 +53,11 @@ enum class RerunStage {
     cleared,     // the re-runs are back at the baseline: the first run was a one-off
     undecided,   // the re-runs so far neither confirm nor clear: another re-run decides
 };
+
+// "not_needed", "not_made", "confirmed", "cleared", "undecided" (the JSON contract): single_run
+// means the first run did not look regressed (no re-run needed), wanted that it did but no
+// re-run was made (--confirm 0: the first run decided).
+std::string_view to_string(RerunStage stage);
 
 // How re-runs are judged. `sequential` is the rule described above; `fixed` is the classic
 // alternative kept for the measured comparison in docs/detection.md: exactly `fixed_reruns`
@@ -79,7 +85,8 @@ struct RerunDecision {
     // on the better side), with the standard error and degrees of freedom of that difference.
     double effect = 0, se = 0, df = 1;
     double reference = 0;
-    double first_effect = 0;  // the first run alone
+    double first_effect = 0;  // the first run alone, from first_reference
+    double first_reference = 0;
     // The re-runs alone (NaN without re-runs).
     double rerun_effect = std::numeric_limits<double>::quiet_NaN();
     double log_ratio = 0;  // log likelihood ratio step : spike after the last re-run used

@@ -90,10 +90,17 @@ nlohmann::json check_json(const CheckResult& r) {
         j["baseline"] = {{"commits", v.baseline_commits},
                          {"level_commits", v.level_commits},
                          {"median", number_or_null(v.baseline_median)},
+                         {"value", number_or_null(v.baseline_value)},
                          {"from", string_or_null(v.baseline_from)},
                          {"to", string_or_null(v.baseline_to)}};
         j["candidate"] = {{"runs", v.candidate_runs},
-                          {"median", number_or_null(v.candidate_median)}};
+                          {"runs_used", v.runs_used},
+                          {"median", number_or_null(v.candidate_median)},
+                          {"value", number_or_null(v.candidate_value)}};
+        if (r.pull_request) {
+            j["candidate"]["reruns"] = detect::to_string(v.rerun_stage);
+            j["candidate"]["rerun_change"] = number_or_null(v.rerun_change);
+        }
         results.push_back(std::move(j));
     }
     nlohmann::json summary = {
