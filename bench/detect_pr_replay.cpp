@@ -39,7 +39,8 @@ store::SeriesHistory series_of(const nlohmann::json& h) {
     s.info.benchmark = h["id"].get<std::string>();
     s.info.metric = "value";
     s.info.unit = h["unit"].get<std::string>();
-    s.info.direction = h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
+    s.info.direction =
+        h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
     return s;
 }
 
