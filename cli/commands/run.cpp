@@ -22,10 +22,10 @@
 #include "core/json_util.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
+#include "formats/adapter_support.hpp"
 #include "reports/detect/check.hpp"
 #include "reports/output/check_output.hpp"
 #include "reports/output/format.hpp"
-#include "formats/adapter_support.hpp"
 #include "runner/process/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/testbed.hpp"
@@ -437,10 +437,10 @@ int RunCommand::check_and_confirm(const store::RunToStore& run,
         for (const auto* v : targets)
             names += fmt::format("\n  {} {} {}", reports::output::display_name(v->series),
                                  v->series.metric, reports::output::format_percent(v->change));
-        print_note(fmt::format("{} series {} regressed; re-run {} of at most {} of their "
-                               "benchmarks:{}",
-                               targets.size(), k == 1 ? "look" : "still undecided, looked", k,
-                               most, names));
+        print_note(fmt::format(
+            "{} series {} regressed; re-run {} of at most {} of their "
+            "benchmarks:{}",
+            targets.size(), k == 1 ? "look" : "still undecided, looked", k, most, names));
         const std::vector<SuiteWork> again = confirmation_work(targets, work);
         runner::process::InterruptGuard guard;
         std::vector<runner::SuiteOutcome> outcomes;

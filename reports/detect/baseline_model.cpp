@@ -62,7 +62,8 @@ std::optional<std::size_t> lone_wild_run(std::span<const double> v) {
         return std::nullopt;
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
     const double range = v[order[n - 1]] - v[order[0]];
     if (!(range > 0.0)) return std::nullopt;
     const double low_gap = v[order[1]] - v[order[0]];
@@ -104,8 +105,7 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
                 : (mad > 0.0 ? std::fabs(x - med) <= k_outlier_mads * mad : x == med);
         (inlier ? bulk : m.m_outliers).push_back(x);
     }
-    if (bulk.size() < 2 && (mad > 0.0 || v.size() < k_min_values_for_outliers))
-        return std::nullopt;
+    if (bulk.size() < 2 && (mad > 0.0 || v.size() < k_min_values_for_outliers)) return std::nullopt;
     m.m_in = bulk.size();
     double sum = 0.0;
     for (double x : bulk) sum += x;

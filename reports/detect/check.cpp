@@ -87,18 +87,20 @@ std::string rerun_note(const Assessment& a) {
                 "(perftrack run --check --confirm N) tell a step from a spike",
                 first);
         case RerunStage::confirmed:
-            return fmt::format("decided on {} runs: the first {}, the {} re-run{} {} on their own, "
-                               "where the first run was: a step",
-                               a.runs_used, first, reruns, reruns == 1 ? "" : "s",
-                               percent(a.rerun_change));
+            return fmt::format(
+                "decided on {} runs: the first {}, the {} re-run{} {} on their own, "
+                "where the first run was: a step",
+                a.runs_used, first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
         case RerunStage::cleared:
-            return fmt::format("the first run was {}, the {} re-run{} {}: back at the baseline, "
-                               "a one-off run, not a step",
-                               first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+            return fmt::format(
+                "the first run was {}, the {} re-run{} {}: back at the baseline, "
+                "a one-off run, not a step",
+                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
         case RerunStage::undecided:
-            return fmt::format("the first run was {}, {} re-run{} {} on their own: not decided "
-                               "either way; more re-runs would tell",
-                               first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+            return fmt::format(
+                "the first run was {}, {} re-run{} {} on their own: not decided "
+                "either way; more re-runs would tell",
+                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
     }
     return {};
 }
@@ -153,7 +155,12 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
         v.note = "no earlier runs of this benchmark and metric";
     }
     if (a.exact && flagged) v.note = "the baseline never varied: compared exactly";
-    if (pull_request && a.kind == AssessmentKind::tested && !a.exact) {
+    if (a.matches_base_shift)
+        v.note = fmt::format(
+            "the baseline branch itself got worse at the merge-base {} (one run, not confirmed "
+            "there yet); this commit's run matches it, so the change is not this commit's",
+            v.baseline_to ? short_sha(*v.baseline_to) : std::string("-"));
+    else if (pull_request && a.kind == AssessmentKind::tested && !a.exact) {
         const std::string why = rerun_note(a);
         if (!why.empty()) v.note = v.note.empty() ? why : why + "; " + v.note;
     }
@@ -357,7 +364,8 @@ std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
     std::vector<const SeriesVerdict*> out;
     for (const auto& v : result.results) {
         // Worse in the metric's own direction: larger for lower-is-better, smaller otherwise.
-        const bool worse = v.series.direction == core::Direction::lower ? v.change > 0 : v.change < 0;
+        const bool worse =
+            v.series.direction == core::Direction::lower ? v.change > 0 : v.change < 0;
         const bool again = result.pull_request
                                ? wants_rerun(v.rerun_stage)
                                : v.status == Status::regression || (v.pending && worse);

@@ -161,7 +161,8 @@ void OnlineDetector::set_change(GroupTest& g, double effect, double se, double d
     const double q = t_quantile_95(df);
     const ChangeScale scale{m_scale == Scale::log, m_orient};
     g.change = scale.change(effect, centre);
-    const double a = scale.change(effect - q * se, centre), c = scale.change(effect + q * se, centre);
+    const double a = scale.change(effect - q * se, centre),
+                 c = scale.change(effect + q * se, centre);
     g.ci_low = std::min(a, c);
     g.ci_high = std::max(a, c);
     if (std::isnan(g.change)) g.ci_low = g.ci_high = g.change;
@@ -410,6 +411,21 @@ Assessment OnlineDetector::step(std::size_t i) {
     return a;
 }
 
+bool OnlineDetector::matches_point(std::size_t i, std::span<const double> runs) const {
+    const Baseline b = baseline_before(m_next);
+    if (!b.model || b.model->exact() || runs.empty() || i >= m_x.size()) return false;
+    double sum = 0.0;
+    for (double v : runs) {
+        if (m_scale == Scale::log && !(v > 0.0)) return false;
+        sum += m_orient * (m_scale == Scale::log ? std::log(v) : v);
+    }
+    const double k = static_cast<double>(runs.size());
+    const double kp = static_cast<double>(m_x[i].size());
+    const double se = b.model->scale() * std::sqrt(1.0 / k + 1.0 / kp);
+    const double t = (sum / k - m_point_x[i]) / se;
+    return stats::students_t_sf(t, b.model->degrees_of_freedom()) > m_settings.alpha;
+}
+
 Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const {
     Assessment a;
     a.point = m_next;
@@ -454,8 +470,10 @@ Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const 
     a.runs_used = d.runs_used;
     const ChangeScale change_scale{m_scale == Scale::log, m_orient};
     a.first_change = change_scale.change(d.first_effect, d.first_reference);
-    if (!std::isnan(d.rerun_effect)) a.rerun_change = change_scale.change(d.rerun_effect, d.reference);
-    a.candidate_median = median_of(std::vector<double>(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(d.runs_used)));
+    if (!std::isnan(d.rerun_effect))
+        a.rerun_change = change_scale.change(d.rerun_effect, d.reference);
+    a.candidate_median = median_of(
+        std::vector<double>(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(d.runs_used)));
     if (d.passes) a.step = g;
     return a;
 }

@@ -90,6 +90,9 @@ struct Assessment {
     RerunStage rerun_stage = RerunStage::single_run;
     std::size_t runs_used = 0;
     double first_change = std::numeric_limits<double>::quiet_NaN();  // the first run alone
+    // The baseline branch's own newest run (the merge-base's) was already shifted the same way,
+    // unconfirmed there, and this commit's first run is no worse than it: not caused here.
+    bool matches_base_shift = false;
     double rerun_change = std::numeric_limits<double>::quiet_NaN();
 };
 
@@ -106,6 +109,9 @@ class OnlineDetector {
     // state after the last stepped point, without changing it. With one run there is nothing
     // to confirm with: `step` is set when that run alone passes.
     Assessment assess_candidate(std::span<const double> runs) const;
+    // Whether `runs` (metric units) are explained by point i's own runs: not worse than them at
+    // the one-sided level alpha, with the run-to-run scale of the current baseline.
+    bool matches_point(std::size_t i, std::span<const double> runs) const;
 
     Scale scale() const { return m_scale; }
     // Whether assessments carry the baseline median (a sort per commit; backtest needs none).

@@ -41,8 +41,8 @@ namespace perftrack::reports::detect {
 // From a difference on the detection scale to the relative change of the metric in its own
 // direction (+0.10 = the value is 10 % larger); NaN when none exists (a zero level).
 struct ChangeScale {
-    bool log = true;     // the detection scale is the log of the metric
-    double orient = 1;   // +1 lower-is-better, -1 higher-is-better
+    bool log = true;    // the detection scale is the log of the metric
+    double orient = 1;  // +1 lower-is-better, -1 higher-is-better
     double change(double effect, double centre) const;
 };
 
@@ -76,9 +76,9 @@ struct RerunPolicy {
 };
 
 struct RerunDecision {
-    int sign = 0;          // +1 worse than the baseline, -1 better, 0 no difference
-    bool passes = false;   // a regression / improvement before the multiple-testing correction
-    double p_value = 1;    // two-sided for one run; 1/likelihood ratio after re-runs
+    int sign = 0;         // +1 worse than the baseline, -1 better, 0 no difference
+    bool passes = false;  // a regression / improvement before the multiple-testing correction
+    double p_value = 1;   // two-sided for one run; 1/likelihood ratio after re-runs
     RerunStage stage = RerunStage::single_run;
     std::size_t runs_used = 0;
     // Mean of the runs used minus the reference centre (the baseline component nearest to them

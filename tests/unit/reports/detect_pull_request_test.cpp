@@ -183,5 +183,17 @@ TEST(DetectPullRequest, ASecondMachineModeIsNotARegression) {
     expect_consistent(v);
 }
 
+TEST(DetectPullRequest, AShiftOfTheBaseBranchItselfIsNotBlamedOnThePullRequest) {
+    // Main's newest run (the merge-base) is 12 % slower, not confirmed there yet; a pull request
+    // branched from it measures the same level.
+    auto values = baseline(30, 100.0);
+    values.push_back(112.0);
+    const auto v = check_pr(values, {112.3, 111.8, 112.5});
+    EXPECT_EQ(v.status, Status::unchanged);
+    EXPECT_NE(v.note.find("not this commit's"), std::string::npos) << v.note;
+    // Worse than even the merge-base's run: its own regression.
+    EXPECT_EQ(check_pr(values, {125.0, 124.6, 125.3}).status, Status::regression);
+}
+
 }  // namespace
 }  // namespace perftrack::reports::detect
