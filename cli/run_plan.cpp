@@ -69,9 +69,10 @@ void check_startable(const PlannedSuite& s, ErrorKind kind) {
                                s.where, s.name(), format, formats::adapter_names()));
 }
 
-formats::AdapterOptions adapter_options(const RunFlags& flags, const runner::RunConfig& config,
-                                        const runner::SuiteConfig* suite,
-                                        const std::string& suite_name) {
+formats::AdapterOptions adapter_options(const RunFlags& flags,
+                                                 const runner::RunConfig& config,
+                                                 const runner::SuiteConfig* suite,
+                                                 const std::string& suite_name) {
     formats::AdapterOptions o;
     o.suite = suite_name;
     std::set<std::string> metrics;
