@@ -89,7 +89,7 @@ std::string rerun_note(const Assessment& a) {
         case RerunStage::confirmed:
             return fmt::format(
                 "decided on {} runs: the first {}, the {} re-run{} {} on their own, "
-                "where the first run was: a step",
+                "staying where the first run was: a step",
                 a.runs_used, first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
         case RerunStage::cleared:
             return fmt::format(
