@@ -360,6 +360,27 @@ std::size_t CheckResult::count(Status status) const {
                       [&](const SeriesVerdict& v) { return v.status == status; }));
 }
 
+std::string runs_summary(const SeriesVerdict& v) {
+    if (v.status == Status::new_series || v.status == Status::insufficient_data)
+        return std::to_string(v.candidate_runs);
+    const std::size_t reruns = v.runs_used > 0 ? v.runs_used - 1 : 0;
+    switch (v.rerun_stage) {
+        case RerunStage::single_run:
+            return std::to_string(v.runs_used);
+        case RerunStage::wanted:
+            return "1, no re-run";
+        case RerunStage::confirmed:
+            return fmt::format("{}, re-run{} confirm{}", v.runs_used, reruns == 1 ? "" : "s",
+                               reruns == 1 ? "s" : "");
+        case RerunStage::cleared:
+            return fmt::format("{}, re-run{} clear{}", v.runs_used, reruns == 1 ? "" : "s",
+                               reruns == 1 ? "s" : "");
+        case RerunStage::undecided:
+            return fmt::format("{}, undecided", v.runs_used);
+    }
+    return std::to_string(v.runs_used);
+}
+
 std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
     std::vector<const SeriesVerdict*> out;
     for (const auto& v : result.results) {

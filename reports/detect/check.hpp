@@ -90,6 +90,10 @@ inline constexpr int k_default_pull_request_reruns = 5;
 // pending in the worse direction.
 std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result);
 
+// A pull request's runs for people: how many the verdict used and what the re-runs did
+// ("3, re-runs confirm", "2, re-run clears", "1, no re-run", "6, undecided", "1").
+std::string runs_summary(const SeriesVerdict& verdict);
+
 // Loads what the check needs through `reader` and judges the commit. Errors (input): the commit
 // has no runs on the branch for this project and testbed. StoreError propagates.
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

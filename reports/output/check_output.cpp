@@ -59,28 +59,6 @@ double shown_candidate(const SeriesVerdict& v) {
     return std::isnan(v.candidate_value) ? v.candidate_median : v.candidate_value;
 }
 
-// A pull request's runs: how many the verdict used and what the re-runs did.
-std::string runs_label(const SeriesVerdict& v) {
-    if (v.status == Status::new_series || v.status == Status::insufficient_data)
-        return std::to_string(v.candidate_runs);
-    const std::size_t reruns = v.runs_used > 0 ? v.runs_used - 1 : 0;
-    switch (v.rerun_stage) {
-        case detect::RerunStage::single_run:
-            return std::to_string(v.runs_used);
-        case detect::RerunStage::wanted:
-            return "1, no re-run";
-        case detect::RerunStage::confirmed:
-            return fmt::format("{}, re-run{} confirm{}", v.runs_used, reruns == 1 ? "" : "s",
-                               reruns == 1 ? "s" : "");
-        case detect::RerunStage::cleared:
-            return fmt::format("{}, re-run{} clear{}", v.runs_used, reruns == 1 ? "" : "s",
-                               reruns == 1 ? "s" : "");
-        case detect::RerunStage::undecided:
-            return fmt::format("{}, undecided", v.runs_used);
-    }
-    return std::to_string(v.runs_used);
-}
-
 // Notes worth printing under the table: a flag or a pending shift, and on a pull request also
 // what re-runs cleared or left undecided.
 bool note_worth_printing(const CheckResult& r, const SeriesVerdict& v) {
@@ -179,7 +157,7 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
                          format_value(shown_candidate(*v), v->series.unit),
                          format_percent(v->change), format_interval(v->ci_low, v->ci_high),
                          format_probability(v->q_value)});
-        if (runs) cells.back().insert(cells.back().end() - 1, runs_label(*v));
+        if (runs) cells.back().insert(cells.back().end() - 1, detect::runs_summary(*v));
     }
     std::vector<std::size_t> width(cells[0].size(), 0);
     for (const auto& row : cells)
@@ -236,7 +214,7 @@ std::string render_check_markdown(const CheckResult& r) {
                            markdown_text(format_value(shown_baseline(v), v.series.unit)),
                            markdown_text(format_value(shown_candidate(v), v.series.unit)),
                            format_percent(v.change), format_interval(v.ci_low, v.ci_high));
-        if (runs) row += " " + markdown_text(runs_label(v)) + " |";
+        if (runs) row += " " + markdown_text(detect::runs_summary(v)) + " |";
         row += " " + format_probability(v.q_value) + " |";
         return row + "\n";
     };
