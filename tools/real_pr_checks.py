@@ -11,8 +11,9 @@ same check as `perftrack check --branch ... --base-commit` (bench/perftrack_dete
 These histories have one run per commit, so a re-run of commit t is stood in for by the runs of
 the next commits t + 1, t + 2, ... (nearly the same code: a step persists into them, a one-off
 spike does not). That is a proxy: a real step at t + 1 would look like a re-run of t that
-shifted. Prints per dataset the checks, the failures without re-runs and with them, and the
-re-runs the checks took.
+shifted. Each series is judged on its own (alpha without the Benjamini-Hochberg correction
+across the series of a commit), so the per-commit failures are an upper bound. Prints per
+dataset the checks, the failures without re-runs and with them, and the re-runs they took.
 """
 import argparse
 import json
@@ -64,7 +65,7 @@ def main():
             finally:
                 sys.stdout = stdout
         series = series_of(tmp)
-    lines, keys = [], []
+    lines, keys, shas = [], [], []
     for key, s in sorted(series.items()):
         runs = sorted(s["runs"])
         # One run per commit: a commit measured twice keeps its first run.
@@ -78,6 +79,7 @@ def main():
         events = [{"t": t, "runs": [c["samples"] for c in commits[t:t + 1 + a.reruns]]}
                   for t in range(a.min_baseline, len(commits))]
         keys.append(key)
+        shas.append([c["sha"] for c in commits])
         lines.append(json.dumps({"id": str(len(keys) - 1), "direction": s["direction"],
                                  "unit": s["unit"] or "1", "commits": commits, "events": events}))
     p = subprocess.run([a.replay, f"0,{a.reruns}"], input="\n".join(lines) + "\n",
@@ -86,10 +88,16 @@ def main():
     for line in p.stdout.splitlines():
         r = json.loads(line)
         dataset = keys[int(r["id"])][0]
+        testbed = keys[int(r["id"])][1]
         t = totals.setdefault(dataset, {"series": set(), 0: 0, a.reruns: 0, "checks": 0,
-                                        "reruns": 0})
+                                        "reruns": 0, "commits": set(), "failing": {0: set(),
+                                                                                a.reruns: set()}})
         t["series"].add(r["id"])
         for c in r["checks"]:
+            commit = (testbed, shas[int(r["id"])][c["t"]])
+            t["commits"].add(commit)
+            if c["status"] == "regression":
+                t["failing"][r["n"]].add(commit)
             if r["n"] == 0:
                 t["checks"] += 1
             else:
@@ -99,11 +107,15 @@ def main():
                 if a.v:
                     print(f"  {dataset} {keys[int(r['id'])][2]} t={c['t']} N={r['n']}: "
                           f"{c['change']:+.3f} [{c['ci_low']:+.3f}, {c['ci_high']:+.3f}]")
+    print("Per series x commit (one series' verdict), and per commit (a pull request's check of")
+    print("every series it measured fails when any of them regressed):")
     print(f"{'dataset':12s} {'series':>7s} {'checks':>8s} {'fail N=0':>9s} "
-          f"{'fail re-runs':>13s} {'re-runs/check':>14s}")
+          f"{'fail re-runs':>13s} {'re-runs/check':>14s} {'commits':>8s} {'fail N=0':>9s} "
+          f"{'fail re-runs':>13s}")
     for dataset, t in sorted(totals.items()):
         print(f"{dataset:12s} {len(t['series']):7d} {t['checks']:8d} {t[0]:9d} {t[a.reruns]:13d} "
-              f"{t['reruns'] / t['checks']:14.3f}")
+              f"{t['reruns'] / t['checks']:14.3f} {len(t['commits']):8d} "
+              f"{len(t['failing'][0]):9d} {len(t['failing'][a.reruns]):13d}")
 
 
 if __name__ == "__main__":
