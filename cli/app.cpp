@@ -16,7 +16,8 @@ int run(int argc, char** argv) {
         "Runs benchmark suites, stores every sample in PostgreSQL, flags statistically\n"
         "significant slowdowns against a rolling baseline, and reports them.",
         "perftrack"};
-    app.set_version_flag("--version", std::string("perftrack ") + core::k_version);
+    app.set_version_flag("--version",
+                         fmt::format("perftrack {} (commit {})", core::k_version, core::k_commit));
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 fine, 1 regression found, 2 bad usage/config/input,\n"
@@ -33,6 +34,7 @@ int run(int argc, char** argv) {
     register_report(app, action);
     register_baseline(app, action);
     register_run(app, action);
+    register_completion(app, action);
 
     try {
         app.parse(argc, argv);
