@@ -258,8 +258,8 @@ core::Result<RunPlan> build_run_plan(const RunFlags& flags) {
         if (flags.timeout_seconds && !(*flags.timeout_seconds > 0))
             stop(ErrorKind::usage, "--timeout must be a positive number of seconds");
 
-        if (flags.confirm && *flags.confirm < 1)
-            stop(ErrorKind::usage, "--confirm needs a count of at least 1");
+        if (flags.confirm && *flags.confirm < 0)
+            stop(ErrorKind::usage, "--confirm needs a count of at least 0 (0: no re-runs)");
         const bool checking = flags.check || flags.confirm;
         const bool detection_flags = flags.detection.alpha || flags.detection.baseline_runs ||
                                      flags.detection.min_change_percent ||

@@ -42,7 +42,9 @@ struct RunFlags {
     std::optional<int> ab_rounds;
     // --check: judge the run after storing it (with --ab: the paired test of the two sides)
     bool check = false;
-    std::optional<int> confirm;  // re-run what looks regressed N more times, then decide
+    // Re-run what looks regressed at most N more times, one at a time until decided (default:
+    // reports::detect::k_default_pull_request_reruns on a pull request, 0 on the baseline branch).
+    std::optional<int> confirm;
     bool no_fail = false;
     std::string check_format = "text";  // text, json, markdown
     std::optional<std::string> baseline_branch;

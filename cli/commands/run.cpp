@@ -91,11 +91,6 @@ bool use_colour() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
-// Worse in the metric's own direction: larger for lower-is-better, smaller for higher-is-better.
-bool worse(const reports::detect::SeriesVerdict& v) {
-    return v.series.direction == core::Direction::lower ? v.change > 0 : v.change < 0;
-}
-
 class RunCommand {
   public:
     explicit RunCommand(const RunFlags& flags) : m_flags(flags) {}
@@ -431,36 +426,34 @@ int RunCommand::check_and_confirm(const store::RunToStore& run,
                                   const std::vector<SuiteWork>& work) {
     auto result = check(run);
     if (!result) throw core::ErrorException(result.error());
-    const int rounds = m_flags.confirm.value_or(0);
-    std::vector<const reports::detect::SeriesVerdict*> targets;
-    for (const auto& v : result->results)
-        if (v.status == reports::detect::Status::regression || (v.pending && worse(v)))
-            targets.push_back(&v);
-    if (rounds > 0 && !targets.empty()) {
+    // Re-runs one at a time until the check has decided (a pull request's sequential test; see
+    // reports/detect/rerun_decision.hpp), at most --confirm of them.
+    const int most = m_flags.confirm.value_or(
+        result->pull_request ? reports::detect::k_default_pull_request_reruns : 0);
+    for (int k = 1; k <= most; ++k) {
+        const auto targets = reports::detect::series_to_rerun(*result);
+        if (targets.empty()) break;
         std::string names;
         for (const auto* v : targets)
             names += fmt::format("\n  {} {} {}", reports::output::display_name(v->series),
                                  v->series.metric, reports::output::format_percent(v->change));
-        print_note(
-            fmt::format("{} series look regressed; running their benchmarks {} more "
-                        "time{} to confirm:{}",
-                        targets.size(), rounds, rounds == 1 ? "" : "s", names));
+        print_note(fmt::format(
+            "{} series {} regressed; re-run {} of at most {} of their "
+            "benchmarks:{}",
+            targets.size(), k == 1 ? "look" : "still undecided, looked", k, most, names));
         const std::vector<SuiteWork> again = confirmation_work(targets, work);
-        for (int k = 1; k <= rounds; ++k) {
-            runner::process::InterruptGuard guard;
-            std::vector<runner::SuiteOutcome> outcomes;
-            const auto started_us = core::now_epoch_us();
-            if (const int sig = run_suites(again, outcomes); sig != 0)
-                return interrupted(sig, fmt::format("{} (confirmation {}/{}; the runs before it "
-                                                    "are stored)",
-                                                    m_interrupted_in, k, rounds));
-            auto confirm = assemble(outcomes, started_us, core::now_epoch_us(),
-                                    fmt::format("{}:confirm-{}", run.run_key, k));
-            if (const int code = store_runs_or_spool(m_flags.common, {confirm}); code != 0) {
-                print_error("the confirmation runs could not all be stored: the check is skipped",
-                            "upload them with 'perftrack push', then run 'perftrack check'");
-                return code;
-            }
+        runner::process::InterruptGuard guard;
+        std::vector<runner::SuiteOutcome> outcomes;
+        const auto started_us = core::now_epoch_us();
+        if (const int sig = run_suites(again, outcomes); sig != 0)
+            return interrupted(sig, fmt::format("{} (re-run {}; the runs before it are stored)",
+                                                m_interrupted_in, k));
+        auto confirm = assemble(outcomes, started_us, core::now_epoch_us(),
+                                fmt::format("{}:confirm-{}", run.run_key, k));
+        if (const int code = store_runs_or_spool(m_flags.common, {confirm}); code != 0) {
+            print_error("the re-runs could not all be stored: the check is skipped",
+                        "upload them with 'perftrack push', then run 'perftrack check'");
+            return code;
         }
         result = check(run);
         if (!result) throw core::ErrorException(result.error());
@@ -641,8 +634,9 @@ void register_run(CLI::App& app, Action& action) {
                   "After storing, run perftrack check on this commit (with --ab: the paired test "
                   "of the two sides); exit 1 on a regression");
     cmd->add_option("--confirm", flags->confirm,
-                    "With --check: re-run the benchmarks that look regressed N more times (each "
-                    "a run of the same commit) and decide on all runs");
+                    "With --check: re-run the benchmarks that look regressed at most N more times "
+                    "(each a run of the same commit), one at a time until the re-runs decide; "
+                    "default 5 on a pull request, 0 on the baseline branch; 0 turns it off");
     cmd->add_flag("--no-fail", flags->no_fail, "With --check: report regressions, exit 0");
     cmd->add_option("--check-format", flags->check_format, "With --check: text, json or markdown")
         ->check(CLI::IsMember({"text", "json", "markdown"}))

@@ -1,6 +1,7 @@
 #include "reports/detect/baseline_model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -16,8 +17,20 @@ namespace {
 // Outliers", 1993): 3.5 normalised MADs from the median.
 constexpr double k_outlier_mads = 3.5;
 // Below this many values a MAD is too unstable to call anything an outlier (with four values a
-// tight middle pair makes an ordinary value look like one): the bulk is every value.
+// tight middle pair makes an ordinary value look like one): the leave-one-out test decides.
 constexpr std::size_t k_min_values_for_outliers = 10;
+// Dixon's Q test (Dean & Dixon 1951) of the most extreme value of a short baseline: the gap to
+// its neighbour over the range. Critical values at 99 % (Rorabacher 1991, Anal. Chem. 63:139,
+// two-sided: whichever end is more extreme), for n = 3..9 values: a normal baseline loses an
+// ordinary value 1 time in 100, while one wild run among runs that agree is caught from 4 runs
+// on (with 5: a gap of 4.6 times the others' range). Indexed by n - 3.
+constexpr std::array<double, 7> k_dixon_q99 = {0.994, 0.926, 0.821, 0.740, 0.680, 0.634, 0.598};
+constexpr std::size_t k_min_values_for_lone_test = 3;
+// Outliers closer to each other than this many standard deviations of the difference of two
+// runs (sqrt(2) bulk deviations) belong to one mode; the same 3.5 as the outlier rule.
+constexpr double k_mode_link_sds = 3.5;
+// A mode needs this many runs: one run far out is a spike, two that agree are a machine type.
+constexpr std::size_t k_min_mode_runs = 2;
 // A bulk whose values are all equal but has outliers still needs a scale: a tiny one relative
 // to the level, so any other value is surprising and only the minimum change decides.
 constexpr double k_min_relative_scale = 1e-9;
@@ -42,6 +55,25 @@ double median_of(std::vector<double> v) {
     return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
+// Index of the one lone wild run of a short baseline (3 to 9 values), or nullopt.
+std::optional<std::size_t> lone_wild_run(std::span<const double> v) {
+    const std::size_t n = v.size();
+    if (n < k_min_values_for_lone_test || n - k_min_values_for_lone_test >= k_dixon_q99.size())
+        return std::nullopt;
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    const double range = v[order[n - 1]] - v[order[0]];
+    if (!(range > 0.0)) return std::nullopt;
+    const double low_gap = v[order[1]] - v[order[0]];
+    const double high_gap = v[order[n - 1]] - v[order[n - 2]];
+    const bool high = high_gap >= low_gap;
+    const double q = (high ? high_gap : low_gap) / range;
+    if (q <= k_dixon_q99[n - k_min_values_for_lone_test]) return std::nullopt;
+    return high ? order[n - 1] : order[0];
+}
+
 }  // namespace
 
 std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
@@ -55,6 +87,7 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
         m.m_mu = *lo;
         m.m_in = m.m_n;
         m.m_level = std::max<std::size_t>(1, std::min(level_count, m.m_n));
+        m.m_components.push_back({m.m_mu, 1.0, m.m_n});
         return m;
     }
     std::vector<double> v(values.begin(), values.end());
@@ -63,12 +96,16 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
     for (std::size_t i = 0; i < v.size(); ++i) dev[i] = std::fabs(v[i] - med);
     const double mad = median_of(dev) * stats::k_mad_normal_scale;
     std::vector<double> bulk;
-    for (double x : v) {
-        const bool inlier = v.size() < k_min_values_for_outliers ||
-                            (mad > 0.0 ? std::fabs(x - med) <= k_outlier_mads * mad : x == med);
+    const auto lone = v.size() < k_min_values_for_outliers ? lone_wild_run(v) : std::nullopt;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i];
+        const bool inlier =
+            v.size() < k_min_values_for_outliers
+                ? lone != i
+                : (mad > 0.0 ? std::fabs(x - med) <= k_outlier_mads * mad : x == med);
         (inlier ? bulk : m.m_outliers).push_back(x);
     }
-    if (bulk.size() < 2 && mad > 0.0) return std::nullopt;
+    if (bulk.size() < 2 && (mad > 0.0 || v.size() < k_min_values_for_outliers)) return std::nullopt;
     m.m_in = bulk.size();
     double sum = 0.0;
     for (double x : bulk) sum += x;
@@ -90,6 +127,7 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
             m.m_sd = std::max(m.m_sd, k_recent_sd_weight * sd_recent);
         }
     }
+    m.find_modes();
     m.m_level = std::max<std::size_t>(1, std::min(level_count, m.m_in));
     // Lag-1 autocorrelation of consecutive bulk values (runs on a machine whose state wanders
     // from commit to commit), shrunk by one standard error so independent runs get none.
@@ -118,6 +156,35 @@ std::optional<BaselineModel> BaselineModel::fit(std::span<const double> values,
     m.m_log_t_norm = std::lgamma((m.m_df + 1.0) / 2.0) - std::lgamma(m.m_df / 2.0) -
                      0.5 * std::log(m.m_df * std::numbers::pi);
     return m;
+}
+
+void BaselineModel::find_modes() {
+    // Single linkage of the sorted outliers; clusters of at least k_min_mode_runs are modes.
+    std::vector<double> sorted = m_outliers;
+    std::sort(sorted.begin(), sorted.end());
+    const double link = k_mode_link_sds * std::numbers::sqrt2 * m_sd;
+    std::vector<Component> modes;
+    std::size_t total = m_in;
+    m_lone = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i + 1;
+        double sum = sorted[i];
+        while (j < sorted.size() && sorted[j] - sorted[j - 1] <= link) sum += sorted[j++];
+        const std::size_t count = j - i;
+        if (count >= k_min_mode_runs) {
+            modes.push_back({sum / static_cast<double>(count), 0.0, count});
+            total += count;
+        } else {
+            m_lone += count;
+        }
+        i = j;
+    }
+    m_components.clear();
+    m_components.push_back({m_mu, static_cast<double>(m_in) / static_cast<double>(total), m_in});
+    for (auto& c : modes) {
+        c.weight = static_cast<double>(c.runs) / static_cast<double>(total);
+        m_components.push_back(c);
+    }
 }
 
 double BaselineModel::tail(double y, int sign) const {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "reports/stats/descriptive.hpp"
 #include "reports/stats/distributions.hpp"
@@ -57,6 +59,156 @@ void replace_spikes(std::vector<double>& x, double sigma, double deviations) {
             x[i] = median_of(around);
         }
     }
+}
+
+// Runs that land on one of two machine types (a CI pool mixing two kinds of host) add a fixed
+// offset to some commits, so the values jump between two levels and the noise looks as wide as
+// the gap: steps smaller than the gap drown in it. When the values clearly separate into two
+// such modes, the upper mode's offset is taken out and the steps are looked for again, so a
+// step shows against the noise of one machine. The split alternates (like EM) between a running
+// level of the demixed values and the assignment of each commit to the mode it is nearer to,
+// starting from a running low quantile, which sits in the lower mode whichever mode is the
+// larger; the running windows do not reach across steps found first that are larger than the
+// gap (so the level does not lag behind them).
+constexpr double k_mode_start_quantile = 0.2;
+// The level runs over 31 commits: long enough that a stretch of commits that all landed on the
+// rarer machine cannot hold its median (16 in a row: 0.3^16 when three runs in ten land there),
+// while steps larger than the gap bound it (see remove_machine_mode).
+constexpr std::size_t k_mode_window_half = 15;
+// A step at least this many gaps large cannot come from the modes.
+constexpr double k_step_beyond_gap = 1.5;
+// Two modes are believed when each holds at least this share of the commits...
+constexpr double k_min_mode_share = 0.1;
+// ...and their centres are this many within-mode standard deviations apart (two normal
+// clusters split by 2-means are about 3 apart when there is only one mode).
+constexpr double k_mode_separation = 8.0;
+constexpr int k_mode_iterations = 5;
+constexpr std::size_t k_min_points_for_modes = 20;
+
+// A running q-quantile of x over 2 h + 1 commits that does not reach across the starts of
+// segments (0 and every entry of `starts`).
+std::vector<double> segment_quantile(std::span<const double> x, std::span<const std::size_t> starts,
+                                     double q) {
+    std::vector<double> out(x.size());
+    std::size_t begin = 0;
+    for (std::size_t k = 0; k <= starts.size(); ++k) {
+        const std::size_t end = k < starts.size() ? starts[k] : x.size();
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::size_t a =
+                std::max(begin, i >= k_mode_window_half ? i - k_mode_window_half : 0);
+            const std::size_t b = std::min(end, i + k_mode_window_half + 1);
+            std::vector<double> w(x.begin() + static_cast<std::ptrdiff_t>(a),
+                                  x.begin() + static_cast<std::ptrdiff_t>(b));
+            std::sort(w.begin(), w.end());
+            out[i] = w[static_cast<std::size_t>(q * static_cast<double>(w.size() - 1) + 0.5)];
+        }
+        begin = end;
+    }
+    return out;
+}
+
+struct Modes {
+    std::vector<char> upper;  // per commit: on the upper mode
+    double gap = 0;           // between the modes
+};
+
+// Two machine modes of `x`, with the level running within the segments that begin at `starts`;
+// nullopt when the values do not separate into two (see the constants above).
+std::optional<Modes> split_modes(std::span<const double> x, std::span<const std::size_t> starts) {
+    const std::size_t n = x.size();
+    if (n < k_min_points_for_modes) return std::nullopt;
+    auto level = segment_quantile(x, starts, k_mode_start_quantile);
+    std::vector<double> r(n);
+    for (std::size_t i = 0; i < n; ++i) r[i] = x[i] - level[i];
+    // Initial split: 2-means on the residuals (the best cut of the sorted values).
+    std::vector<double> sorted = r;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> prefix(n + 1, 0.0), prefix2(n + 1, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        prefix[i + 1] = prefix[i] + sorted[i];
+        prefix2[i + 1] = prefix2[i] + sorted[i] * sorted[i];
+    }
+    double best_ss = k_inf, cut = 0.0;
+    for (std::size_t k = 1; k < n; ++k) {
+        const double nl = static_cast<double>(k), nr = static_cast<double>(n - k);
+        const double ss = prefix2[k] - prefix[k] * prefix[k] / nl + (prefix2[n] - prefix2[k]) -
+                          (prefix[n] - prefix[k]) * (prefix[n] - prefix[k]) / nr;
+        if (ss < best_ss) {
+            best_ss = ss;
+            cut = 0.5 * (sorted[k - 1] + sorted[k]);
+        }
+    }
+    Modes m;
+    m.upper.resize(n);
+    for (std::size_t i = 0; i < n; ++i) m.upper[i] = r[i] > cut ? 1 : 0;
+    double within = 0.0;
+    std::size_t ups = 0;
+    auto estimate = [&] {
+        double su = 0.0, sl = 0.0;
+        ups = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            (m.upper[i] ? su : sl) += r[i];
+            ups += m.upper[i] ? 1 : 0;
+        }
+        if (ups == 0 || ups == n) return false;
+        const double mu = su / static_cast<double>(ups), ml = sl / static_cast<double>(n - ups);
+        m.gap = mu - ml;
+        double ss = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double d = r[i] - (m.upper[i] ? mu : ml);
+            ss += d * d;
+        }
+        within = std::sqrt(ss / static_cast<double>(n - 2));
+        return true;
+    };
+    // Values with one mode split about 3 within-deviations apart; far from the separation asked
+    // for in the end, they are not worth iterating.
+    if (!estimate() || !(m.gap > k_mode_separation / 2.0 * within)) return std::nullopt;
+    for (int it = 0; it < k_mode_iterations; ++it) {
+        std::vector<double> y(n);
+        for (std::size_t i = 0; i < n; ++i) y[i] = x[i] - (m.upper[i] ? m.gap : 0.0);
+        level = segment_quantile(y, starts, 0.5);
+        for (std::size_t i = 0; i < n; ++i) {
+            r[i] = x[i] - level[i];
+            m.upper[i] = r[i] > m.gap / 2.0 ? 1 : 0;
+        }
+        if (!estimate()) return std::nullopt;
+    }
+    const double share = static_cast<double>(std::min(ups, n - ups)) / static_cast<double>(n);
+    if (share < k_min_mode_share || !(m.gap > k_mode_separation * within)) return std::nullopt;
+    // A machine type is drawn job by job, so its commits are scattered through the history; a
+    // level that held for a stretch of commits (a step and its reversal) is no mode. Random
+    // draws switch about 2 p (1 - p) (n - 1) times; ask for at least half of that.
+    std::size_t switches = 0;
+    for (std::size_t i = 1; i < n; ++i) switches += m.upper[i] != m.upper[i - 1] ? 1 : 0;
+    const double p_up = static_cast<double>(ups) / static_cast<double>(n);
+    if (static_cast<double>(switches) < p_up * (1.0 - p_up) * static_cast<double>(n - 1))
+        return std::nullopt;
+    return m;
+}
+
+// Removes a second machine mode from `x` in place; false (and x unchanged) when there is none.
+// `steps` are change points found before (first commit of each new level, and its relative
+// size): those clearly larger than the gap between the modes bound the running level, so it
+// does not lag behind a large step; smaller ones may be the modes themselves (a stretch of
+// commits that all landed on one machine moves the mean of the mixed values) and do not.
+bool remove_machine_mode(std::vector<double>& x,
+                         std::span<const std::pair<std::size_t, double>> steps) {
+    // The gap first, with the level bounded by every step found (no lag at large steps) or, when
+    // that fails (a bound inside a stretch on one machine), by none.
+    std::vector<std::size_t> all;
+    for (const auto& step : steps) all.push_back(step.first);
+    auto modes = split_modes(x, all);
+    if (!modes) modes = split_modes(x, {});
+    if (!modes) return false;
+    std::vector<std::size_t> bounds;
+    for (const auto& [start, delta] : steps)
+        if (std::fabs(delta) > k_step_beyond_gap * modes->gap) bounds.push_back(start);
+    if (bounds != all) modes = split_modes(x, bounds);
+    if (!modes) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (modes->upper[i]) x[i] -= modes->gap;
+    return true;
 }
 
 // Optimal partitioning with PELT pruning: returns the first index of every segment but the
@@ -168,6 +320,46 @@ StepTest step_with_trend(std::span<const double> x, std::size_t begin, std::size
     return out;
 }
 
+struct Segmentation {
+    std::vector<std::size_t> starts;  // first index of every segment but the first
+    std::vector<StepTest> tests;      // the step test of each
+};
+
+// Steps 2-4 of the method on one value per commit with noise scale sigma.
+template <typename Relative>
+Segmentation segment(const std::vector<double>& x, double sigma,
+                     const ChangePointSettings& settings, Relative relative) {
+    const std::size_t n = x.size();
+    std::vector<double> cleaned = x;
+    replace_spikes(cleaned, sigma, settings.spike_deviations);
+    const double penalty =
+        settings.penalty_factor * sigma * sigma * std::log(static_cast<double>(n));
+    Segmentation s;
+    s.starts = pelt(cleaned, penalty, settings.min_segment);
+    // Prune: drop the weakest change point that fails until all pass.
+    while (!s.starts.empty()) {
+        s.tests.clear();
+        std::size_t worst = s.starts.size();
+        double worst_p = -1.0;
+        for (std::size_t k = 0; k < s.starts.size(); ++k) {
+            const std::size_t begin = k == 0 ? 0 : s.starts[k - 1];
+            const std::size_t end = k + 1 < s.starts.size() ? s.starts[k + 1] : n;
+            StepTest t = step_with_trend(cleaned, begin, s.starts[k], end);
+            s.tests.push_back(t);
+            const double change = relative(begin, s.starts[k], t.delta);
+            const bool small = !std::isnan(change) && std::fabs(change) < settings.min_change;
+            const double p = small ? 2.0 : t.p_value;  // too small fails like a large p
+            if ((p > settings.alpha) && p > worst_p) {
+                worst_p = p;
+                worst = k;
+            }
+        }
+        if (worst == s.starts.size()) break;
+        s.starts.erase(s.starts.begin() + static_cast<std::ptrdiff_t>(worst));
+    }
+    return s;
+}
+
 }  // namespace
 
 std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
@@ -193,9 +385,9 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
     };
 
     const double sigma = difference_scale(x);
-    std::vector<std::size_t> cps;
     if (sigma == 0.0) {
         // Deterministic metric: every persistent change of value is a change point.
+        std::vector<std::size_t> cps;
         for (std::size_t i = 1; i < n; ++i)
             if (x[i] != x[i - 1]) cps.push_back(i);
         for (std::size_t k = 0; k < cps.size(); ++k) {
@@ -208,38 +400,20 @@ std::vector<ChangePoint> find_change_points(std::span<const SeriesPoint> points,
         }
         return out;
     }
-    std::vector<double> cleaned = x;
-    replace_spikes(cleaned, sigma, settings.spike_deviations);
-    const double penalty =
-        settings.penalty_factor * sigma * sigma * std::log(static_cast<double>(n));
-    cps = pelt(cleaned, penalty, settings.min_segment);
-
-    // Prune: drop the weakest change point that fails until all pass.
-    std::vector<StepTest> tests;
-    while (!cps.empty()) {
-        tests.clear();
-        std::size_t worst = cps.size();
-        double worst_p = -1.0;
-        for (std::size_t k = 0; k < cps.size(); ++k) {
-            const std::size_t begin = k == 0 ? 0 : cps[k - 1];
-            const std::size_t end = k + 1 < cps.size() ? cps[k + 1] : n;
-            StepTest t = step_with_trend(cleaned, begin, cps[k], end);
-            tests.push_back(t);
-            const double change = relative(begin, cps[k], t.delta);
-            const bool small = !std::isnan(change) && std::fabs(change) < settings.min_change;
-            const double p = small ? 2.0 : t.p_value;  // too small fails like a large p
-            if ((p > settings.alpha) && p > worst_p) {
-                worst_p = p;
-                worst = k;
-            }
-        }
-        if (worst == cps.size()) break;
-        cps.erase(cps.begin() + static_cast<std::ptrdiff_t>(worst));
+    auto found = segment(x, sigma, settings, relative);
+    std::vector<double> demixed = x;
+    std::vector<std::pair<std::size_t, double>> steps;
+    for (std::size_t k = 0; k < found.starts.size(); ++k)
+        steps.emplace_back(found.starts[k], found.tests[k].delta);
+    if (remove_machine_mode(demixed, steps)) {
+        const double demixed_sigma = difference_scale(demixed);
+        if (demixed_sigma > 0.0) found = segment(demixed, demixed_sigma, settings, relative);
     }
-    for (std::size_t k = 0; k < cps.size(); ++k) {
-        const std::size_t begin = k == 0 ? 0 : cps[k - 1];
-        out.push_back({points[cps[k]].position, cps[k], relative(begin, cps[k], tests[k].delta),
-                       tests[k].p_value});
+    for (std::size_t k = 0; k < found.starts.size(); ++k) {
+        const std::size_t begin = k == 0 ? 0 : found.starts[k - 1];
+        const std::size_t c = found.starts[k];
+        out.push_back({points[c].position, c, relative(begin, c, found.tests[k].delta),
+                       found.tests[k].p_value});
     }
     return out;
 }

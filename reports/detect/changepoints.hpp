@@ -8,6 +8,9 @@
 //     each other -- are replaced by the local median, so they cannot become short segments;
 //  3. optimal partitioning with an L2 cost and a BIC-style penalty (Jackson et al. 2005, with
 //     PELT pruning, Killick et al. 2012), segments of at least 3 commits;
+//  3b. when the values jump between two machine modes (a CI pool of two kinds of host: two
+//     levels a fixed gap apart, commits scattered over both), the gap is taken out of the upper
+//     mode's commits and steps 1-3 run again, so steps smaller than the gap can show;
 //  4. every change point must then pass a test of the step between its two neighbouring
 //     segments in a regression that also allows a common linear trend, so slow drift (which
 //     the L2 cost cuts into a staircase) is not reported as steps, and a minimum relative size.

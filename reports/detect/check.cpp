@@ -70,6 +70,41 @@ BaselineWindow load_window(store::HistoryReader& reader, const store::HistoryQue
     return w;
 }
 
+std::string percent(double change) {
+    return fmt::format("{:+.1f} %", 100.0 * change);
+}
+
+// What a pull request's verdict rests on: its runs and what the re-runs showed.
+std::string rerun_note(const Assessment& a) {
+    const std::size_t reruns = a.runs_used > 0 ? a.runs_used - 1 : 0;
+    const std::string first = percent(a.first_change);
+    switch (a.rerun_stage) {
+        case RerunStage::single_run:
+            return {};
+        case RerunStage::wanted:
+            return fmt::format(
+                "decided on one run ({}); a one-off slow run looks the same: re-runs "
+                "(perftrack run --check --confirm N) tell a step from a spike",
+                first);
+        case RerunStage::confirmed:
+            return fmt::format(
+                "decided on {} runs: the first {}, the {} re-run{} {} on their own, "
+                "staying where the first run was: a step",
+                a.runs_used, first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+        case RerunStage::cleared:
+            return fmt::format(
+                "the first run was {}, the {} re-run{} {}: back at the baseline, "
+                "a one-off run, not a step",
+                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+        case RerunStage::undecided:
+            return fmt::format(
+                "the first run was {}, {} re-run{} {} on their own: not decided "
+                "either way; more re-runs would tell",
+                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+    }
+    return {};
+}
+
 SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, const Decision& d,
                            const Timeline& timeline, bool pull_request) {
     SeriesVerdict v;
@@ -94,7 +129,12 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
         v.change = shown.change;
         v.ci_low = shown.ci_low;
         v.ci_high = shown.ci_high;
+        v.baseline_value = shown.baseline_value;
+        v.candidate_value = shown.candidate_value;
     }
+    v.runs_used = pull_request ? a.runs_used : a.candidate_runs;
+    v.rerun_stage = a.rerun_stage;
+    v.rerun_change = a.rerun_change;
     if (flagged) {
         if (a.step->since_point < timeline.commits.size())
             v.since = timeline.commits[a.step->since_point].commit;
@@ -115,6 +155,15 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
         v.note = "no earlier runs of this benchmark and metric";
     }
     if (a.exact && flagged) v.note = "the baseline never varied: compared exactly";
+    if (a.matches_base_shift)
+        v.note = fmt::format(
+            "the baseline branch itself got worse at the merge-base {} (one run, not confirmed "
+            "there yet); this commit's run matches it, so the change is not this commit's",
+            v.baseline_to ? short_sha(*v.baseline_to) : std::string("-"));
+    else if (pull_request && a.kind == AssessmentKind::tested && !a.exact) {
+        const std::string why = rerun_note(a);
+        if (!why.empty()) v.note = v.note.empty() ? why : why + "; " + v.note;
+    }
     return v;
 }
 
@@ -279,10 +328,13 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
                                     w.window_start, *end + 1, runs);
         }
         a.candidate_runs = runs.size();
-        std::vector<double> sorted = runs;
-        std::sort(sorted.begin(), sorted.end());
-        const std::size_t m = sorted.size();
-        a.candidate_median = m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+        if (a.kind != AssessmentKind::tested) {
+            std::vector<double> sorted = runs;
+            std::sort(sorted.begin(), sorted.end());
+            const std::size_t m = sorted.size();
+            a.candidate_median =
+                m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+        }
         infos.push_back(series.info);
         assessments.push_back(std::move(a));
         reset_notes.push_back(note);
@@ -306,6 +358,41 @@ std::size_t CheckResult::count(Status status) const {
     return static_cast<std::size_t>(
         std::count_if(results.begin(), results.end(),
                       [&](const SeriesVerdict& v) { return v.status == status; }));
+}
+
+std::string runs_summary(const SeriesVerdict& v) {
+    if (v.status == Status::new_series || v.status == Status::insufficient_data)
+        return std::to_string(v.candidate_runs);
+    const std::size_t reruns = v.runs_used > 0 ? v.runs_used - 1 : 0;
+    switch (v.rerun_stage) {
+        case RerunStage::single_run:
+            return std::to_string(v.runs_used);
+        case RerunStage::wanted:
+            return "1, no re-run";
+        case RerunStage::confirmed:
+            return fmt::format("{}, re-run{} confirm{}", v.runs_used, reruns == 1 ? "" : "s",
+                               reruns == 1 ? "s" : "");
+        case RerunStage::cleared:
+            return fmt::format("{}, re-run{} clear{}", v.runs_used, reruns == 1 ? "" : "s",
+                               reruns == 1 ? "s" : "");
+        case RerunStage::undecided:
+            return fmt::format("{}, undecided", v.runs_used);
+    }
+    return std::to_string(v.runs_used);
+}
+
+std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
+    std::vector<const SeriesVerdict*> out;
+    for (const auto& v : result.results) {
+        // Worse in the metric's own direction: larger for lower-is-better, smaller otherwise.
+        const bool worse =
+            v.series.direction == core::Direction::lower ? v.change > 0 : v.change < 0;
+        const bool again = result.pull_request
+                               ? wants_rerun(v.rerun_stage)
+                               : v.status == Status::regression || (v.pending && worse);
+        if (again) out.push_back(&v);
+    }
+    return out;
 }
 
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

@@ -50,8 +50,16 @@ struct SeriesVerdict {
     double baseline_median = std::numeric_limits<double>::quiet_NaN();  // metric units
     std::optional<std::string> baseline_from;  // first and last commit of the current level
     std::optional<std::string> baseline_to;
-    std::size_t candidate_runs = 0;
-    double candidate_median = std::numeric_limits<double>::quiet_NaN();
+    std::size_t candidate_runs = 0;  // runs of the commit stored
+    double candidate_median = std::numeric_limits<double>::quiet_NaN();  // of the runs used
+    // The two values `change` compares (metric units): change == candidate / baseline - 1.
+    double baseline_value = std::numeric_limits<double>::quiet_NaN();
+    double candidate_value = std::numeric_limits<double>::quiet_NaN();
+    // A pull request: how many of the commit's runs the verdict used, how its re-runs decided
+    // (rerun_decision.hpp), and the change the re-runs alone show (NaN without re-runs).
+    std::size_t runs_used = 0;
+    RerunStage rerun_stage = RerunStage::single_run;
+    double rerun_change = std::numeric_limits<double>::quiet_NaN();
     bool pending = false;  // one shifted run on the baseline branch: the next commit decides
     bool exact = false;    // compared exactly (the baseline never varied)
     std::string note;      // a sentence for people, empty when there is nothing to add
@@ -69,6 +77,22 @@ struct CheckResult {
     std::size_t count(Status status) const;
     bool has_regression() const { return count(Status::regression) > 0; }
 };
+
+// How many times `perftrack run --check` re-runs what looks regressed when --confirm is not
+// given: on a pull request up to this many, one at a time, until the re-runs decide (measured
+// in docs/detection.md: about 0.2 re-runs per series checked); on the baseline branch none (the
+// next commits confirm a step there).
+inline constexpr int k_default_pull_request_reruns = 5;
+
+// The series whose benchmarks `perftrack run --check` should run again before the verdict is
+// final. On a pull request: those whose first run looks regressed and whose re-runs have not
+// decided yet (rerun_decision.hpp). On the baseline branch: those flagged as a regression or
+// pending in the worse direction.
+std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result);
+
+// A pull request's runs for people: how many the verdict used and what the re-runs did
+// ("3, re-runs confirm", "2, re-run clears", "1, no re-run", "6, undecided", "1").
+std::string runs_summary(const SeriesVerdict& verdict);
 
 // Loads what the check needs through `reader` and judges the commit. Errors (input): the commit
 // has no runs on the branch for this project and testbed. StoreError propagates.

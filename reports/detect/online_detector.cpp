@@ -152,6 +152,24 @@ double OnlineDetector::to_change(double effect) const {
                                  : std::numeric_limits<double>::quiet_NaN();
 }
 
+double OnlineDetector::to_metric(double x) const {
+    return m_scale == Scale::log ? std::exp(m_orient * x) : m_orient * x;
+}
+
+void OnlineDetector::set_change(GroupTest& g, double effect, double se, double df,
+                                double centre) const {
+    const double q = t_quantile_95(df);
+    const ChangeScale scale{m_scale == Scale::log, m_orient};
+    g.change = scale.change(effect, centre);
+    const double a = scale.change(effect - q * se, centre),
+                 c = scale.change(effect + q * se, centre);
+    g.ci_low = std::min(a, c);
+    g.ci_high = std::max(a, c);
+    if (std::isnan(g.change)) g.ci_low = g.ci_high = g.change;
+    g.baseline_value = to_metric(centre);
+    g.candidate_value = to_metric(centre + effect);
+}
+
 std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span<const double> xs,
                                                     std::span<const std::size_t> point_of_run,
                                                     std::size_t first_point, int sign) const {
@@ -205,23 +223,7 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     const double effect = kept_sum / static_cast<double>(kept) - m.centre();
     const double se = m.scale() * std::sqrt(1.0 / static_cast<double>(kept) +
                                             1.0 / static_cast<double>(m.level_count()));
-    const double q = t_quantile_95(m.degrees_of_freedom());
-    if (m_scale == Scale::log) {
-        g.change = to_change(effect);
-        const double a = to_change(effect - q * se), c = to_change(effect + q * se);
-        g.ci_low = std::min(a, c);
-        g.ci_high = std::max(a, c);
-    } else {
-        const double level = m_orient * m.centre();
-        if (level != 0.0) {
-            g.change = m_orient * effect / std::fabs(level);
-            const double half = q * se / std::fabs(level);
-            g.ci_low = g.change - half;
-            g.ci_high = g.change + half;
-        } else {
-            g.change = g.ci_low = g.ci_high = std::numeric_limits<double>::quiet_NaN();
-        }
-    }
+    set_change(g, effect, se, m.degrees_of_freedom(), m.centre());
     // The step begins at the first commit of the group whose runs are themselves shifted.
     g.since_point = first_point;
     for (std::size_t i = 0; i < k;) {
@@ -268,6 +270,8 @@ std::optional<GroupTest> OnlineDetector::exact_test(const Baseline& b,
         base != 0.0 ? std::fabs(diff) > tol * std::fabs(base) : std::fabs(diff) > tol;
     g.change = base != 0.0 ? diff / std::fabs(base) : std::numeric_limits<double>::quiet_NaN();
     g.ci_low = g.ci_high = g.change;
+    g.baseline_value = base;
+    g.candidate_value = y;
     g.sign = diff == 0.0 ? 0 : ((diff > 0) == (m_orient > 0) ? 1 : -1);
     g.p_value = g.p_group = changed ? 0.0 : 1.0;
     return g;
@@ -407,6 +411,21 @@ Assessment OnlineDetector::step(std::size_t i) {
     return a;
 }
 
+bool OnlineDetector::matches_point(std::size_t i, std::span<const double> runs) const {
+    const Baseline b = baseline_before(m_next);
+    if (!b.model || b.model->exact() || runs.empty() || i >= m_x.size()) return false;
+    double sum = 0.0;
+    for (double v : runs) {
+        if (m_scale == Scale::log && !(v > 0.0)) return false;
+        sum += m_orient * (m_scale == Scale::log ? std::log(v) : v);
+    }
+    const double k = static_cast<double>(runs.size());
+    const double kp = static_cast<double>(m_x[i].size());
+    const double se = b.model->scale() * std::sqrt(1.0 / k + 1.0 / kp);
+    const double t = (sum / k - m_point_x[i]) / se;
+    return stats::students_t_sf(t, b.model->degrees_of_freedom()) > m_settings.alpha;
+}
+
 Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const {
     Assessment a;
     a.point = m_next;
@@ -430,22 +449,32 @@ Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const 
     if (b.model->exact()) {
         a.exact = true;
         a.current = *exact_test(b, runs, m_next);
+        a.runs_used = runs.size();
         if (a.current.p_value == 0.0) a.step = a.current;
         return a;
     }
-    a.current = describe(b, xs, m_next);
-    if (xs.size() == 1) {
-        if (passes(a.current, m_settings.alpha)) a.step = a.current;
-        return a;
-    }
-    std::vector<std::size_t> point_of_run(xs.size(), m_next);
-    for (int sign : {1, -1}) {
-        auto g = test_group(b, xs, point_of_run, m_next, sign);
-        if (g && passes(*g, m_settings.alpha)) {
-            a.step = *g;
-            break;
-        }
-    }
+    RerunPolicy policy;
+    policy.alpha = m_settings.alpha;
+    policy.screen_alpha = m_settings.rerun_screen_alpha;
+    policy.min_change = m_thresholds.min_change;
+    policy.rule = m_settings.rerun_rule;
+    policy.fixed_reruns = m_settings.fixed_reruns;
+    const auto d = decide_commit_runs(*b.model, xs, policy, {m_scale == Scale::log, m_orient});
+    GroupTest& g = a.current;
+    g.sign = d.sign;
+    g.first_point = g.since_point = m_next;
+    g.runs = d.runs_used;
+    g.p_value = g.p_group = d.p_value;
+    set_change(g, d.effect, d.se, d.df, d.reference);
+    a.rerun_stage = d.stage;
+    a.runs_used = d.runs_used;
+    const ChangeScale change_scale{m_scale == Scale::log, m_orient};
+    a.first_change = change_scale.change(d.first_effect, d.first_reference);
+    if (!std::isnan(d.rerun_effect))
+        a.rerun_change = change_scale.change(d.rerun_effect, d.reference);
+    a.candidate_median = median_of(
+        std::vector<double>(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(d.runs_used)));
+    if (d.passes) a.step = g;
     return a;
 }
 

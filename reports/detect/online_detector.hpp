@@ -36,6 +36,7 @@
 
 #include "core/model.hpp"
 #include "reports/detect/baseline_model.hpp"
+#include "reports/detect/rerun_decision.hpp"
 #include "reports/detect/series_data.hpp"
 #include "reports/detect/settings.hpp"
 
@@ -58,6 +59,11 @@ struct GroupTest {
     double change = 0;
     double ci_low = 0;
     double ci_high = 0;
+    // The two values the change compares, in metric units: the baseline's centre (of the mode
+    // the runs are measured from) and the runs' mean, both back from the detection scale, so
+    // change == candidate_value / baseline_value - 1 (NaN when unknown).
+    double baseline_value = std::numeric_limits<double>::quiet_NaN();
+    double candidate_value = std::numeric_limits<double>::quiet_NaN();
     bool exact = false;  // compared exactly (deterministic metric)
 };
 
@@ -79,6 +85,15 @@ struct Assessment {
     bool pending = false;           // one shifted run: the next commit decides
     bool silent_restart = false;    // the level split in two: restarted without a flag
     bool exact = false;
+    // A pull request's commit (assess_candidate): how its runs decided (rerun_decision.hpp),
+    // how many of them the decision used, and the change the re-runs alone show.
+    RerunStage rerun_stage = RerunStage::single_run;
+    std::size_t runs_used = 0;
+    double first_change = std::numeric_limits<double>::quiet_NaN();  // the first run alone
+    // The baseline branch's own newest run (the merge-base's) was already shifted the same way,
+    // unconfirmed there, and this commit's first run is no worse than it: not caused here.
+    bool matches_base_shift = false;
+    double rerun_change = std::numeric_limits<double>::quiet_NaN();
 };
 
 class OnlineDetector {
@@ -94,6 +109,9 @@ class OnlineDetector {
     // state after the last stepped point, without changing it. With one run there is nothing
     // to confirm with: `step` is set when that run alone passes.
     Assessment assess_candidate(std::span<const double> runs) const;
+    // Whether `runs` (metric units) are explained by point i's own runs: not worse than them at
+    // the one-sided level alpha, with the run-to-run scale of the current baseline.
+    bool matches_point(std::size_t i, std::span<const double> runs) const;
 
     Scale scale() const { return m_scale; }
     // Whether assessments carry the baseline median (a sort per commit; backtest needs none).
@@ -120,6 +138,10 @@ class OnlineDetector {
     std::optional<std::size_t> level_split(std::size_t end, const BaselineModel& model) const;
     void fill_baseline_info(Assessment& a, const Baseline& b) const;
     double to_change(double effect) const;
+    double to_metric(double x) const;  // a detection-scale value in metric units
+    // change, ci_low, ci_high, baseline_value and candidate_value of `g` from the difference
+    // `effect` between the runs and `centre`, with standard error `se` and `df` degrees of freedom.
+    void set_change(GroupTest& g, double effect, double se, double df, double centre) const;
     void restart(std::size_t since);
 
     std::span<const SeriesPoint> m_points;

@@ -120,9 +120,21 @@ Assessment assess_after_window(std::span<const SeriesPoint> points, core::Direct
                                std::size_t end, std::span<const double> candidate_runs) {
     const auto window = window_of(points, window_start, end);
     OnlineDetector detector(window, direction, settings, thresholds);
+    bool base_pending =
+        false;  // the newest point of the baseline branch shifted worse, unconfirmed
     if (!window.empty())
-        run_window(detector, window, resets, [](std::size_t, const Assessment&) {});
+        run_window(detector, window, resets, [&](std::size_t, const Assessment& last) {
+            base_pending = last.pending && last.current.sign > 0;
+        });
     Assessment a = detector.assess_candidate(candidate_runs);
+    // A pull request branched right after the baseline branch itself got slower (one shifted
+    // run there, not confirmed yet) measures the merge-base's level: the change is not its own.
+    if (base_pending && a.step && a.step->sign > 0 &&
+        detector.matches_point(window.size() - 1, candidate_runs.first(1))) {
+        a.step.reset();
+        a.matches_base_shift = true;
+        a.rerun_stage = RerunStage::single_run;
+    }
     if (!window.empty()) to_positions(a, window);
     return a;
 }

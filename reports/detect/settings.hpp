@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "reports/detect/rerun_decision.hpp"
+
 namespace perftrack::reports::detect {
 
 // Thresholds that may differ per metric (config overrides; see thresholds_for).
@@ -44,6 +46,16 @@ struct DetectionSettings {
     // `report` shows such steps as change points. Level of that test (Bonferroni over the
     // candidate splits; strict, since nobody looks at it).
     double late_alpha = 0.001;
+
+    // Pull requests (rerun_decision.hpp): a first run that looks worse at this two-sided level,
+    // by at least the minimum change, is worth re-running. Looser than alpha, so that steps a
+    // single run shows only weakly still get re-runs to decide them, at a small cost: about
+    // screen_alpha / 2 of unchanged series get a re-run or two, which almost always clear them.
+    double rerun_screen_alpha = 0.1;
+    // The rule that decides with the re-runs: sequential in the product; `fixed` (with
+    // fixed_reruns) only for the measured comparison (bench/detect_pr_replay).
+    RerunRule rerun_rule = RerunRule::sequential;
+    std::size_t fixed_reruns = 2;
 };
 
 MetricThresholds thresholds_for(const DetectionSettings& settings, const std::string& metric);

@@ -1,6 +1,7 @@
 #include "reports/output/check_output.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
@@ -49,6 +50,24 @@ std::string status_label(const SeriesVerdict& v) {
     return std::string(detect::to_string(v.status));
 }
 
+// The values the change compares (so change = candidate / baseline - 1 on the row), or the
+// medians where the series was not tested.
+double shown_baseline(const SeriesVerdict& v) {
+    return std::isnan(v.baseline_value) ? v.baseline_median : v.baseline_value;
+}
+double shown_candidate(const SeriesVerdict& v) {
+    return std::isnan(v.candidate_value) ? v.candidate_median : v.candidate_value;
+}
+
+// Notes worth printing under the table: a flag or a pending shift, and on a pull request also
+// what re-runs cleared or left undecided.
+bool note_worth_printing(const CheckResult& r, const SeriesVerdict& v) {
+    if (v.note.empty() || v.status == Status::new_series) return false;
+    if (v.status != Status::unchanged || v.pending) return true;
+    return r.pull_request && (v.rerun_stage == detect::RerunStage::cleared ||
+                              v.rerun_stage == detect::RerunStage::undecided);
+}
+
 std::string summary_line(const CheckResult& r) {
     const std::size_t reg = r.count(Status::regression), imp = r.count(Status::improvement);
     std::string head;
@@ -90,10 +109,17 @@ nlohmann::json check_json(const CheckResult& r) {
         j["baseline"] = {{"commits", v.baseline_commits},
                          {"level_commits", v.level_commits},
                          {"median", number_or_null(v.baseline_median)},
+                         {"value", number_or_null(v.baseline_value)},
                          {"from", string_or_null(v.baseline_from)},
                          {"to", string_or_null(v.baseline_to)}};
         j["candidate"] = {{"runs", v.candidate_runs},
-                          {"median", number_or_null(v.candidate_median)}};
+                          {"runs_used", v.runs_used},
+                          {"median", number_or_null(v.candidate_median)},
+                          {"value", number_or_null(v.candidate_value)}};
+        if (r.pull_request) {
+            j["candidate"]["reruns"] = detect::to_string(v.rerun_stage);
+            j["candidate"]["rerun_change"] = number_or_null(v.rerun_change);
+        }
         results.push_back(std::move(j));
     }
     nlohmann::json summary = {
@@ -120,14 +146,18 @@ nlohmann::json check_json(const CheckResult& r) {
 std::string render_check_text(const CheckResult& r, const TextOptions& options) {
     const auto rows = by_rank(r);
     std::vector<std::vector<std::string>> cells;
+    // A pull request's rows also say how many runs decided and what the re-runs did.
+    const bool runs = r.pull_request;
     cells.push_back(
         {"STATUS", "BENCHMARK", "METRIC", "BASELINE", "CANDIDATE", "CHANGE", "95% CI", "Q"});
+    if (runs) cells[0].insert(cells[0].end() - 1, "RUNS");
     for (const auto* v : rows) {
         cells.push_back({status_label(*v), display_name(v->series), v->series.metric,
-                         format_value(v->baseline_median, v->series.unit),
-                         format_value(v->candidate_median, v->series.unit),
+                         format_value(shown_baseline(*v), v->series.unit),
+                         format_value(shown_candidate(*v), v->series.unit),
                          format_percent(v->change), format_interval(v->ci_low, v->ci_high),
                          format_probability(v->q_value)});
+        if (runs) cells.back().insert(cells.back().end() - 1, detect::runs_summary(*v));
     }
     std::vector<std::size_t> width(cells[0].size(), 0);
     for (const auto& row : cells)
@@ -137,7 +167,7 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
         std::string line;
         for (std::size_t c = 0; c < cells[i].size(); ++c) {
             // Numbers right-aligned, text left-aligned; no trailing spaces.
-            const bool numeric = c >= 3;
+            const bool numeric = c >= 3 && cells[0][c] != "RUNS";
             const std::string& cell = cells[i][c];
             const std::string pad(width[c] - cell.size(), ' ');
             if (c > 0) line += "  ";
@@ -158,8 +188,7 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
         out += line + "\n";
     }
     for (const auto* v : rows) {
-        if (v->note.empty() || (v->status == Status::unchanged && !v->pending)) continue;
-        if (v->status == Status::new_series) continue;
+        if (!note_worth_printing(r, *v)) continue;
         out += fmt::format("{} ({}): {}\n", display_name(v->series), v->series.metric, v->note);
     }
     for (const auto& n : r.notes) out += "note: " + n + "\n";
@@ -173,23 +202,28 @@ std::string render_check_markdown(const CheckResult& r) {
     out += fmt::format("### {} perftrack: {}\n\n", reg > 0 ? "\xF0\x9F\x94\xB4" : "\xE2\x9C\x85",
                        markdown_text(summary_line(r)));
     const auto rows = by_rank(r);
-    auto table_row = [](const SeriesVerdict& v, bool with_status) {
+    const bool runs = r.pull_request;  // a pull request's rows say how many runs decided
+    auto table_row = [&](const SeriesVerdict& v, bool with_status) {
         std::string row = "|";
         if (with_status)
             row += " " +
                    std::string(v.status == Status::regression ? "regression" : "improvement") +
                    " |";
-        row += fmt::format(" {} | {} | {} | {} | {} | {} | {} |",
-                           markdown_text(display_name(v.series)), markdown_text(v.series.metric),
-                           markdown_text(format_value(v.baseline_median, v.series.unit)),
-                           markdown_text(format_value(v.candidate_median, v.series.unit)),
-                           format_percent(v.change), format_interval(v.ci_low, v.ci_high),
-                           format_probability(v.q_value));
+        row += fmt::format(" {} | {} | {} | {} | {} | {} |", markdown_text(display_name(v.series)),
+                           markdown_text(v.series.metric),
+                           markdown_text(format_value(shown_baseline(v), v.series.unit)),
+                           markdown_text(format_value(shown_candidate(v), v.series.unit)),
+                           format_percent(v.change), format_interval(v.ci_low, v.ci_high));
+        if (runs) row += " " + markdown_text(detect::runs_summary(v)) + " |";
+        row += " " + format_probability(v.q_value) + " |";
         return row + "\n";
     };
+    const std::string runs_head = runs ? " Runs |" : "";
+    const std::string runs_rule = runs ? "---|" : "";
     if (reg + imp > 0) {
-        out += "| | Benchmark | Metric | Baseline | Candidate | Change | 95% CI | q |\n";
-        out += "|---|---|---|---|---:|---:|---|---:|\n";
+        out += "| | Benchmark | Metric | Baseline | Candidate | Change | 95% CI |" + runs_head +
+               " q |\n";
+        out += "|---|---|---|---|---:|---:|---|" + runs_rule + "---:|\n";
         for (const auto* v : rows)
             if (v->status == Status::regression || v->status == Status::improvement)
                 out += table_row(*v, true);
@@ -206,13 +240,19 @@ std::string render_check_markdown(const CheckResult& r) {
             "\n<details><summary>{} unchanged, {} insufficient data, {} new</summary>\n\n",
             r.count(Status::unchanged), r.count(Status::insufficient_data),
             r.count(Status::new_series));
-        out += "| Status | Benchmark | Metric | Baseline | Candidate | Change | 95% CI | q |\n";
-        out += "|---|---|---|---:|---:|---:|---|---:|\n";
+        out += "| Status | Benchmark | Metric | Baseline | Candidate | Change | 95% CI |" +
+               runs_head + " q |\n";
+        out += "|---|---|---|---:|---:|---:|---|" + runs_rule + "---:|\n";
         for (const auto* v : rows) {
             if (v->status == Status::regression || v->status == Status::improvement) continue;
             std::string row = table_row(*v, false);
             out += "| " + status_label(*v) + " " + row;
         }
+        for (const auto* v : rows)
+            if (v->status != Status::regression && v->status != Status::improvement &&
+                note_worth_printing(r, *v))
+                out += fmt::format("\n- {}: {}", markdown_text(display_name(v->series)),
+                                   markdown_text(v->note));
         out += "\n</details>\n";
     }
     for (const auto& n : r.notes) out += "\n> " + markdown_text(n) + "\n";

@@ -1,8 +1,10 @@
 #include "reports/render/html_sections.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -191,11 +193,21 @@ void append_verdict(std::string& out, const ReportModel& m) {
         {"baseline", "Baseline", true},  {"candidate", "Candidate", true},
         {"unit", "Unit", false},
     };
-    for (const auto& col : k_columns)
-        out += fmt::format(
-            "<th scope=\"col\" data-key=\"{}\"{} aria-sort=\"none\"><button type=\"button\" "
-            "class=\"sort\">{}</button></th>",
-            col.key, col.numeric ? " data-type=\"num\" class=\"num\"" : "", col.label);
+    // A pull request's check says what each verdict rests on (a column after the values).
+    const bool pull_request = std::any_of(flagged.begin(), flagged.end(), [&](std::size_t i) {
+        return !m.series[i].verdict->runs.empty();
+    });
+    static constexpr Column k_runs_column = {"runs", "Runs", false};
+    for (const auto& col : k_columns) {
+        for (const Column* head : {&k_runs_column, &col}) {
+            if (head == &k_runs_column && !(pull_request && std::string_view(col.key) == "unit"))
+                continue;
+            out += fmt::format(
+                "<th scope=\"col\" data-key=\"{}\"{} aria-sort=\"none\"><button "
+                "type=\"button\" class=\"sort\">{}</button></th>",
+                head->key, head->numeric ? " data-type=\"num\" class=\"num\"" : "", head->label);
+        }
+    }
     out += "</tr></thead>\n<tbody>\n";
     for (const std::size_t i : flagged) {
         const auto& s = m.series[i];
@@ -225,6 +237,10 @@ void append_verdict(std::string& out, const ReportModel& m) {
         for (const auto& median : {v.baseline_median, v.candidate_median})
             out += fmt::format("<td data-v=\"{}\" class=\"num\">{}</td>", sort_number(median),
                                median ? esc(format_scaled(*median, scale)) : "n/a");
+        // A pull request's verdict: the runs it rests on, and its reason in words.
+        if (pull_request)
+            out += fmt::format("<td data-v=\"{}\" title=\"{}\">{}</td>", attr(v.runs), attr(v.note),
+                               esc(v.runs));
         // The arrow says which way is better; its title and the chart say it in words.
         out += fmt::format(
             "<td data-v=\"{}\" class=\"unit\">{} <span class=\"muted\" title=\"{}\">{}</span></td>",

@@ -78,6 +78,10 @@ void write_verdict(Writer& w, const Verdict& v) {
     w.raw("{\"median\":");
     w.number(v.candidate_median);
     w.raw("}");
+    if (!v.runs.empty()) {
+        w.key("runs");
+        w.string(v.runs);
+    }
     if (!v.note.empty()) {
         w.key("note");
         w.string(v.note);

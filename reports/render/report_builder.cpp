@@ -98,7 +98,7 @@ void add_detector_view(SeriesReport& out, const store::History& history,
     for (std::size_t i = 0; i < out.points.size(); ++i) out.points[i].baseline = bands[i];
 }
 
-Verdict verdict_of(const detect::SeriesVerdict& v) {
+Verdict verdict_of(const detect::SeriesVerdict& v, bool pull_request) {
     Verdict out;
     out.status = status_of(v.status);
     out.change = finite(v.change);
@@ -108,6 +108,7 @@ Verdict verdict_of(const detect::SeriesVerdict& v) {
     out.q_value = finite(v.q_value);
     out.baseline_median = finite(v.baseline_median);
     out.candidate_median = finite(v.candidate_median);
+    if (pull_request) out.runs = detect::runs_summary(v);
     out.note = v.note;
     return out;
 }
@@ -168,7 +169,7 @@ core::Result<ReportModel> build_report_from(const store::History& history,
         const auto& info = v.series;
         auto it =
             index.find(identity(info.suite, info.benchmark, info.params, info.metric, info.unit));
-        if (it != index.end()) m.series[it->second].verdict = verdict_of(v);
+        if (it != index.end()) m.series[it->second].verdict = verdict_of(v, result->pull_request);
     }
     m.verdict.evaluated = true;
     m.verdict.candidate_commit = result->commit;

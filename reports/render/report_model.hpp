@@ -73,6 +73,9 @@ struct Verdict {
     std::optional<double> q_value;  // after Benjamini-Hochberg over the whole check
     std::optional<double> baseline_median;
     std::optional<double> candidate_median;
+    // A pull request's verdict: how many runs it used and what the re-runs did ("3, re-runs
+    // confirm"); empty on the baseline branch.
+    std::string runs;
     std::string note;  // e.g. "threshold only: too few runs for a test"
 };
 

@@ -599,9 +599,10 @@ TEST_F(RunTest, CheckWithConfirmReRunsOnlyTheRegressedBenchmarks) {
                         "--benchmark_filter=^BM_(Accumulate/512|Fill)",
                         k_fast});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("1 series look regressed; running their benchmarks 2 more times"),
-              std::string::npos)
+    EXPECT_NE(r.err.find("1 series look regressed; re-run 1 of at most 2"), std::string::npos)
         << r.err;
+    // The first re-run stayed where the first run was: decided, no second re-run.
+    EXPECT_EQ(r.err.find("re-run 2 of"), std::string::npos) << r.err;
     const auto json_start = r.out.find('{');
     ASSERT_NE(json_start, std::string::npos) << r.out;
     const auto report = nlohmann::json::parse(r.out.substr(json_start));
@@ -610,16 +611,48 @@ TEST_F(RunTest, CheckWithConfirmReRunsOnlyTheRegressedBenchmarks) {
         if (v["metric"] == "real_time") status[v["benchmark"]] = v["status"];
     EXPECT_EQ(status["BM_Accumulate/512"], "regression") << report.dump(2);
     EXPECT_EQ(status["BM_Fill<int>"], "improvement") << report.dump(2);
+    for (const auto& v : report["results"]) {
+        if (v["metric"] != "real_time" || v["benchmark"] != "BM_Accumulate/512") continue;
+        EXPECT_EQ(v["candidate"]["runs"], 2) << v.dump(2);
+        EXPECT_EQ(v["candidate"]["runs_used"], 2) << v.dump(2);
+        EXPECT_EQ(v["candidate"]["reruns"], "confirmed") << v.dump(2);
+    }
 
-    // The commit now has three runs; the two confirmations ran only the regressed benchmark.
+    // The commit now has two runs; the re-run ran only the regressed benchmark.
     EXPECT_EQ(q("SELECT count(*) FROM run r JOIN commit c ON c.id = r.commit_id WHERE c.sha = "
                 "'pr1'"),
-              "3");
+              "2");
     EXPECT_EQ(q("SELECT string_agg(DISTINCT b.name, ',') FROM sample s JOIN run r ON r.id = "
                 "s.run_id JOIN benchmark b ON b.id = s.benchmark_id WHERE r.run_key LIKE "
                 "'%:confirm-%'"),
               "BM_Accumulate/512");
-    EXPECT_EQ(q("SELECT count(*) FROM run WHERE run_key LIKE '%:confirm-%'"), "2");
+    EXPECT_EQ(q("SELECT count(*) FROM run WHERE run_key LIKE '%:confirm-%'"), "1");
+
+    // A pull request re-runs by default; --confirm 0 turns it off.
+    std::vector<std::string> pr2 = {"--project",     "demo",
+                                    "--testbed",     "bench-box",
+                                    "--branch",      "feature",
+                                    "--commit",      "pr2",
+                                    "--commit-time", "2024-04-02T00:00:00Z",
+                                    "-r",            "3",
+                                    "--check",       "--base-commit",
+                                    "m11",           "--no-fail",
+                                    "--",            SAMPLE_GBENCH,
+                                    "--benchmark_filter=^BM_Accumulate/512$",
+                                    k_fast};
+    const auto by_default = run(pr2);
+    EXPECT_EQ(by_default.exit_code, 0) << by_default.err;
+    EXPECT_NE(by_default.err.find("1 series look regressed; re-run 1 of at most 5"),
+              std::string::npos)
+        << by_default.err;
+    pr2[7] = "pr3";
+    pr2.insert(pr2.begin() + 10, {"--confirm", "0"});
+    const auto without = run(pr2);
+    EXPECT_EQ(without.exit_code, 0) << without.err;
+    EXPECT_EQ(without.err.find("look regressed"), std::string::npos) << without.err;
+    EXPECT_EQ(q("SELECT count(*) FROM run r JOIN commit c ON c.id = r.commit_id WHERE c.sha = "
+                "'pr3'"),
+              "1");
 
     // Nothing looked regressed on the baseline branch's own history: no confirmation runs.
     const auto main_run = run({"--project",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/render/html_report.hpp"
 #include "reports/render/json_report.hpp"
 #include "tests/unit/reports/memory_history.hpp"
 
@@ -108,6 +109,43 @@ TEST(ReportBuilder, VerdictAtTheNewestCommitFlagsTheLastJump) {
     const auto flagged = flagged_series(*model);
     ASSERT_EQ(flagged.size(), 1u);
     EXPECT_EQ(model->series[flagged[0]].benchmark, "BM_last");
+}
+
+TEST(ReportBuilder, APullRequestsVerdictSaysWhatItRestsOn) {
+    // A pull request measured BM_flat 15 % slower in its first run and two re-runs; the first
+    // re-run already decides, the second is listed but not used.
+    auto reader = reader_with(step_history());
+    store::History pr = testing::make_history(
+        3,
+        {{"BM_flat", "real_time", "ns", core::Direction::lower,
+          [](std::size_t i) { return std::vector<double>{575.0 + static_cast<double>(i)}; }}},
+        "feature", 70 * k_hour_us, 1000);
+    for (auto& run : pr.runs) {  // re-runs of one commit share its commit time
+        run.commit = "pr-commit";
+        run.commit_time_us = pr.runs[0].commit_time_us;
+    }
+    reader.branches["feature"] = pr;
+    auto request = request_for_main();
+    request.branch = "feature";
+    request.base_commit = sha_of("main", 59);
+    const auto model = build_report(reader, nullptr, request);
+    ASSERT_TRUE(model) << model.error().message;
+    const auto& flat = series_named(*model, "BM_flat");
+    ASSERT_TRUE(flat.verdict);
+    EXPECT_EQ(flat.verdict->status, VerdictStatus::regression) << flat.verdict->note;
+    EXPECT_EQ(flat.verdict->runs, "2, re-run confirms");
+    EXPECT_NE(flat.verdict->note.find("decided on 2 runs"), std::string::npos);
+    const auto j = nlohmann::json::parse(render_json(*model));
+    bool found = false;
+    for (const auto& s : j["series"])
+        if (s["benchmark"] == "BM_flat") {
+            EXPECT_EQ(s["verdict"]["runs"], "2, re-run confirms");
+            found = true;
+        }
+    EXPECT_TRUE(found);
+    const std::string html = render_html(*model);
+    EXPECT_NE(html.find(">Runs</button>"), std::string::npos);
+    EXPECT_NE(html.find(">2, re-run confirms</td>"), std::string::npos);
 }
 
 TEST(ReportBuilder, AnEarlierCommitCanBeChosen) {
