@@ -5,15 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
+
 namespace perftrack::alerts {
 
 namespace {
 
 // Keeps letters, digits and ._/: ; anything else (spaces, '-', '>') becomes '_', so no name can
-// close the HTML comment the marker lives in.
+// close the HTML comment the marker lives in. At most k_marker_name_limit characters, so the
+// marker always leaves the comment room for the verdict.
 std::string marker_safe(std::string_view text) {
     std::string out;
-    for (const char c : text) {
+    for (const char c : text.substr(0, k_marker_name_limit)) {
         const auto u = static_cast<unsigned char>(c);
         out += (std::isalnum(u) || c == '.' || c == '_' || c == '/' || c == ':') ? c : '_';
     }
@@ -36,16 +39,18 @@ bool hex_sha(std::string_view s) {
            });
 }
 
-// Used only when the check produced no Markdown: the verdict in a few lines.
+}  // namespace
+
 std::string fallback_markdown(const CheckNotice& n) {
     std::string out = fmt::format("**perftrack**: {}\n", counts_phrase(count_verdicts(n.verdicts)));
+    // Names come from benchmark output: escaped as the check's own Markdown escapes them (a code
+    // span would end at the name's first backtick).
     for (const auto* v : regressions_by_size(n.verdicts))
-        out +=
-            fmt::format("- `{}` {}: {}\n", v->benchmark, v->metric, format_change(v->change_pct));
+        out += fmt::format("- {} {}: {}\n", core::markdown_text(core::series_name(v->series)),
+                           core::markdown_text(v->series.metric),
+                           core::format_change_percent(v->change_pct));
     return out;
 }
-
-}  // namespace
 
 std::string status_context(const CheckNotice& notice) {
     return notice.testbed.empty() ? "perftrack" : "perftrack/" + notice.testbed;
@@ -69,12 +74,15 @@ nlohmann::json status_payload(const CheckNotice& notice) {
 
 std::string comment_body(const CheckNotice& notice) {
     const std::string head = sticky_marker(notice) + "\n";
+    const std::string cut_note = "\n\n*(cut to fit GitHub's comment size limit; see the report)*";
     std::string tail;
     if (!notice.report_url.empty())
         tail = fmt::format("\n\n[Open the full report]({})\n", notice.report_url);
+    // A link so long that it leaves no room for the verdict is left out: the verdict is the
+    // comment. (The marker's names are bounded, so head and note always fit.)
+    if (head.size() + cut_note.size() + tail.size() >= k_comment_body_limit) tail.clear();
     const std::string markdown =
         notice.markdown.empty() ? fallback_markdown(notice) : notice.markdown;
-    const std::string cut_note = "\n\n*(cut to fit GitHub's comment size limit; see the report)*";
     const std::size_t room = k_comment_body_limit - head.size() - tail.size();
     if (markdown.size() <= room) return head + markdown + tail;
     return head + cut_utf8(markdown, room - cut_note.size()) + cut_note + tail;
@@ -158,7 +166,7 @@ DeliveryResult GitHubSink::deliver(const CheckNotice& notice) {
         result.attempts += outcome.attempts;
         if (outcome.ok()) {
             done.push_back(fmt::format("status {} on {}", payload["state"].get<std::string>(),
-                                       sha.substr(0, 10)));
+                                       core::short_sha(sha)));
         } else {
             errors.push_back(failure(outcome));
         }

@@ -29,6 +29,8 @@ struct GitHubTarget {
 inline constexpr std::size_t k_status_description_limit = 140;
 // GitHub rejects comment bodies above 65536 characters.
 inline constexpr std::size_t k_comment_body_limit = 65536;
+// The project and testbed names in the sticky marker stop after this many characters.
+inline constexpr std::size_t k_marker_name_limit = 200;
 // Comments listed per request while looking for the sticky one (GitHub's maximum).
 inline constexpr int k_comments_per_page = 100;
 // A PR with more than this many pages of comments (10,000) is not searched further; a new
@@ -46,8 +48,13 @@ std::string sticky_marker(const CheckNotice& notice);
 // The commit status request body: {"state","description","context"[,"target_url"]}.
 nlohmann::json status_payload(const CheckNotice& notice);
 
-// The comment body: the marker, the check's Markdown, the report link; cut to GitHub's limit.
+// The comment body: the marker, the check's Markdown, the report link; cut to GitHub's limit
+// (without the link when the link alone would not leave room for the verdict).
 std::string comment_body(const CheckNotice& notice);
+
+// The comment's Markdown when the check produced none: the counts and one line per regression,
+// largest first, with untrusted names escaped (core::markdown_text).
+std::string fallback_markdown(const CheckNotice& notice);
 
 class GitHubSink final : public AlertSink {
   public:

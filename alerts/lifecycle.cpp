@@ -15,30 +15,12 @@ bool returned_to_old_level(const store::Alert& alert, double current_value) {
     return to_old < to_regressed;
 }
 
-std::string series_identity(const std::string& suite, const std::string& benchmark,
-                            const core::Params& params, const std::string& metric,
-                            const std::string& unit) {
-    // A separator that cannot occur in the parts' text (they are UTF-8 without NUL).
-    std::string key = suite;
-    for (const std::string* part : {&benchmark, &metric, &unit}) {
-        key += '\0';
-        key += *part;
-    }
-    key += '\0';
-    key += params.dump();
-    return key;
-}
-
-store::AlertObservation observation_from_verdict(const CheckScope& scope, const SeriesVerdict& v) {
+store::AlertObservation observation_from_verdict(const CheckScope& scope, const NoticeVerdict& v) {
     store::AlertObservation o;
     o.project = scope.project;
     o.testbed = scope.testbed;
     o.branch = scope.branch;
-    o.suite = v.suite;
-    o.benchmark = v.benchmark;
-    o.params = v.params;
-    o.metric = v.metric;
-    o.unit = v.unit;
+    o.series = v.series;
     o.source = store::AlertSource::check;
     o.since_commit = v.since_commit.empty() ? scope.commit : v.since_commit;
     o.seen_commit = scope.commit;
@@ -53,7 +35,7 @@ store::AlertObservation observation_from_verdict(const CheckScope& scope, const 
 }
 
 AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
-                         const std::vector<SeriesVerdict>& verdicts) {
+                         const std::vector<NoticeVerdict>& verdicts) {
     AlertChanges changes;
     store::AlertQuery active_query;
     active_query.project = scope.project;
@@ -61,9 +43,7 @@ AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
     active_query.branch = scope.branch;
     active_query.active_only = true;
     std::unordered_map<std::string, store::Alert> active;
-    for (auto& a : store.list_alerts(active_query))
-        active.emplace(series_identity(a.suite, a.benchmark, a.params, a.metric, a.unit),
-                       std::move(a));
+    for (auto& a : store.list_alerts(active_query)) active.emplace(a.series.key(), std::move(a));
 
     for (const auto& v : verdicts) {
         if (v.status == k_status_regression) {
@@ -74,17 +54,12 @@ AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
         }
         if (v.status != k_status_unchanged && v.status != k_status_improvement) continue;
         if (!v.candidate_median) continue;
-        const auto it =
-            active.find(series_identity(v.suite, v.benchmark, v.params, v.metric, v.unit));
+        const auto it = active.find(v.series.key());
         if (it == active.end() || !returned_to_old_level(it->second, *v.candidate_median)) continue;
         auto update = store.resolve_alert(it->second.id, store::AlertResolution::recovered, {});
         if (update.changed && update.alert) changes.resolved.push_back(std::move(*update.alert));
     }
     return changes;
-}
-
-bool is_regression(core::Direction direction, double change_pct) {
-    return direction == core::Direction::lower ? change_pct > 0 : change_pct < 0;
 }
 
 AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& scope,
@@ -96,14 +71,11 @@ AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& sco
     query.testbed = scope.testbed;
     query.branch = scope.branch;
     std::unordered_map<std::string, std::vector<store::Alert>> by_series;
-    for (auto& a : store.list_alerts(query))
-        by_series[series_identity(a.suite, a.benchmark, a.params, a.metric, a.unit)].push_back(
-            std::move(a));
+    for (auto& a : store.list_alerts(query)) by_series[a.series.key()].push_back(std::move(a));
 
     for (const auto& f : findings) {
-        if (!is_regression(f.direction, f.change_pct)) continue;
-        const auto it =
-            by_series.find(series_identity(f.suite, f.benchmark, f.params, f.metric, f.unit));
+        if (!core::is_worse(f.series.direction, f.change_pct)) continue;
+        const auto it = by_series.find(f.series.key());
         bool active = false;
         bool covered = false;
         if (it != by_series.end()) {
@@ -117,11 +89,7 @@ AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& sco
         o.project = scope.project;
         o.testbed = scope.testbed;
         o.branch = scope.branch;
-        o.suite = f.suite;
-        o.benchmark = f.benchmark;
-        o.params = f.params;
-        o.metric = f.metric;
-        o.unit = f.unit;
+        o.series = f.series;
         o.source = store::AlertSource::change_point;
         o.since_commit = f.commit;
         o.seen_commit = scope.commit;
@@ -137,8 +105,9 @@ AlertChanges apply_change_points(store::AlertStore& store, const CheckScope& sco
 
 bool reset_supersedes(const store::BaselineReset& reset, const store::Alert& alert) {
     if (!alert.active()) return false;
-    if (reset.metric && *reset.metric != alert.metric) return false;
-    if (::fnmatch(reset.benchmark_glob.c_str(), alert.benchmark.c_str(), 0) != 0) return false;
+    if (reset.metric && *reset.metric != alert.series.metric) return false;
+    if (::fnmatch(reset.benchmark_glob.c_str(), alert.series.benchmark.c_str(), 0) != 0)
+        return false;
     return alert.opened_at_us <= reset.created_at_us;
 }
 

@@ -36,41 +36,27 @@ struct AlertChanges {
 // cannot resolve an alert by chance. False when the alert lacks either level.
 bool returned_to_old_level(const store::Alert& alert, double current_value);
 
-// The series key that matches a verdict to an alert: suite, benchmark, params, metric, unit.
-std::string series_identity(const std::string& suite, const std::string& benchmark,
-                            const core::Params& params, const std::string& metric,
-                            const std::string& unit);
-
 // The observation recorded for one regression verdict of a check.
-store::AlertObservation observation_from_verdict(const CheckScope& scope, const SeriesVerdict& v);
+store::AlertObservation observation_from_verdict(const CheckScope& scope, const NoticeVerdict& v);
 
 // Applies one check's verdicts to the alerts of its scope: each regression is recorded
 // (created or updated); each other verdict whose candidate median is back at the old level of
 // the series' active alert resolves it as recovered. Verdicts without numbers (too little data,
 // new series) change nothing. Throws StoreError.
 AlertChanges apply_check(store::AlertStore& store, const CheckScope& scope,
-                         const std::vector<SeriesVerdict>& verdicts);
+                         const std::vector<NoticeVerdict>& verdicts);
 
 // A step that change-point analysis located in the history of a branch: the newest change
 // point of one series, with the levels on either side.
 struct ChangePointFinding {
-    std::string suite;
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
+    core::SeriesId series;
     std::string commit;               // the first commit at the new level
     std::int64_t commit_time_us = 0;  // that commit's time
     double change_pct = 0;            // + means the value grew
     std::optional<double> p_value;
-    std::optional<double> level_before;  // in `unit`
-    std::optional<double> level_after;   // in `unit`
+    std::optional<double> level_before;  // in series.unit
+    std::optional<double> level_after;   // in series.unit
 };
-
-// True when the change makes the metric worse: growth of a `lower` metric, a drop of a
-// `higher` one.
-bool is_regression(core::Direction direction, double change_pct);
 
 // Records an alert (source change_point) for each finding that is a regression, unless an
 // alert of the series in `scope` already covers it: one that is active (its commit moves to the

@@ -8,7 +8,7 @@
 
 namespace perftrack::alerts {
 
-VerdictCounts count_verdicts(const std::vector<SeriesVerdict>& verdicts) {
+VerdictCounts count_verdicts(const std::vector<NoticeVerdict>& verdicts) {
     VerdictCounts c;
     for (const auto& v : verdicts) {
         if (v.status == k_status_regression) {
@@ -42,34 +42,17 @@ std::string counts_phrase(const VerdictCounts& c) {
     return out;
 }
 
-std::vector<const SeriesVerdict*> regressions_by_size(const std::vector<SeriesVerdict>& verdicts) {
-    std::vector<const SeriesVerdict*> out;
+std::vector<const NoticeVerdict*> regressions_by_size(const std::vector<NoticeVerdict>& verdicts) {
+    std::vector<const NoticeVerdict*> out;
     for (const auto& v : verdicts)
         if (v.status == k_status_regression) out.push_back(&v);
-    std::stable_sort(out.begin(), out.end(), [](const SeriesVerdict* a, const SeriesVerdict* b) {
+    std::stable_sort(out.begin(), out.end(), [](const NoticeVerdict* a, const NoticeVerdict* b) {
         const double ca = std::fabs(a->change_pct.value_or(0.0));
         const double cb = std::fabs(b->change_pct.value_or(0.0));
         if (ca != cb) return ca > cb;
-        return std::tie(a->benchmark, a->metric) < std::tie(b->benchmark, b->metric);
+        return std::tie(a->series.benchmark, a->series.metric) <
+               std::tie(b->series.benchmark, b->series.metric);
     });
-    return out;
-}
-
-std::string format_change(std::optional<double> change_pct) {
-    if (!change_pct || !std::isfinite(*change_pct)) return "n/a";
-    // fmt formats locale-independently unless asked otherwise ('L').
-    return fmt::format("{:+.1f} %", *change_pct);
-}
-
-std::string params_phrase(const core::Params& params) {
-    if (!params.is_object() || params.empty()) return "";
-    std::string out;
-    for (const auto& [key, value] : params.items()) {
-        if (!out.empty()) out += ", ";
-        out += key;
-        out += '=';
-        out += value.is_string() ? value.get<std::string>() : value.dump();
-    }
     return out;
 }
 

@@ -22,14 +22,11 @@ inline constexpr std::string_view k_status_unchanged = "unchanged";
 inline constexpr std::string_view k_status_insufficient_data = "insufficient_data";
 inline constexpr std::string_view k_status_new = "new";
 
-// One benchmark x metric of a check.
-struct SeriesVerdict {
-    std::string suite;  // "" when the tool has none (the check JSON does not carry it)
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
+// The verdict on one series of a check, as the channels are told it: numbers the check could
+// not compute are absent, changes are in percent. (reports::detect::SeriesVerdict is the
+// detector's own, fuller verdict; alerts/ does not see the detector.)
+struct NoticeVerdict {
+    core::SeriesId series;
     std::string status;  // one of the k_status_* values
     // Change of the candidate against the baseline, in percent of the baseline: +12.5 means the
     // value grew by 12.5 % (a regression for a `lower` metric, an improvement for `higher`).
@@ -38,8 +35,8 @@ struct SeriesVerdict {
     std::optional<double> ci_high_pct;
     std::optional<double> p_value;
     std::optional<double> q_value;           // after Benjamini-Hochberg
-    std::optional<double> baseline_median;   // in `unit`
-    std::optional<double> candidate_median;  // in `unit`
+    std::optional<double> baseline_median;   // in series.unit
+    std::optional<double> candidate_median;  // in series.unit
     std::string since_commit;  // first commit of the step when the check can tell; else ""
 };
 
@@ -58,29 +55,23 @@ struct CheckNotice {
     std::string commit;                       // the checked sha
     std::optional<std::string> pull_request;  // PR / MR number when checking one
     std::string report_url;                   // the HTML report or the CI job; may be empty
-    std::vector<SeriesVerdict> verdicts;      // every series of the check
+    std::vector<NoticeVerdict> verdicts;      // every series of the check
     // Regressing steps that change-point analysis of the baseline branch located and the check
     // itself did not flag (it may have absorbed them into its baseline): status regression,
     // since_commit set. They are alerts too, so chat and webhooks hear about them.
-    std::vector<SeriesVerdict> located_steps;
+    std::vector<NoticeVerdict> located_steps;
     std::size_t new_alerts = 0;  // regressions announced for the first time by this check
     nlohmann::json check_json = nlohmann::json::object();  // what `check --format json` prints
     std::string markdown;  // what `check --format markdown` prints (the PR comment)
 };
 
-VerdictCounts count_verdicts(const std::vector<SeriesVerdict>& verdicts);
+VerdictCounts count_verdicts(const std::vector<NoticeVerdict>& verdicts);
 
 // "2 regressions, 1 improvement, 40 unchanged, 3 with too little data, 1 new"; zero parts are
 // left out; "no series compared" when there is none.
 std::string counts_phrase(const VerdictCounts& counts);
 
 // The regressions, largest change first (by |change_pct|; ties by benchmark, then metric).
-std::vector<const SeriesVerdict*> regressions_by_size(const std::vector<SeriesVerdict>& verdicts);
-
-// "+12.3 %" (one decimal, sign always, locale-independent); "n/a" when absent.
-std::string format_change(std::optional<double> change_pct);
-
-// "batch_size=32, framework=pytorch" (keys sorted); "" for no params.
-std::string params_phrase(const core::Params& params);
+std::vector<const NoticeVerdict*> regressions_by_size(const std::vector<NoticeVerdict>& verdicts);
 
 }  // namespace perftrack::alerts

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
+
 namespace perftrack::alerts {
 
 namespace {
@@ -17,17 +19,13 @@ std::string code_span(std::string_view text) {
     return "`" + s + "`";
 }
 
-std::string short_sha(const std::string& sha) {
-    return sha.substr(0, 10);
-}
-
 std::string where_phrase(const CheckNotice& n, bool markup) {
     const auto item = [&](const std::string& s) { return markup ? code_span(s) : s; };
     std::string out;
     if (!n.project.empty()) out += " in " + item(n.project);
     if (!n.branch.empty()) out += " on " + item(n.branch);
     if (n.pull_request) out += fmt::format(" (PR #{})", slack_escape(*n.pull_request));
-    if (!n.commit.empty()) out += " at " + item(short_sha(n.commit));
+    if (!n.commit.empty()) out += " at " + item(core::short_sha(n.commit));
     if (!n.testbed.empty()) out += ", testbed " + item(n.testbed);
     return out;
 }
@@ -57,16 +55,16 @@ std::string headline(const CheckNotice& n, bool markup) {
                        where_phrase(n, markup), counts_phrase(c));
 }
 
-std::string regression_line(const SeriesVerdict& v) {
-    std::string name = code_span(v.benchmark);
-    const std::string params = params_phrase(v.params);
+std::string regression_line(const NoticeVerdict& v) {
+    std::string name = code_span(v.series.benchmark);
+    const std::string params = core::params_text(v.series.params);
     if (!params.empty()) name += " (" + slack_escape(params) + ")";
-    std::string line =
-        fmt::format("• {} · {}: *{}*", name, slack_escape(v.metric), format_change(v.change_pct));
+    std::string line = fmt::format("• {} · {}: *{}*", name, slack_escape(v.series.metric),
+                                   core::format_change_percent(v.change_pct));
     if (v.ci_low_pct && v.ci_high_pct)
-        line += fmt::format(" (95 % CI {} to {})", format_change(v.ci_low_pct),
-                            format_change(v.ci_high_pct));
-    if (!v.since_commit.empty()) line += " since " + code_span(short_sha(v.since_commit));
+        line += fmt::format(" (95 % CI {})",
+                            core::format_interval(*v.ci_low_pct / 100, *v.ci_high_pct / 100));
+    if (!v.since_commit.empty()) line += " since " + code_span(core::short_sha(v.since_commit));
     return line;
 }
 
@@ -98,7 +96,7 @@ nlohmann::json slack_payload(const CheckNotice& notice, std::size_t top_regressi
     blocks.push_back(
         {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", headline(notice, true)}}}});
 
-    std::vector<SeriesVerdict> all = notice.verdicts;
+    std::vector<NoticeVerdict> all = notice.verdicts;
     all.insert(all.end(), notice.located_steps.begin(), notice.located_steps.end());
     const auto regressions = regressions_by_size(all);
     if (!regressions.empty()) {

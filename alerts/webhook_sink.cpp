@@ -17,12 +17,12 @@ HttpRequest webhook_request(const CheckNotice& notice, const std::string& url,
         nlohmann::json steps = nlohmann::json::array();
         for (const auto& v : notice.located_steps)
             steps.push_back(
-                {{"benchmark", v.benchmark},
-                 {"suite", v.suite},
-                 {"params", v.params},
-                 {"metric", v.metric},
-                 {"unit", v.unit},
-                 {"direction", core::to_string(v.direction)},
+                {{"benchmark", v.series.benchmark},
+                 {"suite", v.series.suite},
+                 {"params", v.series.params},
+                 {"metric", v.series.metric},
+                 {"unit", v.series.unit},
+                 {"direction", core::to_string(v.series.direction)},
                  {"since", v.since_commit},
                  {"change",
                   v.change_pct ? nlohmann::json(*v.change_pct / 100) : nlohmann::json(nullptr)},

@@ -69,11 +69,11 @@ double measure(Rng& rng, const Scenario& s, double state) {
 bool ab_flags(Rng& rng, const Scenario& s, double d) {
     const double job = s.job * rng.normal();
     core::Measurement a, b;
-    a.benchmark = b.benchmark = "BM_x";
-    a.metric = b.metric = "real_time";
-    a.unit = b.unit = "ns";
-    a.params = {{reports::ab::k_side_param, reports::ab::k_baseline}};
-    b.params = {{reports::ab::k_side_param, reports::ab::k_candidate}};
+    a.series.benchmark = b.series.benchmark = "BM_x";
+    a.series.metric = b.series.metric = "real_time";
+    a.series.unit = b.series.unit = "ns";
+    a.series.params = {{reports::ab::k_side_param, reports::ab::k_baseline}};
+    b.series.params = {{reports::ab::k_side_param, reports::ab::k_candidate}};
     for (int k = 0; k < g_rounds; ++k) {
         const double state = job + s.round * rng.normal();
         a.samples.push_back(measure(rng, s, state));

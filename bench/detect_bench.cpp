@@ -45,9 +45,9 @@ store::History make_history(std::size_t commits) {
     std::uint64_t state = 42;
     for (std::size_t s = 0; s < k_series; ++s) {
         store::SeriesHistory series;
-        series.info.benchmark = "BM_" + std::to_string(s);
-        series.info.metric = "real_time";
-        series.info.unit = "ns";
+        series.id.benchmark = "BM_" + std::to_string(s);
+        series.id.metric = "real_time";
+        series.id.unit = "ns";
         const double base = 100.0 + static_cast<double>(s);
         for (std::size_t c = 0; c < commits; ++c) {
             const double level = base * (s % 50 == 0 && c >= commits * 2 / 3 ? 1.1 : 1.0);

@@ -34,12 +34,12 @@ nlohmann::json number(double v) {
 
 store::SeriesHistory series_of(const nlohmann::json& h) {
     store::SeriesHistory s;
-    s.info.benchmark_id = 1;
-    s.info.metric_id = 1;
-    s.info.benchmark = h["id"].get<std::string>();
-    s.info.metric = "value";
-    s.info.unit = h["unit"].get<std::string>();
-    s.info.direction =
+    s.benchmark_id = 1;
+    s.metric_id = 1;
+    s.id.benchmark = h["id"].get<std::string>();
+    s.id.metric = "value";
+    s.id.unit = h["unit"].get<std::string>();
+    s.id.direction =
         h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
     return s;
 }

@@ -36,10 +36,10 @@ int main(int argc, char** argv) {
         const auto h = nlohmann::json::parse(line);
         store::History history;
         store::SeriesHistory series;
-        series.info.benchmark = h["id"].get<std::string>();
-        series.info.metric = "value";
-        series.info.unit = h["unit"].get<std::string>();
-        series.info.direction =
+        series.id.benchmark = h["id"].get<std::string>();
+        series.id.metric = "value";
+        series.id.unit = h["unit"].get<std::string>();
+        series.id.direction =
             h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
         std::uint32_t index = 0;
         for (const auto& c : h["commits"]) {
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
             const auto tl = reports::detect::build_timeline(history);
             const auto pts = reports::detect::series_points(history.series[0], tl);
             const auto all =
-                reports::detect::replay_window(pts, history.series[0].info.direction, settings,
+                reports::detect::replay_window(pts, history.series[0].id.direction, settings,
                                                settings.defaults, {}, 0, 0, pts.size());
             for (const auto& pa : all) {
                 const auto& a = pa.assessment;

@@ -65,15 +65,7 @@ int check_ab_in_store(const CommonOptions& common, const DetectionFlags& detecti
     for (const auto& series : history.series) {
         for (const auto& point : series.points) {
             if (point.run != *newest) continue;
-            core::Measurement m;
-            m.suite = series.info.suite;
-            m.benchmark = series.info.benchmark;
-            m.params = series.info.params;
-            m.metric = series.info.metric;
-            m.unit = series.info.unit;
-            m.direction = series.info.direction;
-            m.samples = point.samples;
-            measurements.push_back(std::move(m));
+            measurements.push_back({series.id, point.samples});
         }
     }
     const bool regression = print_ab_check(measurements, ab_settings(settings), format);

@@ -21,14 +21,9 @@ std::string ids_phrase(const std::vector<store::Alert>& alerts) {
 }
 
 // A change-point alert as a line of the notice.
-alerts::SeriesVerdict located_step(const store::Alert& a) {
-    alerts::SeriesVerdict v;
-    v.suite = a.suite;
-    v.benchmark = a.benchmark;
-    v.params = a.params;
-    v.metric = a.metric;
-    v.unit = a.unit;
-    v.direction = a.direction;
+alerts::NoticeVerdict located_step(const store::Alert& a) {
+    alerts::NoticeVerdict v;
+    v.series = a.series;
     v.status = std::string(alerts::k_status_regression);
     v.change_pct = a.change_pct;
     v.p_value = a.p_value;

@@ -43,18 +43,12 @@ std::optional<double> level(const std::vector<reports::detect::SeriesPoint>& poi
 
 }  // namespace
 
-std::vector<alerts::SeriesVerdict> alert_verdicts(
-    const reports::detect::CheckResult& result) {
-    std::vector<alerts::SeriesVerdict> out;
+std::vector<alerts::NoticeVerdict> alert_verdicts(const reports::detect::CheckResult& result) {
+    std::vector<alerts::NoticeVerdict> out;
     out.reserve(result.results.size());
     for (const auto& r : result.results) {
-        alerts::SeriesVerdict v;
-        v.suite = r.series.suite;
-        v.benchmark = r.series.benchmark;
-        v.params = r.series.params;
-        v.metric = r.series.metric;
-        v.unit = r.series.unit;
-        v.direction = r.series.direction;
+        alerts::NoticeVerdict v;
+        v.series = r.series;
         v.status = std::string(reports::detect::to_string(r.status));
         v.change_pct = percent(r.change);
         v.ci_low_pct = percent(r.ci_low);
@@ -83,20 +77,14 @@ std::vector<alerts::ChangePointFinding> regressing_change_points(
         const auto change_points = reports::detect::find_change_points(points);
         if (change_points.empty()) continue;
         const auto& last = change_points.back();
-        if (!std::isfinite(last.change) ||
-            !alerts::is_regression(series.info.direction, last.change) ||
+        if (!std::isfinite(last.change) || !core::is_worse(series.id.direction, last.change) ||
             std::abs(last.change) < min_change)
             continue;
         const std::size_t previous =
             change_points.size() > 1 ? change_points[change_points.size() - 2].point : 0;
         const auto& slot = timeline.commits.at(last.position);
         alerts::ChangePointFinding f;
-        f.suite = series.info.suite;
-        f.benchmark = series.info.benchmark;
-        f.params = series.info.params;
-        f.metric = series.info.metric;
-        f.unit = series.info.unit;
-        f.direction = series.info.direction;
+        f.series = series.id;
         f.commit = slot.commit;
         f.commit_time_us = slot.commit_time_us;
         f.change_pct = last.change * 100.0;

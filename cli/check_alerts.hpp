@@ -16,8 +16,7 @@ namespace perftrack::cli {
 
 // The check's verdicts as the alert channels see them: change in percent, unknown numbers
 // (NaN) as absent.
-std::vector<alerts::SeriesVerdict> alert_verdicts(
-    const reports::detect::CheckResult& result);
+std::vector<alerts::NoticeVerdict> alert_verdicts(const reports::detect::CheckResult& result);
 
 // The newest change point of each series of `history` that is a regression (and so still the
 // series' current level), with the median levels on either side: those of at least

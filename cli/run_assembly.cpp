@@ -133,13 +133,13 @@ std::string run_group_key(const store::RunToStore& run) {
 core::Result<void> merge_into(store::RunToStore& into, store::RunToStore more,
                               std::string_view into_source, std::string_view more_source) {
     std::set<std::string> keys;
-    for (const auto& m : into.results.measurements) keys.insert(core::series_key(m));
+    for (const auto& m : into.results.measurements) keys.insert(m.series.key());
     for (auto& m : more.results.measurements) {
-        if (keys.count(core::series_key(m)) != 0)
+        if (keys.count(m.series.key()) != 0)
             return fail(ErrorKind::input,
                         fmt::format("{}: benchmark \"{}\" metric \"{}\" is also in {} for the same "
                                     "run; ingest them separately with different --run-id values",
-                                    more_source, m.benchmark, m.metric, into_source));
+                                    more_source, m.series.benchmark, m.series.metric, into_source));
         into.results.measurements.push_back(std::move(m));
     }
     for (auto& f : more.results.failures) into.results.failures.push_back(std::move(f));
@@ -156,7 +156,7 @@ void finish_run(store::RunToStore& run) {
     // keys are stored (run_part), so the basis is the one they were always made with.
     core::Fnv1a64 h(core::k_legacy_identity_offset_basis);
     for (const auto& m : run.results.measurements) {
-        h.add(core::series_key(m));
+        h.add(m.series.key());
         h.add_bytes(m.samples.data(), m.samples.size() * sizeof(double));
     }
     for (const auto& f : run.results.failures) h.add(f.benchmark).add(f.message);

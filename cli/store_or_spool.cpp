@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/output.hpp"
+#include "core/display.hpp"
 #include "core/exit_code.hpp"
 #include "store/spool.hpp"
 
@@ -19,7 +20,7 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 std::string describe_outcome(const store::RunToStore& run, const store::IngestOutcome& outcome) {
     const std::string where =
         fmt::format("project {}, testbed {}, branch {}, commit {}", run.project, run.testbed,
-                    run.branch, run.commit.substr(0, 12));
+                    run.branch, core::short_sha(run.commit));
     if (!outcome.stored)
         return fmt::format("run {} ({}) was already ingested; nothing written", run.run_key, where);
     const auto& c = outcome.counts;

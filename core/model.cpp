@@ -5,14 +5,6 @@
 
 namespace perftrack::core {
 
-std::string_view to_string(Direction d) { return d == Direction::higher ? "higher" : "lower"; }
-
-std::optional<Direction> parse_direction(std::string_view text) {
-    if (text == "lower" || text == "lower_is_better" || text == "smaller") return Direction::lower;
-    if (text == "higher" || text == "higher_is_better" || text == "bigger") return Direction::higher;
-    return std::nullopt;
-}
-
 std::string params_problem(const Params& params) {
     if (!params.is_object()) return "params must be a JSON object";
     for (const auto& [key, value] : params.items()) {
@@ -61,8 +53,9 @@ RunCounts count(const RunResults& results) {
     std::set<std::string> benchmarks;
     std::set<std::pair<std::string, std::string>> metrics;
     for (const auto& m : results.measurements) {
-        benchmarks.insert(m.suite + '\x1f' + m.benchmark + '\x1f' + m.params.dump());
-        metrics.insert({m.metric, m.unit});
+        benchmarks.insert(m.series.suite + '\x1f' + m.series.benchmark + '\x1f' +
+                          m.series.params.dump());
+        metrics.insert({m.series.metric, m.series.unit});
         c.samples += m.samples.size();
     }
     c.benchmarks = benchmarks.size();
@@ -70,11 +63,6 @@ RunCounts count(const RunResults& results) {
     c.series = results.measurements.size();
     c.failures = results.failures.size();
     return c;
-}
-
-std::string series_key(const Measurement& m) {
-    return m.suite + '\x1f' + m.benchmark + '\x1f' + m.params.dump() + '\x1f' + m.metric + '\x1f' +
-           m.unit;
 }
 
 }  // namespace perftrack::core

@@ -12,32 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/series_id.hpp"
 
 namespace perftrack::core {
-
-// Which way is better. Stored as text ("lower"/"higher"), so the enum values never reach disk.
-enum class Direction { lower, higher };
-
-std::string_view to_string(Direction d);
-std::optional<Direction> parse_direction(std::string_view text);
-
-// Benchmark parameters: a JSON object whose values are strings or numbers, for example
-// {"framework":"pytorch","mode":"compile","batch_size":32}. nlohmann's object keeps its keys
-// sorted, so dump() is canonical and two equal Params always serialise identically.
-using Params = nlohmann::json;
 
 // Returns an error message when `params` is not an object of strings/numbers, else empty.
 std::string params_problem(const Params& params);
 
-// One series inside one run: benchmark x metric, with every repetition as a sample.
-// samples[i] is repetition i.
+// One series inside one run, with every repetition as a sample: samples[i] is repetition i.
 struct Measurement {
-    std::string suite;      // "" when the tool has no notion of suites
-    std::string benchmark;  // e.g. "BM_Sort/1024" or "train_step/mlp"
-    Params params = Params::object();
-    std::string metric;     // e.g. "real_time", "throughput", "peak_memory"
-    std::string unit;       // e.g. "ns", "items/s", "B"
-    Direction direction = Direction::lower;
+    SeriesId series;
     std::vector<double> samples;
 };
 
@@ -92,8 +76,5 @@ struct RunCounts {
     std::size_t failures = 0;
 };
 RunCounts count(const RunResults& results);
-
-// Identity of a series inside one run; used to reject or merge duplicates.
-std::string series_key(const Measurement& m);
 
 }  // namespace perftrack::core

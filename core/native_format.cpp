@@ -242,20 +242,20 @@ Result<Measurement> parse_result(const element& entry, std::string_view source,
     if (field(obj, "suite")) {
         auto suite = require_string(obj, "suite", source, path, true);
         if (!suite) return tl::unexpected(suite.error());
-        m.suite = std::move(*suite);
+        m.series.suite = std::move(*suite);
     }
     auto benchmark = require_string(obj, "benchmark", source, path);
     if (!benchmark) return tl::unexpected(benchmark.error());
-    m.benchmark = std::move(*benchmark);
+    m.series.benchmark = std::move(*benchmark);
     auto params = parse_params(obj, source, path);
     if (!params) return tl::unexpected(params.error());
-    m.params = std::move(*params);
+    m.series.params = std::move(*params);
     auto metric = require_string(obj, "metric", source, path);
     if (!metric) return tl::unexpected(metric.error());
-    m.metric = std::move(*metric);
+    m.series.metric = std::move(*metric);
     auto unit = require_string(obj, "unit", source, path, true);
     if (!unit) return tl::unexpected(unit.error());
-    m.unit = std::move(*unit);
+    m.series.unit = std::move(*unit);
     auto direction = require_string(obj, "direction", source, path);
     if (!direction) return tl::unexpected(direction.error());
     auto dir = parse_direction(*direction);
@@ -264,7 +264,7 @@ Result<Measurement> parse_result(const element& entry, std::string_view source,
                            fmt::format("unknown direction \"{}\" (expected \"lower\" or "
                                        "\"higher\")",
                                        *direction));
-    m.direction = *dir;
+    m.series.direction = *dir;
 
     auto samples = field(obj, "samples");
     if (!samples) return input_error(source, path, "missing required field \"samples\"");
@@ -273,7 +273,7 @@ Result<Measurement> parse_result(const element& entry, std::string_view source,
         return input_error(source, samples_path,
                            fmt::format("expected an array of numbers, got {}", type_phrase(*samples)));
     const auto array = samples->get_array().value_unsafe();
-    const bool is_time = is_time_unit(m.unit);
+    const bool is_time = is_time_unit(m.series.unit);
     m.samples.reserve(array.size());
     std::size_t i = 0;
     for (element v : array) {
@@ -287,7 +287,7 @@ Result<Measurement> parse_result(const element& entry, std::string_view source,
         if (is_time && x <= 0)
             return input_error(source, json_path(samples_path, i),
                                fmt::format("a time must be greater than zero, got {} {}",
-                                           number_text(v), m.unit));
+                                           number_text(v), m.series.unit));
         m.samples.push_back(x);
         ++i;
     }
@@ -377,12 +377,13 @@ Result<RunResults> parse_native(std::string_view text, std::string_view source) 
         const std::string path = json_path("results", index);
         auto m = parse_result(entry, source, path);
         if (!m) return tl::unexpected(m.error());
-        auto [it, inserted] = seen.emplace(series_key(*m), index);
+        auto [it, inserted] = seen.emplace(m->series.key(), index);
         if (!inserted)
-            return input_error(source, path,
-                               fmt::format("duplicate series: benchmark \"{}\" with the same params "
-                                           "and metric \"{}\" is already in results[{}]",
-                                           m->benchmark, m->metric, it->second));
+            return input_error(
+                source, path,
+                fmt::format("duplicate series: benchmark \"{}\" with the same params "
+                            "and metric \"{}\" is already in results[{}]",
+                            m->series.benchmark, m->series.metric, it->second));
         run.measurements.push_back(std::move(*m));
         ++index;
     }
@@ -416,12 +417,12 @@ std::string to_native_json(const RunResults& run) {
     json results = json::array();
     for (const auto& m : run.measurements) {
         json e = json::object();
-        if (!m.suite.empty()) e["suite"] = m.suite;
-        e["benchmark"] = m.benchmark;
-        e["params"] = m.params;
-        e["metric"] = m.metric;
-        e["unit"] = m.unit;
-        e["direction"] = std::string(to_string(m.direction));
+        if (!m.series.suite.empty()) e["suite"] = m.series.suite;
+        e["benchmark"] = m.series.benchmark;
+        e["params"] = m.series.params;
+        e["metric"] = m.series.metric;
+        e["unit"] = m.series.unit;
+        e["direction"] = std::string(to_string(m.series.direction));
         e["samples"] = m.samples;
         results.push_back(std::move(e));
     }

@@ -12,6 +12,17 @@ std::optional<double> ns_per_unit(std::string_view unit) {
     return std::nullopt;
 }
 
+std::optional<double> ns_per_time_unit(std::string_view unit) {
+    if (auto ns = ns_per_unit(unit)) return ns;
+    if (unit.ends_with('s') && unit.size() > 3) unit.remove_suffix(1);  // plural
+    if (unit == "nanosecond") return 1.0;
+    if (unit == "microsecond") return 1e3;
+    if (unit == "millisecond") return 1e6;
+    if (unit == "second" || unit == "sec") return 1e9;
+    if (unit == "minute" || unit == "min") return 60e9;
+    return std::nullopt;
+}
+
 std::optional<double> bytes_per_unit(std::string_view unit) {
     if (unit == "B" || unit == "bytes") return 1.0;
     if (unit == "KB" || unit == "KiB" || unit == "kB") return 1024.0;

@@ -365,11 +365,8 @@ std::size_t SeriesCollector::series(const std::string& suite, const std::string&
     if (!m_problem.empty()) return std::string::npos;
     const std::string& ptext = params_text(params);
     if (!m_problem.empty()) return std::string::npos;
-    // The same key as core::series_key, without building a Measurement per sample.
-    std::string key;
-    key.reserve(suite.size() + benchmark.size() + ptext.size() + metric.size() + unit.size() + 4);
-    key.append(suite).append(1, '\x1f').append(benchmark).append(1, '\x1f').append(ptext);
-    key.append(1, '\x1f').append(metric).append(1, '\x1f').append(unit);
+    // SeriesId::key() from the params text already at hand (no SeriesId per sample).
+    std::string key = core::series_key(suite, benchmark, ptext, metric, unit);
     if (auto it = m_index.find(key); it != m_index.end()) return it->second;
     if (!is_valid_utf8(suite) || !is_valid_utf8(unit)) {
         m_problem = "a suite or unit name is not UTF-8 text";
@@ -381,12 +378,7 @@ std::size_t SeriesCollector::series(const std::string& suite, const std::string&
     }
     if (!admit(benchmark, ptext, metric, suite.size() + unit.size())) return std::string::npos;
     core::Measurement m;
-    m.suite = suite;
-    m.benchmark = benchmark;
-    m.params = params;
-    m.metric = metric;
-    m.unit = unit;
-    m.direction = direction;
+    m.series = {suite, benchmark, params, metric, unit, direction};
     m_index.emplace(std::move(key), m_measurements.size());
     m_measurements.push_back(std::move(m));
     return m_measurements.size() - 1;
@@ -449,8 +441,8 @@ core::Result<void> SeriesCollector::finish(core::RunResults& run, std::string_vi
         run.warnings.push_back(fmt::format(
             "{}{} {}: {} of {} time values were 0 or negative and were left out (a time must be "
             "positive; {})",
-            m.benchmark, m.params.empty() ? "" : " " + m.params.dump(), m.metric, c.dropped, c.seen,
-            m_zero_time_hint));
+            m.series.benchmark, m.series.params.empty() ? "" : " " + m.series.params.dump(),
+            m.series.metric, c.dropped, c.seen, m_zero_time_hint));
     }
     // A series whose every time was dropped has no samples: it is not stored.
     for (auto& m : m_measurements)

@@ -31,17 +31,20 @@ inline std::string check_result(const core::Result<core::RunResults>& result,
     if (run.measurements.empty() && run.failures.empty()) return "success without any result";
     std::set<std::string> keys;
     for (const auto& m : run.measurements) {
-        if (m.benchmark.empty()) return "a series without a benchmark name";
-        if (m.metric.empty()) return "a series without a metric name: " + m.benchmark;
-        if (m.samples.empty()) return "a series without samples: " + m.benchmark + " " + m.metric;
-        if (const std::string p = core::params_problem(m.params); !p.empty())
-            return "bad params of " + m.benchmark + ": " + p;
-        if (!keys.insert(core::series_key(m)).second)
-            return "series twice: " + m.benchmark + " " + m.metric;
+        if (m.series.benchmark.empty()) return "a series without a benchmark name";
+        if (m.series.metric.empty()) return "a series without a metric name: " + m.series.benchmark;
+        if (m.samples.empty())
+            return "a series without samples: " + m.series.benchmark + " " + m.series.metric;
+        if (const std::string p = core::params_problem(m.series.params); !p.empty())
+            return "bad params of " + m.series.benchmark + ": " + p;
+        if (!keys.insert(m.series.key()).second)
+            return "series twice: " + m.series.benchmark + " " + m.series.metric;
         for (double v : m.samples) {
-            if (!std::isfinite(v)) return "a sample is not finite: " + m.benchmark + " " + m.metric;
-            if (m.unit == "ns" && v <= 0)
-                return "a time sample is not positive: " + m.benchmark + " " + m.metric;
+            if (!std::isfinite(v))
+                return "a sample is not finite: " + m.series.benchmark + " " + m.series.metric;
+            if (m.series.unit == "ns" && v <= 0)
+                return "a time sample is not positive: " + m.series.benchmark + " " +
+                       m.series.metric;
         }
     }
     for (const auto& f : run.failures) {

@@ -15,7 +15,7 @@ using Clock = std::chrono::steady_clock;
 
 // Identity of a series without the side: what pairs a baseline series with a candidate one.
 std::string pair_key(const core::Measurement& m) {
-    return core::series_key(m);
+    return m.series.key();
 }
 
 // One side's value of every series in one round (the mean when a tool gave several).
@@ -187,8 +187,8 @@ AbOutcome run_ab(const AbSpec& spec, const AbPlan& plan, Progress* progress) {
     // Pair: for each series, the rounds where both sides have a value, in round order.
     for (const auto& [key, proto] : prototypes) {
         core::Measurement base = proto, cand = proto;
-        base.params[k_ab_side_param] = k_ab_baseline;
-        cand.params[k_ab_side_param] = k_ab_candidate;
+        base.series.params[k_ab_side_param] = k_ab_baseline;
+        cand.series.params[k_ab_side_param] = k_ab_candidate;
         for (const auto& [a, b] : rounds) {
             const auto ia = a.find(key), ib = b.find(key);
             if (ia == a.end() || ib == b.end()) continue;

@@ -52,11 +52,11 @@ FileStamp stamp(const std::filesystem::path& path) {
 
 core::Measurement process_series(const CommandSuite& suite, const char* metric, const char* unit) {
     core::Measurement m;
-    m.suite = suite.adapter_options.suite;
-    m.benchmark = suite.name;
-    m.metric = metric;
-    m.unit = unit;
-    m.direction = core::Direction::lower;
+    m.series.suite = suite.adapter_options.suite;
+    m.series.benchmark = suite.name;
+    m.series.metric = metric;
+    m.series.unit = unit;
+    m.series.direction = core::Direction::lower;
     return m;
 }
 
@@ -66,7 +66,7 @@ class ResultAccumulator {
   public:
     void add(core::RunResults run, core::RunResults& into) {
         for (auto& m : run.measurements) {
-            const std::string key = core::series_key(m);
+            const std::string key = m.series.key();
             if (auto it = m_index.find(key); it != m_index.end()) {
                 auto& samples = into.measurements[it->second].samples;
                 samples.insert(samples.end(), m.samples.begin(), m.samples.end());
@@ -208,7 +208,7 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
                 out.results.notes.push_back(fmt::format(
                     "{} of {} is not recorded: it was below the kernel's CPU-time resolution "
                     "(0 ns) in some runs",
-                    m->metric, suite.name));
+                    m->series.metric, suite.name));
                 continue;
             }
             out.results.measurements.push_back(std::move(*m));

@@ -93,24 +93,15 @@ struct RunInfo {
     bool partial = false;  // some benchmark of the run failed
 };
 
-struct SeriesInfo {
-    std::int64_t benchmark_id = 0;
-    std::int64_t metric_id = 0;
-    std::string suite;
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
-};
-
 struct SeriesPoint {
     std::uint32_t run = 0;        // index into History::runs
     std::vector<double> samples;  // repetition i at index i
 };
 
 struct SeriesHistory {
-    SeriesInfo info;
+    core::SeriesId id;
+    std::int64_t benchmark_id = 0;  // the store's row ids of the benchmark and the metric
+    std::int64_t metric_id = 0;
     std::vector<SeriesPoint> points;  // ascending by run index
 };
 
@@ -186,11 +177,7 @@ struct AlertObservation {
     std::string project;
     std::string testbed;
     std::string branch;
-    std::string suite;
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
+    core::SeriesId series;
     AlertSource source = AlertSource::check;
     std::string since_commit;  // where the regression began (the checked commit when unknown)
     std::string seen_commit;   // the commit whose check or analysis saw it
@@ -199,8 +186,8 @@ struct AlertObservation {
     std::optional<double> ci_high_pct;
     std::optional<double> p_value;
     std::optional<double> q_value;
-    std::optional<double> baseline_value;   // the old level, in `unit`
-    std::optional<double> regressed_value;  // the level seen, in `unit`
+    std::optional<double> baseline_value;   // the old level, in series.unit
+    std::optional<double> regressed_value;  // the level seen, in series.unit
 };
 
 struct AlertDelivery {
@@ -216,12 +203,7 @@ struct Alert {
     std::string project;
     std::string testbed;
     std::string branch;
-    std::string suite;
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
+    core::SeriesId series;
     AlertStatus status = AlertStatus::open;
     AlertSource source = AlertSource::check;
     std::string commit;                // where it began

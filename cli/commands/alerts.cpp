@@ -4,12 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "alerts/notice.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
+#include "core/display.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
-#include "alerts/notice.hpp"
 
 namespace perftrack::cli {
 
@@ -38,11 +39,7 @@ std::string printable(std::string_view text) {
 }
 
 std::string series_name(const store::Alert& a) {
-    std::string name = a.benchmark;
-    const std::string params = alerts::params_phrase(a.params);
-    if (!params.empty()) name += " [" + params + "]";
-    if (!a.suite.empty()) name = a.suite + ": " + name;
-    return printable(name);
+    return printable(core::series_name(a.series));
 }
 
 std::string status_text(const store::Alert& a) {
@@ -67,8 +64,8 @@ std::string date_of(std::int64_t us) {
 
 std::string describe(const store::Alert& a) {
     return fmt::format("{} {} on testbed {}, branch {}: {} since {}", series_name(a),
-                       printable(a.metric), printable(a.testbed), printable(a.branch),
-                       alerts::format_change(a.change_pct), a.commit.substr(0, 10));
+                       printable(a.series.metric), printable(a.testbed), printable(a.branch),
+                       core::format_change_percent(a.change_pct), core::short_sha(a.commit));
 }
 
 nlohmann::json optional_number(const std::optional<double>& v) {
@@ -95,12 +92,12 @@ nlohmann::json alert_json(const store::Alert& a) {
             {"project", a.project},
             {"testbed", a.testbed},
             {"branch", a.branch},
-            {"suite", a.suite},
-            {"benchmark", a.benchmark},
-            {"params", a.params},
-            {"metric", a.metric},
-            {"unit", a.unit},
-            {"direction", core::to_string(a.direction)},
+            {"suite", a.series.suite},
+            {"benchmark", a.series.benchmark},
+            {"params", a.series.params},
+            {"metric", a.series.metric},
+            {"unit", a.series.unit},
+            {"direction", core::to_string(a.series.direction)},
             {"commit", a.commit},
             {"last_commit", a.last_commit},
             {"change", a.change_pct},
@@ -128,14 +125,15 @@ void print_table(const std::vector<store::Alert>& alerts) {
                                              "OPENED", "SEEN",   "UNDELIVERED", "NOTE"};
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : alerts)
-        rows.push_back({std::to_string(a.id), status_text(a), series_name(a), printable(a.metric),
-                        alerts::format_change(a.change_pct), a.commit.substr(0, 10),
-                        printable(a.testbed), printable(a.branch), date_of(a.opened_at_us),
-                        fmt::format("{}x", a.times_seen), pending_channels(a), printable(a.note)});
+        rows.push_back({std::to_string(a.id), status_text(a), series_name(a),
+                        printable(a.series.metric), core::format_change_percent(a.change_pct),
+                        core::short_sha(a.commit), printable(a.testbed), printable(a.branch),
+                        date_of(a.opened_at_us), fmt::format("{}x", a.times_seen),
+                        pending_channels(a), printable(a.note)});
     std::vector<std::size_t> width(header.size());
     for (std::size_t c = 0; c < header.size(); ++c) {
         width[c] = header[c].size();
-        for (const auto& r : rows) width[c] = std::max(width[c], r[c].size());
+        for (const auto& r : rows) width[c] = std::max(width[c], core::text_width(r[c]));
     }
     const auto print_row = [&](const std::vector<std::string>& r) {
         std::string line;

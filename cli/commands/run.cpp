@@ -17,15 +17,15 @@
 #include "cli/run_assembly.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/store_or_spool.hpp"
+#include "core/display.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
 #include "core/json_util.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
+#include "formats/adapter_support.hpp"
 #include "reports/detect/check.hpp"
 #include "reports/output/check_output.hpp"
-#include "reports/output/format.hpp"
-#include "formats/adapter_support.hpp"
 #include "runner/process/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/testbed.hpp"
@@ -435,8 +435,8 @@ int RunCommand::check_and_confirm(const store::RunToStore& run,
         if (targets.empty()) break;
         std::string names;
         for (const auto* v : targets)
-            names += fmt::format("\n  {} {} {}", reports::output::display_name(v->series),
-                                 v->series.metric, reports::output::format_percent(v->change));
+            names += fmt::format("\n  {} {} {}", core::series_name(v->series),
+                                 v->series.metric, core::format_change(v->change));
         print_note(fmt::format(
             "{} series {} regressed; re-run {} of at most {} of their "
             "benchmarks:{}",

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "reports/output/format.hpp"
+#include "core/display.hpp"
 #include "reports/stats/bootstrap.hpp"
 #include "reports/stats/descriptive.hpp"
 #include "reports/stats/fdr.hpp"
@@ -16,17 +16,9 @@ namespace perftrack::reports::ab {
 
 namespace {
 
-// Identity of a pair: the series without its side.
-struct PairKey {
-    std::string suite, benchmark, params, metric, unit;
-    auto tie() const { return std::tie(suite, benchmark, params, metric, unit); }
-    bool operator<(const PairKey& o) const { return tie() < o.tie(); }
-};
-
 struct Pair {
     const core::Measurement* baseline = nullptr;
     const core::Measurement* candidate = nullptr;
-    core::Params params;
 };
 
 int status_rank(AbStatus s) {
@@ -61,18 +53,9 @@ SideSummary summarise(const std::vector<double>& x) {
     return s;
 }
 
-bool worse(double change, core::Direction d) {
-    return d == core::Direction::lower ? change > 0 : change < 0;
-}
-
 // The same display of a series as `perftrack check` uses.
 std::string series_label(const AbVerdict& v) {
-    store::SeriesInfo info;
-    info.suite = v.suite;
-    info.benchmark = v.benchmark;
-    info.params = v.params;
-    info.metric = v.metric;
-    return output::display_name(info) + " " + v.metric;
+    return core::series_name(v.series) + " " + v.series.metric;
 }
 
 std::string summary_line(const AbReport& r) {
@@ -113,14 +96,14 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
     if (!(settings.min_change_pct >= 0))
         return core::fail(core::ErrorKind::input, "the minimum change must not be negative");
 
-    std::map<PairKey, Pair> pairs;
+    // Keyed by the series without its side.
+    std::map<core::SeriesId, Pair> pairs;
     for (const auto& m : measurements) {
-        const auto side = m.params.find(k_side_param);
-        if (side == m.params.end() || !side->is_string()) continue;
-        core::Params params = m.params;
-        params.erase(k_side_param);
-        Pair& p = pairs[PairKey{m.suite, m.benchmark, params.dump(), m.metric, m.unit}];
-        p.params = params;
+        const auto side = m.series.params.find(k_side_param);
+        if (side == m.series.params.end() || !side->is_string()) continue;
+        core::SeriesId without_side = m.series;
+        without_side.params.erase(k_side_param);
+        Pair& p = pairs[without_side];
         if (*side == k_baseline) p.baseline = &m;
         if (*side == k_candidate) p.candidate = &m;
     }
@@ -130,16 +113,10 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
     const std::size_t needed = rounds_needed(settings.alpha);
     std::vector<double> p_values;
     std::vector<std::size_t> tested;  // indices into report.results, parallel to p_values
-    for (const auto& [key, pair] : pairs) {
-        const core::Measurement* any = pair.baseline != nullptr ? pair.baseline : pair.candidate;
+    for (const auto& [series, pair] : pairs) {
         AbVerdict v;
-        v.suite = key.suite;
-        v.benchmark = key.benchmark;
-        v.params = pair.params;
-        v.metric = key.metric;
-        v.unit = key.unit;
-        v.direction = any->direction;
-        const auto rule = settings.min_change_pct_by_metric.find(key.metric);
+        v.series = series;
+        const auto rule = settings.min_change_pct_by_metric.find(series.metric);
         v.min_change = (rule != settings.min_change_pct_by_metric.end() ? rule->second
                                                                         : settings.min_change_pct) /
                        100.0;
@@ -191,9 +168,9 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
                 "{} rounds with a difference cannot reach alpha {:g} (needs {}); "
                 "judged by the minimum change alone",
                 nonzero, settings.alpha, needed);
-            v.status = !big_enough                    ? AbStatus::unchanged
-                       : worse(v.change, v.direction) ? AbStatus::regression
-                                                      : AbStatus::improvement;
+            v.status = !big_enough                                    ? AbStatus::unchanged
+                       : core::is_worse(v.series.direction, v.change) ? AbStatus::regression
+                                                                      : AbStatus::improvement;
             report.results.push_back(std::move(v));
             continue;
         }
@@ -213,7 +190,8 @@ core::Result<AbReport> compare_ab(const std::vector<core::Measurement>& measurem
         if (!significant || std::abs(v.change) < v.min_change) {
             v.status = AbStatus::unchanged;
         } else {
-            v.status = worse(v.change, v.direction) ? AbStatus::regression : AbStatus::improvement;
+            v.status = core::is_worse(v.series.direction, v.change) ? AbStatus::regression
+                                                                    : AbStatus::improvement;
         }
     }
     std::stable_sort(report.results.begin(), report.results.end(),
@@ -230,24 +208,26 @@ std::string render_ab_text(const AbReport& r) {
                        fmt::format("{:g}% CI", 100 * r.settings.confidence), "q", "series");
     for (const auto& v : r.results) {
         const bool has_change = v.status != AbStatus::insufficient_data;
-        out += fmt::format("{:<18} {:>8}  {:<19} {:>7}  {}{}\n", to_string(v.status),
-                           has_change ? output::format_percent(v.change) : "-",
-                           has_change ? output::format_interval(v.ci_low, v.ci_high) : "-",
-                           v.q_value ? output::format_probability(*v.q_value) : "-",
-                           series_label(v), v.note.empty() ? "" : " (" + v.note + ")");
+        out += fmt::format(
+            "{:<18} {:>8}  {:<19} {:>7}  {}{}\n", to_string(v.status),
+            has_change ? core::format_change(v.change) : std::string(core::k_missing),
+            has_change ? core::format_interval(v.ci_low, v.ci_high) : std::string(core::k_missing),
+            core::format_probability(v.q_value), series_label(v),
+            v.note.empty() ? "" : " (" + v.note + ")");
     }
     return out;
 }
 
 std::string render_ab_markdown(const AbReport& r) {
-    std::string out = "**" + output::markdown_text(summary_line(r)) + "**\n";
+    std::string out = "**" + core::markdown_text(summary_line(r)) + "**\n";
     const auto row = [](const AbVerdict& v) {
         const bool has_change = v.status != AbStatus::insufficient_data;
-        return fmt::format("| {} | {} | {} | {} | {} |\n", to_string(v.status),
-                           output::markdown_text(series_label(v)),
-                           has_change ? output::format_percent(v.change) : "-",
-                           has_change ? output::format_interval(v.ci_low, v.ci_high) : "-",
-                           v.q_value ? output::format_probability(*v.q_value) : "-");
+        return fmt::format(
+            "| {} | {} | {} | {} | {} |\n", to_string(v.status),
+            core::markdown_text(series_label(v)),
+            has_change ? core::format_change(v.change) : std::string(core::k_missing),
+            has_change ? core::format_interval(v.ci_low, v.ci_high) : std::string(core::k_missing),
+            core::format_probability(v.q_value));
     };
     const std::string header = "| status | series | change | 95% CI | q |\n|---|---|---|---|---|\n";
     std::string changed, rest;
@@ -267,12 +247,12 @@ nlohmann::json render_ab_json(const AbReport& r) {
         return nlohmann::json{{"n", s.n}, {"mean", s.mean}, {"median", s.median}};
     };
     for (const auto& v : r.results) {
-        nlohmann::json j{{"suite", v.suite},
-                         {"benchmark", v.benchmark},
-                         {"params", v.params},
-                         {"metric", v.metric},
-                         {"unit", v.unit},
-                         {"direction", core::to_string(v.direction)},
+        nlohmann::json j{{"suite", v.series.suite},
+                         {"benchmark", v.series.benchmark},
+                         {"params", v.series.params},
+                         {"metric", v.series.metric},
+                         {"unit", v.series.unit},
+                         {"direction", core::to_string(v.series.direction)},
                          {"status", to_string(v.status)},
                          {"change", v.change},
                          {"ci", {v.ci_low, v.ci_high}},

@@ -51,12 +51,7 @@ struct SideSummary {
 };
 
 struct AbVerdict {
-    std::string suite;
-    std::string benchmark;
-    core::Params params = core::Params::object();  // without ab_side
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
+    core::SeriesId series;  // params without ab_side
     AbStatus status = AbStatus::unchanged;
     double change = 0;  // fraction
     double ci_low = 0;  // fraction

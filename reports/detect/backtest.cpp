@@ -23,10 +23,10 @@ BacktestResult run_backtest(const store::History& history, const DetectionSettin
     parallel_for(history.series.size(), [&](std::size_t s) {
         const auto& series = history.series[s];
         prepared[s].points = series_points(series, timeline);
-        prepared[s].resets = reset_positions(series.info, history.resets, timeline);
-        prepared[s].thresholds = thresholds_for(settings, series.info.metric);
+        prepared[s].resets = reset_positions(series.id, history.resets, timeline);
+        prepared[s].thresholds = thresholds_for(settings, series.id.metric);
     });
-    for (const auto& series : history.series) result.series.push_back({series.info, {}});
+    for (const auto& series : history.series) result.series.push_back({series.id, {}});
 
     // One block at a time: every series' verdicts for the block's commits, then the correction
     // across series at each commit.
@@ -34,7 +34,7 @@ BacktestResult run_backtest(const store::History& history, const DetectionSettin
         const std::size_t end = std::min(total, block + k_replay_block);
         std::vector<std::vector<std::pair<std::size_t, Assessment>>> at(end - block);
         for (std::size_t s = 0; s < prepared.size(); ++s) {
-            auto replayed = replay_window(prepared[s].points, history.series[s].info.direction,
+            auto replayed = replay_window(prepared[s].points, history.series[s].id.direction,
                                           settings, prepared[s].thresholds, prepared[s].resets,
                                           replay_window_start(block, settings), block, end);
             for (auto& pa : replayed)

@@ -24,7 +24,7 @@ struct BacktestFlag {
 };
 
 struct BacktestSeries {
-    store::SeriesInfo info;
+    core::SeriesId id;
     std::vector<BacktestFlag> flags;
 };
 

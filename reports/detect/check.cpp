@@ -7,18 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/series_data.hpp"
 
 namespace perftrack::reports::detect {
 
 namespace {
-
-// What identifies a series across branches of one project.
-std::string series_identity(const store::SeriesInfo& s) {
-    return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", s.suite, s.benchmark, s.params.dump(),
-                       s.metric, s.unit);
-}
 
 std::string short_sha(const std::string& sha) {
     return sha.substr(0, 12);
@@ -70,14 +65,10 @@ BaselineWindow load_window(store::HistoryReader& reader, const store::HistoryQue
     return w;
 }
 
-std::string percent(double change) {
-    return fmt::format("{:+.1f} %", 100.0 * change);
-}
-
 // What a pull request's verdict rests on: its runs and what the re-runs showed.
 std::string rerun_note(const Assessment& a) {
     const std::size_t reruns = a.runs_used > 0 ? a.runs_used - 1 : 0;
-    const std::string first = percent(a.first_change);
+    const std::string first = core::format_change(a.first_change);
     switch (a.rerun_stage) {
         case RerunStage::single_run:
             return {};
@@ -90,22 +81,22 @@ std::string rerun_note(const Assessment& a) {
             return fmt::format(
                 "decided on {} runs: the first {}, the {} re-run{} {} on their own, "
                 "staying where the first run was: a step",
-                a.runs_used, first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+                a.runs_used, first, reruns, reruns == 1 ? "" : "s", core::format_change(a.rerun_change));
         case RerunStage::cleared:
             return fmt::format(
                 "the first run was {}, the {} re-run{} {}: back at the baseline, "
                 "a one-off run, not a step",
-                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+                first, reruns, reruns == 1 ? "" : "s", core::format_change(a.rerun_change));
         case RerunStage::undecided:
             return fmt::format(
                 "the first run was {}, {} re-run{} {} on their own: not decided "
                 "either way; more re-runs would tell",
-                first, reruns, reruns == 1 ? "" : "s", percent(a.rerun_change));
+                first, reruns, reruns == 1 ? "" : "s", core::format_change(a.rerun_change));
     }
     return {};
 }
 
-SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, const Decision& d,
+SeriesVerdict verdict_from(const core::SeriesId& info, const Assessment& a, const Decision& d,
                            const Timeline& timeline, bool pull_request) {
     SeriesVerdict v;
     v.series = info;
@@ -169,12 +160,8 @@ SeriesVerdict verdict_from(const store::SeriesInfo& info, const Assessment& a, c
 
 void order_results(std::vector<SeriesVerdict>& results) {
     std::stable_sort(
-        results.begin(), results.end(), [](const SeriesVerdict& a, const SeriesVerdict& b) {
-            const auto pa = a.series.params.dump(), pb = b.series.params.dump();
-            return std::tie(a.series.suite, a.series.benchmark, pa, a.series.metric,
-                            a.series.unit) <
-                   std::tie(b.series.suite, b.series.benchmark, pb, b.series.metric, b.series.unit);
-        });
+        results.begin(), results.end(),
+        [](const SeriesVerdict& a, const SeriesVerdict& b) { return a.series < b.series; });
 }
 
 CheckResult start_result(const CheckRequest& r, const DetectionSettings& settings, bool pr) {
@@ -209,16 +196,16 @@ core::Result<CheckResult> check_on_baseline_branch(store::HistoryReader& reader,
 
     CheckResult out = start_result(r, settings, false);
     if (p > 0) out.baseline_commit = w.timeline.commits[p - 1].commit;
-    std::vector<store::SeriesInfo> infos;
+    std::vector<core::SeriesId> infos;
     std::vector<Assessment> assessments;
     for (const auto& series : w.history.series) {
         const auto points = series_points(series, w.position_of_run);
-        const auto resets = reset_positions(series.info, w.history.resets, w.timeline);
-        auto replayed = replay_window(points, series.info.direction, settings,
-                                      thresholds_for(settings, series.info.metric), resets,
+        const auto resets = reset_positions(series.id, w.history.resets, w.timeline);
+        auto replayed = replay_window(points, series.id.direction, settings,
+                                      thresholds_for(settings, series.id.metric), resets,
                                       w.window_start, p, p + 1);
         if (replayed.empty()) continue;  // not measured by this commit
-        infos.push_back(series.info);
+        infos.push_back(series.id);
         assessments.push_back(std::move(replayed.back().assessment));
     }
     std::vector<const Assessment*> ptrs;
@@ -292,13 +279,13 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
         w = load_window(reader, base, all_runs, *end, settings);
         out.baseline_commit = w.timeline.commits[*end].commit;
         for (std::size_t i = 0; i < w.history.series.size(); ++i)
-            baseline_series.emplace(series_identity(w.history.series[i].info), i);
+            baseline_series.emplace(w.history.series[i].id.key(), i);
     } else {
         out.notes.push_back(fmt::format("no runs on {} before this commit: nothing to compare with",
                                         r.baseline_branch));
     }
 
-    std::vector<store::SeriesInfo> infos;
+    std::vector<core::SeriesId> infos;
     std::vector<Assessment> assessments;
     std::vector<std::string> reset_notes;
     for (const auto& series : candidate.series) {
@@ -311,20 +298,20 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
         Assessment a;
         std::string note;
         for (const auto& reset : candidate.resets) {
-            if (reset.commit == r.commit && reset_applies(reset, series.info)) {
+            if (reset.commit == r.commit && reset_applies(reset, series.id)) {
                 note = fmt::format("baseline reset at this commit: {}", reset.reason);
                 a.kind = AssessmentKind::insufficient_data;
             }
         }
-        auto it = baseline_series.find(series_identity(series.info));
+        auto it = baseline_series.find(series.id.key());
         if (note.empty() && it == baseline_series.end()) {
             a.kind = AssessmentKind::new_series;
         } else if (note.empty()) {
             const auto& base_series = w.history.series[it->second];
             const auto points = series_points(base_series, w.position_of_run);
-            const auto resets = reset_positions(base_series.info, w.history.resets, w.timeline);
-            a = assess_after_window(points, series.info.direction, settings,
-                                    thresholds_for(settings, series.info.metric), resets,
+            const auto resets = reset_positions(base_series.id, w.history.resets, w.timeline);
+            a = assess_after_window(points, series.id.direction, settings,
+                                    thresholds_for(settings, series.id.metric), resets,
                                     w.window_start, *end + 1, runs);
         }
         a.candidate_runs = runs.size();
@@ -335,7 +322,7 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
             a.candidate_median =
                 m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
         }
-        infos.push_back(series.info);
+        infos.push_back(series.id);
         assessments.push_back(std::move(a));
         reset_notes.push_back(note);
     }

@@ -35,7 +35,7 @@ struct CheckRequest {
 };
 
 struct SeriesVerdict {
-    store::SeriesInfo series;
+    core::SeriesId series;
     Status status = Status::insufficient_data;
     // Relative change of the metric (+0.1 = 10 % larger) and its 95 % interval; NaN when not
     // tested or when the baseline level is 0.

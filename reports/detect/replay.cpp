@@ -22,12 +22,12 @@ std::size_t replay_window_start(std::size_t position, const DetectionSettings& s
     return block > warmup ? block - warmup : 0;
 }
 
-bool reset_applies(const store::BaselineReset& reset, const store::SeriesInfo& series) {
+bool reset_applies(const store::BaselineReset& reset, const core::SeriesId& series) {
     if (reset.metric && *reset.metric != series.metric) return false;
     return ::fnmatch(reset.benchmark_glob.c_str(), series.benchmark.c_str(), 0) == 0;
 }
 
-std::vector<std::size_t> reset_positions(const store::SeriesInfo& series,
+std::vector<std::size_t> reset_positions(const core::SeriesId& series,
                                          std::span<const store::BaselineReset> resets,
                                          const Timeline& timeline) {
     std::vector<std::size_t> out;

@@ -33,12 +33,12 @@ std::size_t replay_window_start(std::size_t position, const DetectionSettings& s
 
 // Timeline positions at which baseline resets apply to a series (sorted, unique): the reset's
 // commit when the branch has it, else the first commit at or after the reset commit's time.
-std::vector<std::size_t> reset_positions(const store::SeriesInfo& series,
+std::vector<std::size_t> reset_positions(const core::SeriesId& series,
                                          std::span<const store::BaselineReset> resets,
                                          const Timeline& timeline);
 
 // Does a reset (benchmark glob, optional metric) apply to this series?
-bool reset_applies(const store::BaselineReset& reset, const store::SeriesInfo& series);
+bool reset_applies(const store::BaselineReset& reset, const core::SeriesId& series);
 
 struct PointAssessment {
     std::size_t position = 0;

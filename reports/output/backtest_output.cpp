@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
 #include "core/model.hpp"
-#include "reports/output/format.hpp"
 #include "reports/output/json_values.hpp"
 
 namespace perftrack::reports::output {
@@ -34,12 +34,12 @@ nlohmann::json backtest_json(const detect::BacktestResult& r, const BacktestCont
                              {"q_value", number_or_null(f.q_value)},
                              {"exact", f.exact}});
         }
-        series.push_back({{"benchmark", s.info.benchmark},
-                          {"suite", s.info.suite},
-                          {"params", s.info.params},
-                          {"metric", s.info.metric},
-                          {"unit", s.info.unit},
-                          {"direction", core::to_string(s.info.direction)},
+        series.push_back({{"benchmark", s.id.benchmark},
+                          {"suite", s.id.suite},
+                          {"params", s.id.params},
+                          {"metric", s.id.metric},
+                          {"unit", s.id.unit},
+                          {"direction", core::to_string(s.id.direction)},
                           {"flags", std::move(flags)}});
     }
     nlohmann::json summary = {{"project", c.project},
@@ -63,10 +63,10 @@ std::string render_backtest_text(const detect::BacktestResult& r, const Backtest
     for (const auto& s : r.series) {
         for (const auto& f : s.flags) {
             std::string text = fmt::format(
-                "{}  {:<11}  {:>7}  {:<18}  {} ({})", short_commit(f.commit),
-                detect::to_string(f.status), format_percent(f.change),
-                format_interval(f.ci_low, f.ci_high), display_name(s.info), s.info.metric);
-            if (f.since != f.commit) text += fmt::format("  since {}", short_commit(f.since));
+                "{}  {:<11}  {:>7}  {:<18}  {} ({})", core::short_sha(f.commit),
+                detect::to_string(f.status), core::format_change(f.change),
+                core::format_interval(f.ci_low, f.ci_high), core::series_name(s.id), s.id.metric);
+            if (f.since != f.commit) text += fmt::format("  since {}", core::short_sha(f.since));
             lines.push_back({f.position, std::move(text)});
         }
     }

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
 #include "core/model.hpp"
-#include "reports/output/format.hpp"
 #include "reports/output/json_values.hpp"
 
 namespace perftrack::reports::output {
@@ -59,6 +59,13 @@ double shown_candidate(const SeriesVerdict& v) {
     return std::isnan(v.candidate_value) ? v.candidate_median : v.candidate_value;
 }
 
+// Those two values in one scale (the baseline's), so they read side by side: "47.4 µs".
+std::pair<std::string, std::string> values_text(const SeriesVerdict& v) {
+    const double baseline = shown_baseline(v), candidate = shown_candidate(v);
+    const auto scale = core::shared_scale(v.series.unit, baseline, candidate);
+    return {core::format_scaled(baseline, scale), core::format_scaled(candidate, scale)};
+}
+
 // Notes worth printing under the table: a flag or a pending shift, and on a pull request also
 // what re-runs cleared or left undecided.
 bool note_worth_printing(const CheckResult& r, const SeriesVerdict& v) {
@@ -80,9 +87,9 @@ std::string summary_line(const CheckResult& r) {
         head = fmt::format("{}", fmt::join(parts, ", "));
     }
     return fmt::format(
-        "{} in {} series: {} on {} vs {}{}", head, r.results.size(), short_commit(r.commit),
+        "{} in {} series: {} on {} vs {}{}", head, r.results.size(), core::short_sha(r.commit),
         r.branch, r.baseline_branch,
-        r.baseline_commit ? " @ " + short_commit(*r.baseline_commit) : std::string());
+        r.baseline_commit ? " @ " + core::short_sha(*r.baseline_commit) : std::string());
 }
 
 }  // namespace
@@ -152,16 +159,17 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
         {"STATUS", "BENCHMARK", "METRIC", "BASELINE", "CANDIDATE", "CHANGE", "95% CI", "Q"});
     if (runs) cells[0].insert(cells[0].end() - 1, "RUNS");
     for (const auto* v : rows) {
-        cells.push_back({status_label(*v), display_name(v->series), v->series.metric,
-                         format_value(shown_baseline(*v), v->series.unit),
-                         format_value(shown_candidate(*v), v->series.unit),
-                         format_percent(v->change), format_interval(v->ci_low, v->ci_high),
-                         format_probability(v->q_value)});
+        const auto [baseline, candidate] = values_text(*v);
+        cells.push_back({status_label(*v), core::series_name(v->series), v->series.metric, baseline,
+                         candidate, core::format_change(v->change),
+                         core::format_interval(v->ci_low, v->ci_high),
+                         core::format_probability(v->q_value)});
         if (runs) cells.back().insert(cells.back().end() - 1, detect::runs_summary(*v));
     }
     std::vector<std::size_t> width(cells[0].size(), 0);
     for (const auto& row : cells)
-        for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+        for (std::size_t c = 0; c < row.size(); ++c)
+            width[c] = std::max(width[c], core::text_width(row[c]));
     std::string out;
     for (std::size_t i = 0; i < cells.size(); ++i) {
         std::string line;
@@ -169,7 +177,7 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
             // Numbers right-aligned, text left-aligned; no trailing spaces.
             const bool numeric = c >= 3 && cells[0][c] != "RUNS";
             const std::string& cell = cells[i][c];
-            const std::string pad(width[c] - cell.size(), ' ');
+            const std::string pad(width[c] - core::text_width(cell), ' ');
             if (c > 0) line += "  ";
             line += numeric ? pad + cell : (c + 1 == cells[i].size() ? cell : cell + pad);
         }
@@ -189,7 +197,8 @@ std::string render_check_text(const CheckResult& r, const TextOptions& options) 
     }
     for (const auto* v : rows) {
         if (!note_worth_printing(r, *v)) continue;
-        out += fmt::format("{} ({}): {}\n", display_name(v->series), v->series.metric, v->note);
+        out +=
+            fmt::format("{} ({}): {}\n", core::series_name(v->series), v->series.metric, v->note);
     }
     for (const auto& n : r.notes) out += "note: " + n + "\n";
     out += "perftrack check: " + summary_line(r) + "\n";
@@ -200,7 +209,7 @@ std::string render_check_markdown(const CheckResult& r) {
     const std::size_t reg = r.count(Status::regression), imp = r.count(Status::improvement);
     std::string out;
     out += fmt::format("### {} perftrack: {}\n\n", reg > 0 ? "\xF0\x9F\x94\xB4" : "\xE2\x9C\x85",
-                       markdown_text(summary_line(r)));
+                       core::markdown_text(summary_line(r)));
     const auto rows = by_rank(r);
     const bool runs = r.pull_request;  // a pull request's rows say how many runs decided
     auto table_row = [&](const SeriesVerdict& v, bool with_status) {
@@ -209,13 +218,14 @@ std::string render_check_markdown(const CheckResult& r) {
             row += " " +
                    std::string(v.status == Status::regression ? "regression" : "improvement") +
                    " |";
-        row += fmt::format(" {} | {} | {} | {} | {} | {} |", markdown_text(display_name(v.series)),
-                           markdown_text(v.series.metric),
-                           markdown_text(format_value(shown_baseline(v), v.series.unit)),
-                           markdown_text(format_value(shown_candidate(v), v.series.unit)),
-                           format_percent(v.change), format_interval(v.ci_low, v.ci_high));
-        if (runs) row += " " + markdown_text(detect::runs_summary(v)) + " |";
-        row += " " + format_probability(v.q_value) + " |";
+        const auto [baseline, candidate] = values_text(v);
+        row += fmt::format(" {} | {} | {} | {} | {} | {} |",
+                           core::markdown_text(core::series_name(v.series)),
+                           core::markdown_text(v.series.metric), core::markdown_text(baseline),
+                           core::markdown_text(candidate), core::format_change(v.change),
+                           core::format_interval(v.ci_low, v.ci_high));
+        if (runs) row += " " + core::markdown_text(detect::runs_summary(v)) + " |";
+        row += " " + core::format_probability(v.q_value) + " |";
         return row + "\n";
     };
     const std::string runs_head = runs ? " Runs |" : "";
@@ -231,8 +241,8 @@ std::string render_check_markdown(const CheckResult& r) {
         for (const auto* v : rows)
             if ((v->status == Status::regression || v->status == Status::improvement) &&
                 !v->note.empty())
-                out += fmt::format("- {}: {}\n", markdown_text(display_name(v->series)),
-                                   markdown_text(v->note));
+                out += fmt::format("- {}: {}\n", core::markdown_text(core::series_name(v->series)),
+                                   core::markdown_text(v->note));
     }
     const std::size_t rest = r.results.size() - reg - imp;
     if (rest > 0) {
@@ -251,14 +261,14 @@ std::string render_check_markdown(const CheckResult& r) {
         for (const auto* v : rows)
             if (v->status != Status::regression && v->status != Status::improvement &&
                 note_worth_printing(r, *v))
-                out += fmt::format("\n- {}: {}", markdown_text(display_name(v->series)),
-                                   markdown_text(v->note));
+                out += fmt::format("\n- {}: {}", core::markdown_text(core::series_name(v->series)),
+                                   core::markdown_text(v->note));
         out += "\n</details>\n";
     }
-    for (const auto& n : r.notes) out += "\n> " + markdown_text(n) + "\n";
-    out +=
-        fmt::format("\n<sub>alpha {} (false discovery rate), minimum change {}, testbed {}</sub>\n",
-                    r.alpha, format_percent(r.thresholds.min_change), markdown_text(r.testbed));
+    for (const auto& n : r.notes) out += "\n> " + core::markdown_text(n) + "\n";
+    out += fmt::format(
+        "\n<sub>alpha {} (false discovery rate), minimum change {}, testbed {}</sub>\n", r.alpha,
+        core::format_change(r.thresholds.min_change), core::markdown_text(r.testbed));
     return out;
 }
 

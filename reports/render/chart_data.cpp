@@ -3,14 +3,14 @@
 #include <cmath>
 #include <limits>
 
+#include "core/display.hpp"
 #include "reports/render/encoding.hpp"
-#include "reports/render/units_format.hpp"
 
 namespace perftrack::reports::render {
 
 namespace {
 
-nlohmann::json scale_json(const DisplayScale& s) {
+nlohmann::json scale_json(const core::DisplayScale& s) {
     return {{"div", s.divisor}, {"unit", s.unit}};
 }
 
@@ -99,14 +99,14 @@ nlohmann::json series_json(const SeriesReport& s) {
             {c.position, c.change, c.p_value ? nlohmann::json(*c.p_value) : nlohmann::json()});
     }
     return {
-        {"suite", s.suite},
-        {"bench", s.benchmark},
-        {"params", s.params},
-        {"metric", s.metric},
-        {"unit", s.unit},
-        {"dir", core::to_string(s.direction)},
+        {"suite", s.id.suite},
+        {"bench", s.id.benchmark},
+        {"params", s.id.params},
+        {"metric", s.id.metric},
+        {"unit", s.id.unit},
+        {"dir", core::to_string(s.id.direction)},
         {"status", s.verdict ? nlohmann::json(to_string(s.verdict->status)) : nlohmann::json()},
-        {"scale", scale_json(display_scale(s.unit, median_magnitude(s)))},
+        {"scale", scale_json(core::display_scale(s.id.unit, median_magnitude(s)))},
         {"qe", exponent},
         {"at", encode_varints(run_lengths(s.points))},
         {"med", encode_varints(deltas(med))},
@@ -154,7 +154,7 @@ nlohmann::json chart_data(const ReportModel& model) {
     for (const auto& g : model.comparisons) {
         nlohmann::json entries = nlohmann::json::array();
         for (const auto& e : g.entries)
-            entries.push_back({e.series, e.value, format_value(e.value, g.unit)});
+            entries.push_back({e.series, e.value, core::format_value(e.value, g.unit)});
         comparisons.push_back({{"metric", g.metric},
                                {"unit", g.unit},
                                {"dir", core::to_string(g.direction)},

@@ -41,7 +41,9 @@ store::History history_subset(const store::History& full, const store::HistoryQu
             if (p.run >= begin && p.run < end)
                 subset.points.push_back({static_cast<std::uint32_t>(p.run - begin), p.samples});
         if (subset.points.empty()) continue;
-        subset.info = s.info;
+        subset.id = s.id;
+        subset.benchmark_id = s.benchmark_id;
+        subset.metric_id = s.metric_id;
         out.series.push_back(std::move(subset));
     }
     return out;

@@ -2,19 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
 #include "core/time.hpp"
 #include "reports/render/html_escape.hpp"
-#include "reports/render/units_format.hpp"
 
 namespace perftrack::reports::render {
 
 namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
 std::string esc(std::string_view s) {
     return escape_html_text(s);
@@ -35,10 +38,10 @@ std::string readable_time(std::int64_t epoch_us) {
 std::string commit_html(const ReportModel& m, std::string_view sha) {
     const std::string url = commit_url(m.header.commit_url_template, sha);
     if (url.empty())
-        return fmt::format("<code title=\"{}\">{}</code>", attr(sha), esc(short_sha(sha)));
+        return fmt::format("<code title=\"{}\">{}</code>", attr(sha), esc(core::short_sha(sha)));
     return fmt::format(
         "<a class=\"mono\" href=\"{}\" title=\"{}\" rel=\"noopener noreferrer\">{}</a>", attr(url),
-        attr(sha), esc(short_sha(sha)));
+        attr(sha), esc(core::short_sha(sha)));
 }
 
 // For data-v attributes that the script sorts by: shortest round-trip form, locale-free.
@@ -47,16 +50,12 @@ std::string sort_number(const std::optional<double>& v) {
     return fmt::format("{}", *v);
 }
 
-bool worse(double change, core::Direction d) {
-    return d == core::Direction::lower ? change > 0 : change < 0;
-}
-
 std::string change_html(double change, core::Direction direction) {
     const char* arrow = change > 0 ? "\u25B2 " : change < 0 ? "\u25BC " : "";
-    const char* cls = change == 0                ? "change"
-                      : worse(change, direction) ? "change change-worse"
-                                                 : "change change-better";
-    return fmt::format("<span class=\"{}\">{}{}</span>", cls, arrow, format_change_pct(change));
+    const char* cls = change == 0                         ? "change"
+                      : core::is_worse(direction, change) ? "change change-worse"
+                                                          : "change change-better";
+    return fmt::format("<span class=\"{}\">{}{}</span>", cls, arrow, core::format_change(change));
 }
 
 const char* status_symbol(VerdictStatus s) {
@@ -213,30 +212,29 @@ void append_verdict(std::string& out, const ReportModel& m) {
         const auto& s = m.series[i];
         const auto& v = *s.verdict;
         const std::string id = fmt::format("s-{}", i);
-        const std::string params = params_text(s.params);
-        // The scale of the baseline median shows both medians in the same unit.
-        const double magnitude =
-            std::fabs(v.baseline_median.value_or(v.candidate_median.value_or(0)));
-        const DisplayScale scale = display_scale(s.unit, magnitude);
+        const std::string params = core::params_text(s.id.params);
+        const core::DisplayScale scale = core::shared_scale(
+            s.id.unit, v.baseline_median.value_or(k_nan), v.candidate_median.value_or(k_nan));
         out += fmt::format("<tr class=\"row-{}\" data-status=\"{}\" data-series=\"{}\">",
                            to_string(v.status), to_string(v.status), id);
         out += fmt::format("<td data-v=\"{}\">{}</td>",
                            v.status == VerdictStatus::regression ? "0" : "1", badge_html(v.status));
-        out += fmt::format("<td data-v=\"{}\"><a href=\"#{}\">{}</a></td>", attr(s.benchmark), id,
-                           esc(s.benchmark));
+        out += fmt::format("<td data-v=\"{}\"><a href=\"#{}\">{}</a></td>", attr(s.id.benchmark),
+                           id, esc(s.id.benchmark));
         out += fmt::format("<td data-v=\"{}\" class=\"params\">{}</td>", attr(params), esc(params));
-        out += fmt::format("<td data-v=\"{}\">{}</td>", attr(s.metric), esc(s.metric));
-        std::string change = v.change ? change_html(*v.change, s.direction) : "n/a";
+        out += fmt::format("<td data-v=\"{}\">{}</td>", attr(s.id.metric), esc(s.id.metric));
+        std::string change =
+            v.change ? change_html(*v.change, s.id.direction) : std::string(core::k_missing);
         if (v.ci_low && v.ci_high)
-            change += fmt::format(" <span class=\"ci\">[{}, {}]</span>",
-                                  format_change_pct(*v.ci_low), format_change_pct(*v.ci_high));
+            change += fmt::format(" <span class=\"ci\">{}</span>",
+                                  core::format_interval(*v.ci_low, *v.ci_high));
         out +=
             fmt::format("<td data-v=\"{}\" class=\"num\">{}</td>", sort_number(v.change), change);
         out += fmt::format("<td data-v=\"{}\" class=\"num\">{}</td>", sort_number(v.q_value),
-                           v.q_value ? format_probability(*v.q_value) : "n/a");
+                           core::format_probability(v.q_value));
         for (const auto& median : {v.baseline_median, v.candidate_median})
             out += fmt::format("<td data-v=\"{}\" class=\"num\">{}</td>", sort_number(median),
-                               median ? esc(format_scaled(*median, scale)) : "n/a");
+                               esc(core::format_scaled(median.value_or(k_nan), scale)));
         // A pull request's verdict: the runs it rests on, and its reason in words.
         if (pull_request)
             out += fmt::format("<td data-v=\"{}\" title=\"{}\">{}</td>", attr(v.runs), attr(v.note),
@@ -244,8 +242,8 @@ void append_verdict(std::string& out, const ReportModel& m) {
         // The arrow says which way is better; its title and the chart say it in words.
         out += fmt::format(
             "<td data-v=\"{}\" class=\"unit\">{} <span class=\"muted\" title=\"{}\">{}</span></td>",
-            attr(s.unit), esc(s.unit), direction_words(s.direction),
-            s.direction == core::Direction::lower ? "\u2193 better" : "\u2191 better");
+            attr(s.id.unit), esc(s.id.unit), direction_words(s.id.direction),
+            s.id.direction == core::Direction::lower ? "\u2193 better" : "\u2191 better");
         out += "</tr>\n";
     }
     out += "</tbody></table></div>\n";
@@ -294,8 +292,8 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
     // Group by suite in series order (the model is sorted by suite first).
     std::vector<std::pair<std::string, std::vector<std::size_t>>> suites;
     for (std::size_t i = 0; i < m.series.size(); ++i) {
-        if (suites.empty() || suites.back().first != m.series[i].suite)
-            suites.push_back({m.series[i].suite, {}});
+        if (suites.empty() || suites.back().first != m.series[i].id.suite)
+            suites.push_back({m.series[i].id.suite, {}});
         suites.back().second.push_back(i);
     }
     const bool open_all = m.series.size() <= open_all_up_to;
@@ -329,11 +327,11 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
             k, open ? " open" : "", suite.empty() ? "(no suite)" : esc(suite), meta);
         for (const auto i : members) {
             const auto& s = m.series[i];
-            const std::string params = params_text(s.params);
+            const std::string params = core::params_text(s.id.params);
             out += fmt::format("<article class=\"series\" id=\"s-{}\" data-i=\"{}\"", i, i);
             if (s.verdict) out += fmt::format(" data-status=\"{}\"", to_string(s.verdict->status));
             out += fmt::format("><h3 class=\"series-title\"><span class=\"bench\">{}</span>",
-                               esc(s.benchmark));
+                               esc(s.id.benchmark));
             if (!params.empty())
                 out += fmt::format(" <span class=\"params\">{}</span>", esc(params));
             if (s.verdict && s.verdict->status != VerdictStatus::unchanged)
@@ -341,8 +339,8 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
             out += "</h3>";
             out += fmt::format(
                 "<p class=\"series-sub\">{} \u00b7 {} \u00b7 {} \u00b7 {} commit{}{}</p>",
-                esc(s.metric), esc(s.unit.empty() ? "no unit" : s.unit),
-                direction_words(s.direction), s.points.size(), s.points.size() == 1 ? "" : "s",
+                esc(s.id.metric), esc(s.id.unit.empty() ? "no unit" : s.id.unit),
+                direction_words(s.id.direction), s.points.size(), s.points.size() == 1 ? "" : "s",
                 s.change_points.empty()
                     ? std::string()
                     : fmt::format(" \u00b7 {} change point{}", s.change_points.size(),
@@ -409,17 +407,16 @@ void append_alerts(std::string& out, const ReportModel& m) {
             "aria-hidden=\"true\">{}</span> {}</span>{}</td>",
             to_string(a.state), cls, symbol, to_string(a.state),
             a.id > 0 ? fmt::format(" <span class=\"muted\">#{}</span>", a.id) : std::string());
-        const bool in_report = a.series && *a.series < m.series.size();
-        if (in_report)
-            out += fmt::format("<td><a href=\"#s-{}\">{}</a></td>", *a.series, esc(a.benchmark));
+        if (a.series_index && *a.series_index < m.series.size())
+            out += fmt::format("<td><a href=\"#s-{}\">{}</a></td>", *a.series_index,
+                               esc(a.series.benchmark));
         else
-            out += fmt::format("<td>{}</td>", esc(a.benchmark));
-        out += fmt::format("<td class=\"params\">{}</td><td>{}</td>", esc(params_text(a.params)),
-                           esc(a.metric));
-        const core::Direction direction =
-            in_report ? m.series[*a.series].direction : core::Direction::lower;
-        out += fmt::format("<td class=\"num\">{}</td>",
-                           a.change ? change_html(*a.change, direction) : std::string("n/a"));
+            out += fmt::format("<td>{}</td>", esc(a.series.benchmark));
+        out += fmt::format("<td class=\"params\">{}</td><td>{}</td>",
+                           esc(core::params_text(a.series.params)), esc(a.series.metric));
+        const core::Direction direction = a.series.direction;
+        out += fmt::format("<td class=\"num\">{}</td>", a.change ? change_html(*a.change, direction)
+                                                                 : std::string(core::k_missing));
         out += fmt::format("<td>{}{}</td>", commit_html(m, a.commit),
                            a.commit_subject.empty()
                                ? std::string()

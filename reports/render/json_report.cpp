@@ -101,17 +101,17 @@ void write_series(Writer& w, const SeriesReport& s, const std::vector<CommitText
     };
     w.raw("{");
     w.key("suite", true);
-    w.string(s.suite);
+    w.string(s.id.suite);
     w.key("benchmark");
-    w.string(s.benchmark);
+    w.string(s.id.benchmark);
     w.key("params");
-    w.json(s.params);
+    w.json(s.id.params);
     w.key("metric");
-    w.string(s.metric);
+    w.string(s.id.metric);
     w.key("unit");
-    w.string(s.unit);
+    w.string(s.id.unit);
     w.key("direction");
-    w.string(core::to_string(s.direction));
+    w.string(core::to_string(s.id.direction));
     w.key("points");
     w.raw("[");
     for (std::size_t i = 0; i < s.points.size(); ++i) {
@@ -304,16 +304,16 @@ std::string render_json(const ReportModel& m) {
         w.key("source");
         w.string(a.source);
         w.key("series");
-        if (a.series)
-            w.integer(*a.series);
+        if (a.series_index)
+            w.integer(*a.series_index);
         else
             w.raw("null");
         w.key("benchmark");
-        w.string(a.benchmark);
+        w.string(a.series.benchmark);
         w.key("params");
-        w.json(a.params);
+        w.json(a.series.params);
         w.key("metric");
-        w.string(a.metric);
+        w.string(a.series.metric);
         w.key("commit");
         w.string(a.commit);
         w.key("commit_subject");

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/display.hpp"
 #include "reports/detect/changepoints.hpp"
 #include "reports/detect/check.hpp"
 #include "reports/detect/parallel.hpp"
@@ -19,12 +20,6 @@
 namespace perftrack::reports::render {
 
 namespace {
-
-std::string identity(const std::string& suite, const std::string& benchmark,
-                     const core::Params& params, const std::string& metric,
-                     const std::string& unit) {
-    return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", suite, benchmark, params.dump(), metric, unit);
-}
 
 VerdictStatus status_of(detect::Status s) {
     switch (s) {
@@ -71,15 +66,15 @@ void add_detector_view(SeriesReport& out, const store::History& history,
         out.change_points.push_back(
             {static_cast<std::uint32_t>(cp.position), cp.change, finite(cp.p_value)});
 
-    const auto resets = detect::reset_positions(series.info, history.resets, timeline);
-    const auto thresholds = detect::thresholds_for(settings, series.info.metric);
+    const auto resets = detect::reset_positions(series.id, history.resets, timeline);
+    const auto thresholds = detect::thresholds_for(settings, series.id.metric);
     const std::size_t n = timeline.commits.size();
     std::vector<std::optional<PointWindow>> windows(out.points.size());
     std::size_t next = 0;  // index into out.points
     for (std::size_t begin = 0; begin < n; begin += detect::k_replay_block) {
         const std::size_t end = std::min(n, begin + detect::k_replay_block);
         const auto assessed =
-            detect::replay_window(points, series.info.direction, settings, thresholds, resets,
+            detect::replay_window(points, series.id.direction, settings, thresholds, resets,
                                   detect::replay_window_start(begin, settings), begin, end,
                                   /*baseline_medians=*/false);  // the window's bounds suffice
         for (const auto& pa : assessed) {
@@ -163,12 +158,10 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     std::unordered_map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < m.series.size(); ++i) {
         const auto& s = m.series[i];
-        index.emplace(identity(s.suite, s.benchmark, s.params, s.metric, s.unit), i);
+        index.emplace(s.id.key(), i);
     }
     for (const auto& v : result->results) {
-        const auto& info = v.series;
-        auto it =
-            index.find(identity(info.suite, info.benchmark, info.params, info.metric, info.unit));
+        auto it = index.find(v.series.key());
         if (it != index.end()) m.series[it->second].verdict = verdict_of(v, result->pull_request);
     }
     m.verdict.evaluated = true;
@@ -176,7 +169,7 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     if (result->pull_request) {
         m.verdict.baseline = fmt::format(
             "{} as of {}", result->baseline_branch,
-            result->baseline_commit ? short_sha(*result->baseline_commit) : "the merge-base");
+            result->baseline_commit ? core::short_sha(*result->baseline_commit) : "the merge-base");
     } else {
         m.verdict.baseline =
             fmt::format("up to the last {} commits of {} before it, since the last change",
@@ -202,7 +195,7 @@ AlertsSection alerts_section(const std::vector<store::Alert>& alerts, const Repo
     std::unordered_map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < m.series.size(); ++i) {
         const auto& s = m.series[i];
-        index.emplace(identity(s.suite, s.benchmark, s.params, s.metric, s.unit), i);
+        index.emplace(s.id.key(), i);
     }
     std::unordered_map<std::string_view, const CommitRef*> commits;
     for (const auto& c : m.commits) commits.emplace(c.commit, &c);
@@ -217,12 +210,8 @@ AlertsSection alerts_section(const std::vector<store::Alert>& alerts, const Repo
                      : a.status == store::AlertStatus::acknowledged ? AlertState::acknowledged
                                                                     : AlertState::resolved;
         item.source = std::string(store::to_string(a.source));
-        if (auto it = index.find(identity(a.suite, a.benchmark, a.params, a.metric, a.unit));
-            it != index.end())
-            item.series = it->second;
-        item.benchmark = a.benchmark;
-        item.params = a.params;
-        item.metric = a.metric;
+        item.series = a.series;
+        if (auto it = index.find(a.series.key()); it != index.end()) item.series_index = it->second;
         item.commit = a.commit;
         if (auto it = commits.find(a.commit); it != commits.end())
             item.commit_subject = it->second->subject;

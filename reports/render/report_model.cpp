@@ -98,26 +98,4 @@ std::string commit_url(std::string_view template_text, std::string_view sha) {
     return out;
 }
 
-std::string params_text(const core::Params& params) {
-    std::string out;
-    if (!params.is_object()) return out;
-    for (const auto& [key, value] : params.items()) {
-        if (!out.empty()) out += ", ";
-        out += key;
-        out += '=';
-        out += value.is_string()
-                   ? value.get<std::string>()
-                   : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-    return out;
-}
-
-std::string short_sha(std::string_view sha) {
-    const bool hex = sha.size() >= 12 && std::all_of(sha.begin(), sha.end(), [](char c) {
-                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-                     });
-    if (hex) return std::string(sha.substr(0, 7));
-    return std::string(sha.substr(0, 12));
-}
-
 }  // namespace perftrack::reports::render

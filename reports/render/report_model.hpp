@@ -80,12 +80,7 @@ struct Verdict {
 };
 
 struct SeriesReport {
-    std::string suite;  // "" when the tool has no suites
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
-    std::string unit;
-    core::Direction direction = core::Direction::lower;
+    core::SeriesId id;
     std::vector<TrendPoint> points;  // ascending by run
     std::vector<ChangePoint> change_points;
     std::optional<Verdict> verdict;  // absent when the series was not checked
@@ -104,11 +99,9 @@ std::string_view to_string(AlertState state);
 struct AlertItem {
     std::int64_t id = 0;  // the store's id (perftrack alerts ack|resolve ID)
     AlertState state = AlertState::open;
-    std::string source;                 // "check" or "change_point" (what raised it)
-    std::optional<std::size_t> series;  // index into ReportModel::series when it is there
-    std::string benchmark;
-    core::Params params = core::Params::object();
-    std::string metric;
+    std::string source;  // "check" or "change_point" (what raised it)
+    core::SeriesId series;
+    std::optional<std::size_t> series_index;  // into ReportModel::series when it is there
     std::string commit;  // the commit the regression began at
     std::string commit_subject;
     std::optional<double> change;
@@ -176,11 +169,5 @@ std::vector<std::size_t> flagged_series(const ReportModel& model);
 // `template_text` with "{sha}" replaced by the percent-encoded sha, or "" when the template is
 // empty or not an http(s) URL (a "javascript:" template must never become a link).
 std::string commit_url(std::string_view template_text, std::string_view sha);
-
-// "params" as people read them: "batch_size=32, framework=pytorch" (keys sorted); "" for {}.
-std::string params_text(const core::Params& params);
-
-// "a1b2c3d" for a 40-hex sha; other commit names unchanged up to 12 characters.
-std::string short_sha(std::string_view sha);
 
 }  // namespace perftrack::reports::render

@@ -91,31 +91,20 @@ Trends build_trends(const store::History& history, const BandRule& rule) {
 
     std::vector<std::size_t> order(history.series.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::vector<std::string> params_keys;
-    params_keys.reserve(history.series.size());
-    for (const auto& s : history.series) params_keys.push_back(s.info.params.dump());
-    auto key = [&](std::size_t i) {
-        const auto& info = history.series[i].info;
-        return std::tie(info.suite, info.benchmark, params_keys[i], info.metric, info.unit);
-    };
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return history.series[a].id < history.series[b].id;
+    });
 
     std::vector<double> medians;
     trends.series.reserve(order.size());
     for (const std::size_t index : order) {
         const auto& s = history.series[index];
         SeriesReport out;
-        out.suite = s.info.suite;
-        out.benchmark = s.info.benchmark;
-        out.params = s.info.params;
-        out.metric = s.info.metric;
-        out.unit = s.info.unit;
-        out.direction = s.info.direction;
+        out.id = s.id;
         out.points = points_of(s, timeline);
         medians.clear();
         for (const auto& p : out.points) medians.push_back(p.median);
-        const auto resets = detect::reset_positions(s.info, history.resets, timeline);
+        const auto resets = detect::reset_positions(s.id, history.resets, timeline);
         const auto windows = rolling_windows(window_starts(out.points, resets), rule);
         const auto bands = bands_over(medians, windows, rule);
         for (std::size_t i = 0; i < out.points.size(); ++i) out.points[i].baseline = bands[i];
@@ -135,19 +124,19 @@ std::vector<ComparisonGroup> build_comparisons(const std::vector<SeriesReport>& 
         for (const auto& p : s.points)
             if (!until || p.position <= *until) latest = &p;
         if (latest == nullptr) continue;
-        auto& g = groups[{s.metric, s.unit}];
-        g.metric = s.metric;
-        g.unit = s.unit;
-        g.direction = s.direction;
+        auto& g = groups[{s.id.metric, s.id.unit}];
+        g.metric = s.id.metric;
+        g.unit = s.id.unit;
+        g.direction = s.id.direction;
         g.entries.push_back({i, latest->median, latest->position});
-        suites[{s.metric, s.unit}].insert(s.suite);
+        suites[{s.id.metric, s.id.unit}].insert(s.id.suite);
     }
     std::vector<ComparisonGroup> out;
     for (auto& [key, g] : groups) {
         if (g.entries.size() < 2) continue;
         std::set<std::string> param_keys;
         for (const auto& e : g.entries)
-            for (const auto& [k, v] : series[e.series].params.items()) param_keys.insert(k);
+            for (const auto& [k, v] : series[e.series].id.params.items()) param_keys.insert(k);
         g.dimensions.push_back("benchmark");
         if (suites[key].size() > 1) g.dimensions.push_back("suite");
         for (const auto& k : param_keys) g.dimensions.push_back(std::string(k_param_dimension) + k);

@@ -38,12 +38,13 @@ Alert alert_from_row(const pqxx::row& row) {
     a.project = row[1].as<std::string>();
     a.testbed = row[2].as<std::string>();
     a.branch = row[3].as<std::string>();
-    a.suite = row[4].as<std::string>();
-    a.benchmark = row[5].as<std::string>();
-    a.params = nlohmann::json::parse(row[6].as<std::string>());
-    a.metric = row[7].as<std::string>();
-    a.unit = row[8].as<std::string>();
-    a.direction = core::parse_direction(row[9].as<std::string>()).value_or(core::Direction::lower);
+    a.series.suite = row[4].as<std::string>();
+    a.series.benchmark = row[5].as<std::string>();
+    a.series.params = nlohmann::json::parse(row[6].as<std::string>());
+    a.series.metric = row[7].as<std::string>();
+    a.series.unit = row[8].as<std::string>();
+    a.series.direction =
+        core::parse_direction(row[9].as<std::string>()).value_or(core::Direction::lower);
     const auto status = row[10].as<std::string>();
     const auto source = row[11].as<std::string>();
     a.status = parse_alert_status(status).value_or(AlertStatus::open);
@@ -110,15 +111,17 @@ AlertRecorded record_alert(pqxx::connection& conn, const AlertObservation& o) {
     pqxx::work tx(conn);
     const std::string since = o.since_commit.empty() ? o.seen_commit : o.since_commit;
     // params.dump() is the benchmark's params_key as ingest wrote it (sorted keys, compact).
-    auto r = tx.exec_prepared(
-        sql::k_alert_upsert, o.project, o.testbed, o.branch, o.suite, o.benchmark, o.params.dump(),
-        o.metric, o.unit, std::string(to_string(o.source)), since, o.seen_commit, o.change_pct,
-        o.ci_low_pct, o.ci_high_pct, o.p_value, o.q_value, o.baseline_value, o.regressed_value);
+    auto r = tx.exec_prepared(sql::k_alert_upsert, o.project, o.testbed, o.branch, o.series.suite,
+                              o.series.benchmark, o.series.params.dump(), o.series.metric,
+                              o.series.unit, std::string(to_string(o.source)), since, o.seen_commit,
+                              o.change_pct, o.ci_low_pct, o.ci_high_pct, o.p_value, o.q_value,
+                              o.baseline_value, o.regressed_value);
     if (r.empty())
-        throw StoreError(fmt::format("cannot record an alert for {} {} on testbed {}, branch {}: "
-                                     "the series or commit {} is not in the database",
-                                     o.benchmark, o.metric, o.testbed, o.branch, o.seen_commit),
-                         "", false);
+        throw StoreError(
+            fmt::format("cannot record an alert for {} {} on testbed {}, branch {}: "
+                        "the series or commit {} is not in the database",
+                        o.series.benchmark, o.series.metric, o.testbed, o.branch, o.seen_commit),
+            "", false);
     AlertRecorded out;
     out.created = r[0][1].as<bool>();
     out.alert = one_alert(tx, r[0][0].as<std::int64_t>());

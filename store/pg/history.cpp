@@ -131,8 +131,8 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
                 series_index.emplace(std::make_pair(benchmark_id, metric_id), history.series.size());
             if (inserted) {
                 SeriesHistory s;
-                s.info.benchmark_id = benchmark_id;
-                s.info.metric_id = metric_id;
+                s.benchmark_id = benchmark_id;
+                s.metric_id = metric_id;
                 history.series.push_back(std::move(s));
             }
             history.series[it->second].points.push_back({run_index.at(run_id), values});
@@ -142,8 +142,8 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
 
     std::vector<std::int64_t> benchmark_ids, metric_ids;
     for (const auto& s : history.series) {
-        benchmark_ids.push_back(s.info.benchmark_id);
-        metric_ids.push_back(s.info.metric_id);
+        benchmark_ids.push_back(s.benchmark_id);
+        metric_ids.push_back(s.metric_id);
     }
     std::sort(benchmark_ids.begin(), benchmark_ids.end());
     benchmark_ids.erase(std::unique(benchmark_ids.begin(), benchmark_ids.end()), benchmark_ids.end());
@@ -173,24 +173,15 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
     tx.commit();
 
     for (auto& s : history.series) {
-        const auto& b = benchmarks.at(s.info.benchmark_id);
-        const auto& m = metrics.at(s.info.metric_id);
-        s.info.suite = b.suite;
-        s.info.benchmark = b.name;
-        s.info.params = b.params;
-        s.info.metric = m.name;
-        s.info.unit = m.unit;
-        s.info.direction = m.direction;
+        const auto& b = benchmarks.at(s.benchmark_id);
+        const auto& m = metrics.at(s.metric_id);
+        s.id = {b.suite, b.name, b.params, m.name, m.unit, m.direction};
         std::sort(s.points.begin(), s.points.end(),
                   [](const SeriesPoint& a, const SeriesPoint& b2) { return a.run < b2.run; });
     }
-    // Deterministic order: suite, benchmark, params, metric, unit.
+    // Deterministic order: suite, benchmark, params, metric, unit (SeriesId's order).
     std::sort(history.series.begin(), history.series.end(),
-              [](const SeriesHistory& a, const SeriesHistory& b) {
-                  const auto pa = a.info.params.dump(), pb = b.info.params.dump();
-                  return std::tie(a.info.suite, a.info.benchmark, pa, a.info.metric, a.info.unit) <
-                         std::tie(b.info.suite, b.info.benchmark, pb, b.info.metric, b.info.unit);
-              });
+              [](const SeriesHistory& a, const SeriesHistory& b) { return a.id < b.id; });
     return history;
 }
 

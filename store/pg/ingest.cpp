@@ -102,7 +102,8 @@ std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
         if (ids.count(key) != 0 || !queued.emplace(key, true).second) return;
         missing.push_back({suite, name, std::move(params_key)});
     };
-    for (const auto& m : results.measurements) want(m.suite, m.benchmark, m.params);
+    for (const auto& m : results.measurements)
+        want(m.series.suite, m.series.benchmark, m.series.params);
     for (const auto& f : results.failures) want(f.suite, f.benchmark, f.params);
     if (missing.empty()) return ids;
 
@@ -120,14 +121,14 @@ std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
     return ids;
 }
 
-std::int64_t metric_id(pqxx::work& tx, std::int64_t project_id, const core::Measurement& m,
+std::int64_t metric_id(pqxx::work& tx, std::int64_t project_id, const core::SeriesId& s,
                        std::unordered_map<std::string, std::int64_t>& cache) {
-    const std::string key = m.metric + '\x1f' + m.unit;
+    const std::string key = s.metric + '\x1f' + s.unit;
     if (auto it = cache.find(key); it != cache.end()) return it->second;
-    auto id = first_id(tx.exec_prepared(sql::k_metric_insert, project_id, m.metric, m.unit,
-                                        std::string(core::to_string(m.direction))));
-    if (!id) id = first_id(tx.exec_prepared(sql::k_metric_select, project_id, m.metric, m.unit));
-    if (!id) throw StoreError("could not create or find metric " + m.metric, "", false);
+    auto id = first_id(tx.exec_prepared(sql::k_metric_insert, project_id, s.metric, s.unit,
+                                        std::string(core::to_string(s.direction))));
+    if (!id) id = first_id(tx.exec_prepared(sql::k_metric_select, project_id, s.metric, s.unit));
+    if (!id) throw StoreError("could not create or find metric " + s.metric, "", false);
     cache.emplace(key, *id);
     return *id;
 }
@@ -180,7 +181,8 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
         // Metric ids first: no other statement may run while a COPY is in progress.
         std::vector<std::int64_t> metric_of(run.results.measurements.size());
         for (std::size_t i = 0; i < run.results.measurements.size(); ++i)
-            metric_of[i] = metric_id(tx, id.project_id, run.results.measurements[i], metric_ids);
+            metric_of[i] =
+                metric_id(tx, id.project_id, run.results.measurements[i].series, metric_ids);
         if (!new_run) tx.exec(sql::k_create_sample_stage);
         pqxx::stream_to rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
                              new_run ? std::vector<std::string>{"run_id", "benchmark_id",
@@ -189,7 +191,8 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
                                                                 "samples"});
         for (std::size_t i = 0; i < run.results.measurements.size(); ++i) {
             const auto& m = run.results.measurements[i];
-            const std::int64_t b = benchmark_of(m.suite, m.benchmark, m.params);
+            const std::int64_t b =
+                benchmark_of(m.series.suite, m.series.benchmark, m.series.params);
             if (new_run) {
                 rows << std::make_tuple(run_id, b, metric_of[i], float_array_literal(m.samples));
             } else {

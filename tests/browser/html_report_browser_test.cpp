@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/display.hpp"
 #include "reports/render/html_report.hpp"
-#include "reports/render/units_format.hpp"
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/synthetic_report.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -124,7 +124,8 @@ TEST_F(ReportInBrowser, OneChartPerVisibleSeries) {
         visible += is_hidden(t) ? 0 : 1;
     std::size_t expected = 0;
     for (const auto& s : model->series)
-        expected += s.benchmark.find("model_1") != std::string::npos && s.metric == "throughput";
+        expected +=
+            s.id.benchmark.find("model_1") != std::string::npos && s.id.metric == "throughput";
     ASSERT_GT(expected, 0u);
     EXPECT_EQ(visible, expected);
     EXPECT_EQ(count(some.dom, "<svg class=\"chart-svg\""), expected);
@@ -171,7 +172,7 @@ TEST_F(ReportInBrowser, TooltipShowsTheCommitAndLinksToIt) {
               std::string::npos)
         << tip;
     EXPECT_NE(tip.find("change point: " +
-                       format_change_pct(model->series[series].change_points[0].change)),
+                       core::format_change(model->series[series].change_points[0].change)),
               std::string::npos)
         << tip;
     EXPECT_NE(tip.find("href=\"https://github.com/example/project/commit/" + r.commit + "\""),
@@ -222,7 +223,7 @@ TEST_F(ReportInBrowser, FilteringHidesRows) {
     const auto text = load("#filter=tensorflow%20compiled");
     std::size_t expected = 0;
     for (const auto i : flagged_series(*model)) {
-        const auto& p = model->series[i].params;
+        const auto& p = model->series[i].id.params;
         expected += p["framework"] == "tensorflow" && p["mode"] == "compiled";
     }
     EXPECT_EQ(row_series(text.dom, true).size(), expected);

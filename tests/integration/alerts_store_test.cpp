@@ -29,10 +29,10 @@ store::RunToStore run_at(const std::string& commit, std::int64_t commit_time_us,
     r.started_at_us = r.ended_at_us = commit_time_us;
     for (const char* name : {"BM_Sort", "BM_Hash"}) {
         core::Measurement m;
-        m.benchmark = name;
-        m.params = {{"n", 1024}};
-        m.metric = "real_time";
-        m.unit = "ns";
+        m.series.benchmark = name;
+        m.series.params = {{"n", 1024}};
+        m.series.metric = "real_time";
+        m.series.unit = "ns";
         m.samples = {100, 101, 99};
         r.results.measurements.push_back(m);
     }
@@ -45,10 +45,10 @@ AlertObservation observation(const std::string& commit, double change_pct,
     o.project = "demo";
     o.testbed = "ci-x86";
     o.branch = "main";
-    o.benchmark = benchmark;
-    o.params = {{"n", 1024}};
-    o.metric = "real_time";
-    o.unit = "ns";
+    o.series.benchmark = benchmark;
+    o.series.params = {{"n", 1024}};
+    o.series.metric = "real_time";
+    o.series.unit = "ns";
     o.since_commit = commit;
     o.seen_commit = commit;
     o.change_pct = change_pct;
@@ -77,13 +77,13 @@ TEST_F(AlertsStore, CreatesOnceThenUpdatesTheActiveAlert) {
     const auto first = db->record_alert(observation("c1", 12.5));
     EXPECT_TRUE(first.created);
     EXPECT_EQ(first.alert.status, store::AlertStatus::open);
-    EXPECT_EQ(first.alert.benchmark, "BM_Sort");
-    EXPECT_EQ(first.alert.params, (core::Params{{"n", 1024}}));
+    EXPECT_EQ(first.alert.series.benchmark, "BM_Sort");
+    EXPECT_EQ(first.alert.series.params, (core::Params{{"n", 1024}}));
     EXPECT_EQ(first.alert.commit, "c1");
     EXPECT_EQ(first.alert.times_seen, 1);
     EXPECT_DOUBLE_EQ(first.alert.change_pct, 12.5);
     EXPECT_EQ(first.alert.ci_low_pct, 10.5);
-    EXPECT_EQ(first.alert.direction, core::Direction::lower);
+    EXPECT_EQ(first.alert.series.direction, core::Direction::lower);
 
     const auto same_commit = db->record_alert(observation("c1", 12.0));
     EXPECT_FALSE(same_commit.created);
@@ -214,11 +214,11 @@ TEST_F(AlertsStore, DeliveriesAccumulateAndPendingOnesAreFound) {
 TEST_F(AlertsStore, LifecycleThroughPostgres) {
     using namespace alerts;
     const CheckScope c1{"demo", "ci-x86", "main", "c1"};
-    SeriesVerdict v;
-    v.benchmark = "BM_Sort";
-    v.params = {{"n", 1024}};
-    v.metric = "real_time";
-    v.unit = "ns";
+    NoticeVerdict v;
+    v.series.benchmark = "BM_Sort";
+    v.series.params = {{"n", 1024}};
+    v.series.metric = "real_time";
+    v.series.unit = "ns";
     v.status = "regression";
     v.change_pct = 20;
     v.baseline_median = 100;
@@ -258,8 +258,8 @@ TEST_F(AlertsStore, CliListAckResolve) {
     auto list = testing::run_perftrack({"alerts", "list", "--db", dsn});
     ASSERT_EQ(list.exit_code, 0) << list.err;
     EXPECT_NE(list.out.find("ID"), std::string::npos);
-    EXPECT_NE(list.out.find("BM_Sort [n=1024]"), std::string::npos) << list.out;
-    EXPECT_NE(list.out.find("+12.3 %"), std::string::npos);
+    EXPECT_NE(list.out.find("BM_Sort {n=1024}"), std::string::npos) << list.out;
+    EXPECT_NE(list.out.find("+12.3%"), std::string::npos);
     EXPECT_NE(list.out.find("slack"), std::string::npos);  // undelivered
 
     auto ack = testing::run_perftrack(

@@ -104,10 +104,10 @@ TEST_F(IngestIntegration, StoresExactValuesAndReadsThemBack) {
     ASSERT_EQ(history.runs.size(), 1u);
     EXPECT_EQ(history.runs[0].commit, "abc123");
     ASSERT_EQ(history.series.size(), 2u);
-    EXPECT_EQ(history.series[1].info.benchmark, "train_step/mlp");
-    EXPECT_EQ(history.series[1].info.params["batch_size"], 32);
+    EXPECT_EQ(history.series[1].id.benchmark, "train_step/mlp");
+    EXPECT_EQ(history.series[1].id.params["batch_size"], 32);
     EXPECT_EQ(history.series[1].points[0].samples, (std::vector<double>{12.1, 12.3, 0.1 + 0.2}));
-    EXPECT_EQ(history.series[0].info.direction, core::Direction::higher);
+    EXPECT_EQ(history.series[0].id.direction, core::Direction::higher);
 }
 
 TEST_F(IngestIntegration, ManyFilesWithOwnContextsAreOneRunEach) {

@@ -80,15 +80,15 @@ store::History synthetic_history(const SyntheticSpec& spec) {
                     for (const auto batch : spec.batch_sizes) {
                         for (int metric = 0; metric < (spec.with_throughput ? 2 : 1); ++metric) {
                             store::SeriesHistory s;
-                            s.info.benchmark_id = static_cast<std::int64_t>(index + 1);
-                            s.info.metric_id = metric + 1;
-                            s.info.suite = fmt::format("suite_{}", su);
-                            s.info.benchmark = fmt::format("train_step/model_{}", b);
-                            s.info.params = {
+                            s.benchmark_id = static_cast<std::int64_t>(index + 1);
+                            s.metric_id = metric + 1;
+                            s.id.suite = fmt::format("suite_{}", su);
+                            s.id.benchmark = fmt::format("train_step/model_{}", b);
+                            s.id.params = {
                                 {"framework", framework}, {"mode", mode}, {"batch_size", batch}};
-                            s.info.metric = metric == 0 ? "step_time" : "throughput";
-                            s.info.unit = metric == 0 ? "ns" : "items/s";
-                            s.info.direction =
+                            s.id.metric = metric == 0 ? "step_time" : "throughput";
+                            s.id.unit = metric == 0 ? "ns" : "items/s";
+                            s.id.direction =
                                 metric == 0 ? core::Direction::lower : core::Direction::higher;
                             const SeriesPlan plan = plan_for(spec, index);
                             // Levels spread over orders of magnitude so axes use several units.
@@ -149,13 +149,12 @@ reports::render::ReportModel synthetic_report(const SyntheticSpec& spec) {
     for (auto& s : m.series) {
         std::size_t index = 0;
         for (const auto& hs : history.series)
-            if (hs.info.suite == s.suite && hs.info.benchmark == s.benchmark &&
-                hs.info.params == s.params && hs.info.metric == s.metric) {
-                index = static_cast<std::size_t>(hs.info.benchmark_id - 1);
+            if (hs.id == s.id) {
+                index = static_cast<std::size_t>(hs.benchmark_id - 1);
                 break;
             }
         const SeriesPlan plan = plan_for(spec, index);
-        const double worse = s.direction == core::Direction::lower ? 1.0 : -1.0;
+        const double worse = s.id.direction == core::Direction::lower ? 1.0 : -1.0;
         if (plan.mid_step)
             s.change_points.push_back({static_cast<std::uint32_t>(mid), 0.20 * worse, 0.001});
         Verdict v;
@@ -188,10 +187,8 @@ reports::render::ReportModel synthetic_report(const SyntheticSpec& spec) {
         if (m.series[i].verdict->status != VerdictStatus::regression) continue;
         AlertItem a;
         a.state = m.alerts.items.empty() ? AlertState::open : AlertState::resolved;
-        a.series = i;
-        a.benchmark = m.series[i].benchmark;
-        a.params = m.series[i].params;
-        a.metric = m.series[i].metric;
+        a.series = m.series[i].id;
+        a.series_index = i;
         a.commit = m.commits[last].commit;
         a.commit_subject = m.commits[last].subject;
         a.change = m.series[i].verdict->change;
@@ -217,14 +214,14 @@ reports::render::ReportModel hostile_report() {
     m.header.branch = "feature/<i>x</i>";
     m.header.testbed = "\"'&<>";
     for (auto& s : m.series) {
-        s.benchmark = "<img src=x onerror=alert(1)>";
-        s.params["mode"] = "</script><script>alert(2)</script>";
-        s.suite = "<!--";
+        s.id.benchmark = "<img src=x onerror=alert(1)>";
+        s.id.params["mode"] = "</script><script>alert(2)</script>";
+        s.id.suite = "<!--";
     }
     for (auto& r : m.commits)
         r.subject = "Fix \"quotes\" & 'apostrophes' <in> subject \xE2\x80\xA8 end";
     for (auto& a : m.alerts.items) {
-        a.benchmark = "<img src=x onerror=alert(1)>";
+        a.series.benchmark = "<img src=x onerror=alert(1)>";
         a.commit_subject = m.commits.back().subject;
     }
     m.notes.push_back("<script>alert(3)</script>");

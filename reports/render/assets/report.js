@@ -21,10 +21,10 @@
   var partialCommits = {};
   commits.partial.forEach(function (i) { partialCommits[i] = true; });
 
-  // ---- formatting (mirrors reports/render/units_format.cpp) ----------------------------------
+  // ---- formatting (mirrors core/display.cpp: the same rule for every number) -----------------
   function fmtNum(v, sig) {
     if (sig === undefined) sig = 3;
-    if (isNaN(v)) return 'nan';
+    if (isNaN(v)) return 'n/a';
     if (!isFinite(v)) return v > 0 ? 'inf' : '-inf';
     if (v === 0) return '0';
     var decimalsFor = function (x) {
@@ -38,26 +38,36 @@
     return text;
   }
   function fmtScaled(v, scale, sig) {
-    var n = fmtNum(v / scale.div, sig);
-    if (!scale.unit) return n;
-    if (scale.unit === '%') return n + '%';
-    return n + ' ' + scale.unit;
+      if (isNaN(v)) return 'n/a';
+      var n = fmtNum(v / scale.div, sig);
+      if (!scale.unit) return n;
+      if (scale.unit === '%') return n + '%';
+      return n + ' ' + scale.unit;
   }
   function fmtPct(fraction) {
-    if (fraction === null || !isFinite(fraction)) return 'n/a';
-    var pct = fraction * 100;
-    var text = pct.toFixed(Math.abs(pct) >= 99.95 ? 0 : 1);
-    if (/^-?[0.]*$/.test(text)) return Math.abs(pct) >= 99.95 ? '0%' : '0.0%';
+      if (fraction === null || isNaN(fraction)) return 'n/a';
+      if (!isFinite(fraction)) return fraction > 0 ? '+inf%' : '-inf%';
+      var pct = fraction * 100;
+      var text;
+      if (pct !== 0 && Math.abs(pct) < 0.05) {
+          text = fmtNum(pct, 2);
+      } else {
+          text = pct.toFixed(Math.abs(pct) >= 99.95 ? 0 : 1);
+          if (/^-?[0.]*$/.test(text)) return Math.abs(pct) >= 99.95 ? '0%' : '0.0%';
+      }
     return (text.charAt(0) === '-' ? '' : '+') + text + '%';
+  }
+  function fmtProb(p) {
+      if (p === null || !isFinite(p)) return 'n/a';
+      if (p < 1e-4) return '<0.0001';
+      return p.toFixed(p >= 0.01 ? 3 : 4);
   }
   function fmtTime(unixSeconds) {
     // Always UTC: the page reads the same on every reader's machine.
     var iso = new Date(unixSeconds * 1000).toISOString();
     return iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';
   }
-  function shortSha(sha) {
-    return /^[0-9a-f]{12,}$/.test(sha) ? sha.slice(0, 7) : sha.slice(0, 12);
-  }
+  function shortSha(sha) { return sha.slice(0, 12); }
   function commitHref(sha) {
     var t = data.commitUrl;
     if (!t || !/^https?:\/\//.test(t)) return null;
@@ -360,8 +370,8 @@
       }
       var title = svg('title', null, g);
       title.textContent = 'Change point at ' + commits.sha[cp[0]] + ': ' + fmtPct(cp[1]) +
-        (cp[2] !== null ? ' (p = ' + cp[2].toPrecision(2) + ')' : '') + ' \u2014 ' +
-        (commits.subject[cp[0]] || '');
+          (cp[2] !== null ? ' (p = ' + fmtProb(cp[2]) + ')' : '') + ' \u2014 ' +
+          (commits.subject[cp[0]] || '');
     });
 
     // Hover, click-to-pin and keyboard: nearest commit to the pointer.

@@ -28,7 +28,7 @@ struct Channels {
     }
 };
 
-CheckNotice notice_for(const CheckScope& scope, std::vector<SeriesVerdict> verdicts) {
+CheckNotice notice_for(const CheckScope& scope, std::vector<NoticeVerdict> verdicts) {
     CheckNotice n = test::sample_notice();
     n.project = scope.project;
     n.testbed = scope.testbed;
@@ -40,7 +40,7 @@ CheckNotice notice_for(const CheckScope& scope, std::vector<SeriesVerdict> verdi
 
 // Runs the lifecycle and delivery of one check, as `check` does.
 std::vector<ChannelReport> check(test::MemoryAlertStore& store, Channels& ch, std::string commit,
-                                 std::vector<SeriesVerdict> verdicts) {
+                                 std::vector<NoticeVerdict> verdicts) {
     const CheckScope scope{"demo", "ci-x86", "main", std::move(commit)};
     const auto changes = apply_check(store, scope, verdicts);
     return dispatch(ch.sinks, store, scope, changes, notice_for(scope, std::move(verdicts)));

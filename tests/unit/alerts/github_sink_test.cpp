@@ -66,6 +66,57 @@ TEST(GitHubPayloads, OverlongMarkdownIsCutToGitHubsLimit) {
     EXPECT_NE(body.find("Open the full report"), std::string::npos);
 }
 
+TEST(GitHubPayloads, AHugeReportUrlCannotWrapTheRoomForTheVerdict) {
+    auto notice = test::sample_notice();
+    notice.report_url = "https://ci.example/" + std::string(2 * k_comment_body_limit, 'a');
+    std::string body = comment_body(notice);
+    EXPECT_LE(body.size(), k_comment_body_limit);
+    EXPECT_NE(body.find(notice.markdown), std::string::npos);  // the verdict, whole
+    EXPECT_EQ(body.find("Open the full report"), std::string::npos);
+    // Just too long to leave room for the cut note; with overlong Markdown too.
+    notice.report_url = "https://ci.example/" + std::string(k_comment_body_limit - 120, 'a');
+    notice.markdown = std::string(70000, 'x');
+    body = comment_body(notice);
+    EXPECT_LE(body.size(), k_comment_body_limit);
+    EXPECT_NE(body.find("cut to fit"), std::string::npos);
+    // A link that fits beside the cut Markdown stays.
+    notice.report_url = "https://ci.example/" + std::string(1000, 'a');
+    body = comment_body(notice);
+    EXPECT_LE(body.size(), k_comment_body_limit);
+    EXPECT_NE(body.find("Open the full report"), std::string::npos);
+}
+
+TEST(GitHubPayloads, HugeNamesKeepTheMarkerBounded) {
+    auto notice = test::sample_notice();
+    notice.project = std::string(100000, 'p');
+    notice.testbed = std::string(100000, 't');
+    notice.markdown = std::string(70000, 'x');
+    const std::string body = comment_body(notice);
+    EXPECT_LE(body.size(), k_comment_body_limit);
+    EXPECT_EQ(sticky_marker(notice).size(),
+              std::string("<!-- perftrack:sticky-comment project= testbed= -->").size() +
+                  2 * k_marker_name_limit);
+}
+
+TEST(GitHubPayloads, FallbackMarkdownEscapesHostileNames) {
+    auto notice = test::sample_notice();
+    notice.markdown.clear();
+    notice.verdicts = {
+        test::verdict("BM_`code`|pipe\n<img src=x onerror=alert(1)>*[link](http://evil)",
+                      "time|`x`", "regression", 30.0),
+        test::verdict("BM_plain", "real_time", "regression", 10.0)};
+    const std::string fallback = fallback_markdown(notice);
+    EXPECT_EQ(fallback,
+              "**perftrack**: 2 regressions\n"
+              "- BM\\_\\`code\\`\\|pipe &lt;img src=x onerror=alert(1)&gt;\\*\\[link\\]"
+              "(http://evil) time\\|\\`x\\`: +30.0%\n"
+              "- BM\\_plain real\\_time: +10.0%\n");
+    const std::string body = comment_body(notice);
+    EXPECT_NE(body.find(fallback), std::string::npos);
+    EXPECT_EQ(body.find("<img"), std::string::npos);
+    EXPECT_EQ(body.find("`code`"), std::string::npos);
+}
+
 TEST(GitHubSink, PostsTheStatusOnTheCheckedShaWithTheToken) {
     test::FakeGitHub gh(k_token);
     HttpClient client(test::fast_http(), {k_token});

@@ -13,7 +13,7 @@ CheckScope scope_at(std::string commit) {
 }
 
 // A series measured at `level` against an old level of 100 (lower is better).
-SeriesVerdict at_level(std::string status, double level, std::string benchmark = "BM_Sort") {
+NoticeVerdict at_level(std::string status, double level, std::string benchmark = "BM_Sort") {
     auto v = test::verdict(std::move(benchmark), "real_time", std::move(status), level - 100.0);
     v.baseline_median = 100.0;
     v.candidate_median = level;
@@ -108,7 +108,7 @@ TEST(ApplyCheck, VerdictsWithoutNumbersChangeNothing) {
 TEST(ApplyCheck, AlertsAreKeptPerSeriesTestbedAndBranch) {
     test::MemoryAlertStore store;
     auto other_params = at_level("regression", 120);
-    other_params.params = {{"n", 64}};
+    other_params.series.params = {{"n", 64}};
     apply_check(store, scope_at("c1"), {at_level("regression", 120), other_params});
     apply_check(store, {"demo", "ci-arm", "main", "c1"}, {at_level("regression", 120)});
     apply_check(store, {"demo", "ci-x86", "feature", "c1"}, {at_level("regression", 120)});
@@ -131,10 +131,10 @@ TEST(ApplyCheck, AnAcknowledgedAlertIsUpdatedNotReopened) {
 ChangePointFinding step_at(std::string commit, std::int64_t time_us, double change_pct,
                            core::Direction direction = core::Direction::lower) {
     ChangePointFinding f;
-    f.benchmark = "BM_Sort";
-    f.metric = "real_time";
-    f.unit = "ns";
-    f.direction = direction;
+    f.series.benchmark = "BM_Sort";
+    f.series.metric = "real_time";
+    f.series.unit = "ns";
+    f.series.direction = direction;
     f.commit = std::move(commit);
     f.commit_time_us = time_us;
     f.change_pct = change_pct;
@@ -220,8 +220,8 @@ store::BaselineReset reset(std::string glob, std::optional<std::string> metric,
 
 TEST(BaselineReset, SupersedesMatchingAlertsThatWereOpenWhenItWasRecorded) {
     store::Alert a;
-    a.benchmark = "BM_Sort/1024";
-    a.metric = "real_time";
+    a.series.benchmark = "BM_Sort/1024";
+    a.series.metric = "real_time";
     a.opened_at_us = 1000;
     EXPECT_TRUE(reset_supersedes(reset("BM_Sort/*", std::nullopt, 2000), a));
     EXPECT_TRUE(reset_supersedes(reset("BM_Sort*", "real_time", 2000), a));
@@ -242,12 +242,12 @@ TEST(BaselineReset, ClosesTheAlertsItSupersedesAndNamesItself) {
     const auto closed = close_superseded_alerts(store, "demo", std::string("ci-x86"),
                                                 {reset("BM_Sort/*", std::nullopt, store.now_us)});
     ASSERT_EQ(closed.size(), 1u);
-    EXPECT_EQ(closed[0].benchmark, "BM_Sort/1024");
+    EXPECT_EQ(closed[0].series.benchmark, "BM_Sort/1024");
     EXPECT_EQ(closed[0].resolution, store::AlertResolution::baseline_reset);
     EXPECT_EQ(closed[0].baseline_reset_id, 77);
     const auto open = store.list_alerts(test::active_alerts());
     ASSERT_EQ(open.size(), 1u);
-    EXPECT_EQ(open[0].benchmark, "BM_Hash");
+    EXPECT_EQ(open[0].series.benchmark, "BM_Hash");
     // Running it again (every check does) changes nothing more.
     EXPECT_TRUE(close_superseded_alerts(store, "demo", std::string("ci-x86"),
                                         {reset("BM_Sort/*", std::nullopt, store.now_us)})

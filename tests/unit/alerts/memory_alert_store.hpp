@@ -30,8 +30,8 @@ class MemoryAlertStore final : public store::AlertStore {
     std::map<std::string, std::int64_t> commit_times;
 
     store::AlertRecorded record_alert(const store::AlertObservation& o) override {
-        const std::string key = o.project + '\0' + o.testbed + '\0' + o.branch + '\0' +
-                                series_identity(o.suite, o.benchmark, o.params, o.metric, o.unit);
+        const std::string key =
+            o.project + '\0' + o.testbed + '\0' + o.branch + '\0' + o.series.key();
         for (auto& [id, a] : m_alerts) {
             if (!a.active() || m_keys[id] != key) continue;
             if (a.last_commit != o.seen_commit) ++a.times_seen;
@@ -55,11 +55,11 @@ class MemoryAlertStore final : public store::AlertStore {
         a.project = o.project;
         a.testbed = o.testbed;
         a.branch = o.branch;
-        a.suite = o.suite;
-        a.benchmark = o.benchmark;
-        a.params = o.params;
-        a.metric = o.metric;
-        a.unit = o.unit;
+        a.series.suite = o.series.suite;
+        a.series.benchmark = o.series.benchmark;
+        a.series.params = o.series.params;
+        a.series.metric = o.series.metric;
+        a.series.unit = o.series.unit;
         a.source = o.source;
         a.commit = o.since_commit.empty() ? o.seen_commit : o.since_commit;
         a.commit_time_us = time_of(a.commit);

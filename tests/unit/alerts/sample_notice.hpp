@@ -6,12 +6,12 @@
 
 namespace perftrack::alerts::test {
 
-inline SeriesVerdict verdict(std::string benchmark, std::string metric, std::string status,
+inline NoticeVerdict verdict(std::string benchmark, std::string metric, std::string status,
                              std::optional<double> change_pct) {
-    SeriesVerdict v;
-    v.benchmark = std::move(benchmark);
-    v.metric = std::move(metric);
-    v.unit = "ns";
+    NoticeVerdict v;
+    v.series.benchmark = std::move(benchmark);
+    v.series.metric = std::move(metric);
+    v.series.unit = "ns";
     v.status = std::move(status);
     v.change_pct = change_pct;
     if (change_pct) {
@@ -35,7 +35,7 @@ inline CheckNotice sample_notice() {
     n.report_url = "https://ci.example/runs/7";
     n.verdicts.push_back(verdict("BM_Sort/1024", "real_time", "regression", 12.34));
     auto odd = verdict("parse<json> & \"friends\"", "cpu_time", "regression", 25.0);
-    odd.params = {{"size", 64}, {"mode", "fast"}};
+    odd.series.params = {{"size", 64}, {"mode", "fast"}};
     n.verdicts.push_back(odd);
     n.verdicts.push_back(verdict("BM_Hash", "real_time", "improvement", -8.0));
     n.verdicts.push_back(verdict("BM_Copy", "real_time", "unchanged", 0.3));

@@ -14,7 +14,7 @@ TEST(SlackPayload, HasTextAndBlocksWithSummaryTopRegressionsAndReportLink) {
     ASSERT_TRUE(payload["text"].is_string());
     const std::string text = payload["text"];
     EXPECT_NE(text.find("perftrack: 2 regressions in demo on feature/faster (PR #42) at "
-                        "0123456789, testbed ci-x86"),
+                        "0123456789ab, testbed ci-x86"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("https://ci.example/runs/7"), std::string::npos);
@@ -25,12 +25,12 @@ TEST(SlackPayload, HasTextAndBlocksWithSummaryTopRegressionsAndReportLink) {
     EXPECT_EQ(blocks[0]["text"]["type"], "mrkdwn");
     EXPECT_EQ(blocks[0]["text"]["text"],
               "*perftrack*: *2 regressions* in `demo` on `feature/faster` (PR #42) at "
-              "`0123456789`, testbed `ci-x86` — 2 regressions, 1 improvement, 1 unchanged");
+              "`0123456789ab`, testbed `ci-x86` — 2 regressions, 1 improvement, 1 unchanged");
     // Largest change first, with the change and its interval; untrusted names escaped.
     EXPECT_EQ(blocks[1]["text"]["text"],
-              "• `parse&lt;json&gt; &amp; \"friends\"` (mode=fast, size=64) · cpu_time: *+25.0 %* "
-              "(95 % CI +23.5 % to +26.5 %)\n"
-              "• `BM_Sort/1024` · real_time: *+12.3 %* (95 % CI +10.8 % to +13.8 %)");
+              "• `parse&lt;json&gt; &amp; \"friends\"` (mode=fast, size=64) · cpu_time: *+25.0%* "
+              "(95 % CI [+23.5%, +26.5%])\n"
+              "• `BM_Sort/1024` · real_time: *+12.3%* (95 % CI [+10.8%, +13.8%])");
     EXPECT_EQ(blocks[2]["type"], "context");
     EXPECT_EQ(blocks[2]["elements"][0]["text"], "<https://ci.example/runs/7|Open the report>");
 }

@@ -13,7 +13,7 @@ namespace {
 
 namespace ra = alerts;
 
-AlertStageInput input_at(const std::string& commit, std::vector<ra::SeriesVerdict> verdicts) {
+AlertStageInput input_at(const std::string& commit, std::vector<ra::NoticeVerdict> verdicts) {
     AlertStageInput in;
     in.scope = {"demo", "ci-x86", "main", commit};
     in.notice = ra::test::sample_notice();
@@ -23,7 +23,7 @@ AlertStageInput input_at(const std::string& commit, std::vector<ra::SeriesVerdic
     return in;
 }
 
-ra::SeriesVerdict regression() {
+ra::NoticeVerdict regression() {
     return ra::test::verdict("BM_Sort", "real_time", "regression", 20);
 }
 
@@ -137,9 +137,9 @@ TEST(AlertStage, StepsLocatedInTheHistoryAreAnnouncedWithTheirCommit) {
     absorbed.candidate_median = 112.9;
     auto in = input_at("c0009", {absorbed});
     ra::ChangePointFinding f;
-    f.benchmark = "BM_Sort";
-    f.metric = "real_time";
-    f.unit = "ns";
+    f.series.benchmark = "BM_Sort";
+    f.series.metric = "real_time";
+    f.series.unit = "ns";
     f.commit = "c0004";
     f.commit_time_us = 4000;
     f.change_pct = 12.5;
@@ -154,7 +154,7 @@ TEST(AlertStage, StepsLocatedInTheHistoryAreAnnouncedWithTheirCommit) {
     const std::string head = message["blocks"][0]["text"]["text"];
     EXPECT_NE(head.find("*1 regressing step located in the history*"), std::string::npos) << head;
     const std::string list = message["blocks"][1]["text"]["text"];
-    EXPECT_EQ(list, "• `BM_Sort` · real_time: *+12.5 %* since `c0004`");
+    EXPECT_EQ(list, "• `BM_Sort` · real_time: *+12.5%* since `c0004`");
     const auto body = nlohmann::json::parse(hook.requests().at(0).body);
     ASSERT_EQ(body["located_steps"].size(), 1u);
     EXPECT_EQ(body["located_steps"][0]["since"], "c0004");

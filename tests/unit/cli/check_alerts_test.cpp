@@ -33,7 +33,7 @@ TEST(AlertVerdicts, ChangeInPercentAndUnknownNumbersAbsent) {
 
     const auto out = alert_verdicts(result);
     ASSERT_EQ(out.size(), 2u);
-    EXPECT_EQ(out[0].suite, "s");
+    EXPECT_EQ(out[0].series.suite, "s");
     EXPECT_EQ(out[0].status, "regression");
     EXPECT_DOUBLE_EQ(*out[0].change_pct, -12.5);
     EXPECT_DOUBLE_EQ(*out[0].ci_low_pct, -15.0);
@@ -41,7 +41,7 @@ TEST(AlertVerdicts, ChangeInPercentAndUnknownNumbersAbsent) {
     EXPECT_EQ(out[0].q_value, 2e-6);
     EXPECT_EQ(out[0].candidate_median, 875.0);
     EXPECT_EQ(out[0].since_commit, "c0004");
-    EXPECT_EQ(out[0].direction, core::Direction::higher);
+    EXPECT_EQ(out[0].series.direction, core::Direction::higher);
     EXPECT_EQ(out[1].status, "new");
     EXPECT_FALSE(out[1].change_pct);
     EXPECT_FALSE(out[1].p_value);
@@ -52,10 +52,10 @@ TEST(AlertVerdicts, ChangeInPercentAndUnknownNumbersAbsent) {
 store::History history_of(const std::vector<double>& levels, core::Direction direction) {
     store::History h;
     store::SeriesHistory s;
-    s.info.benchmark = "BM_Sort";
-    s.info.metric = "real_time";
-    s.info.unit = "ns";
-    s.info.direction = direction;
+    s.id.benchmark = "BM_Sort";
+    s.id.metric = "real_time";
+    s.id.unit = "ns";
+    s.id.direction = direction;
     for (std::size_t i = 0; i < levels.size(); ++i) {
         store::RunInfo r;
         r.id = static_cast<std::int64_t>(i + 1);
@@ -135,9 +135,9 @@ store::History noisy_history(std::size_t n_series, double step_fraction) {
     };
     for (std::size_t s = 0; s < n_series; ++s) {
         store::SeriesHistory series;
-        series.info.benchmark = "BM_" + std::to_string(s);
-        series.info.metric = "real_time";
-        series.info.unit = "ns";
+        series.id.benchmark = "BM_" + std::to_string(s);
+        series.id.metric = "real_time";
+        series.id.unit = "ns";
         for (std::size_t i = 0; i < 40; ++i) {
             const double level = 100.0 * (s == 0 && i >= 30 ? 1 + step_fraction : 1.0);
             const double run = level * (1 + 0.02 * gaussian());
@@ -155,7 +155,7 @@ TEST(RegressingChangePoints, TwoThousandNoisySeriesRaiseOnlyTheRealStep) {
     const auto history = noisy_history(2000, 0.15);
     const auto findings = regressing_change_points(history, k_alpha, k_min_change);
     ASSERT_EQ(findings.size(), 1u);
-    EXPECT_EQ(findings[0].benchmark, "BM_0");
+    EXPECT_EQ(findings[0].series.benchmark, "BM_0");
     EXPECT_EQ(findings[0].commit, "c1030");
     // Without the correction across series and the minimum change (alpha 1 keeps every change
     // point that passed its own test), noise steps of the other series do get through.

@@ -27,12 +27,12 @@ TEST(NativeFormat, ParsesContextAndResults) {
     EXPECT_EQ(run->context.commit_time, "2024-05-01T12:00:00Z");
     ASSERT_EQ(run->measurements.size(), 2u);
     const auto& m = run->measurements[0];
-    EXPECT_EQ(m.benchmark, "train_step/mlp");
-    EXPECT_EQ(m.params.dump(), R"({"batch_size":32,"framework":"pytorch"})");
-    EXPECT_EQ(m.unit, "ms");
-    EXPECT_EQ(m.direction, Direction::lower);
+    EXPECT_EQ(m.series.benchmark, "train_step/mlp");
+    EXPECT_EQ(m.series.params.dump(), R"({"batch_size":32,"framework":"pytorch"})");
+    EXPECT_EQ(m.series.unit, "ms");
+    EXPECT_EQ(m.series.direction, Direction::lower);
     EXPECT_EQ(m.samples, (std::vector<double>{12.1, 12.3, 12.0}));
-    EXPECT_EQ(run->measurements[1].direction, Direction::higher);
+    EXPECT_EQ(run->measurements[1].series.direction, Direction::higher);
 }
 
 TEST(NativeFormat, RoundTripsThroughToNativeJson) {
@@ -51,9 +51,9 @@ TEST(NativeFormat, RoundTripsThroughToNativeJson) {
 TEST(NativeFormat, DoublesRoundTripExactly) {
     RunResults run;
     Measurement m;
-    m.benchmark = "b";
-    m.metric = "value";
-    m.unit = "ns";
+    m.series.benchmark = "b";
+    m.series.metric = "value";
+    m.series.unit = "ns";
     m.samples = {0.1, 1.0 / 3.0, 123456789.123456789, 5e-324 * 1e10};
     run.measurements.push_back(m);
     auto again = parse_native(to_native_json(run), "x");

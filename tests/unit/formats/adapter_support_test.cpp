@@ -90,7 +90,7 @@ TEST(AdapterSupport, CollectorKeepsFirstSeenOrderAndDropsNonPositiveTimes) {
     core::RunResults run;
     ASSERT_TRUE(c.finish(run, "in"));
     ASSERT_EQ(run.measurements.size(), 2u);
-    EXPECT_EQ(run.measurements[0].benchmark, "b");
+    EXPECT_EQ(run.measurements[0].series.benchmark, "b");
     EXPECT_EQ(run.measurements[0].samples, (std::vector<double>{5, 7}));
     EXPECT_EQ(run.measurements[1].samples, (std::vector<double>{0}));  // not a time: kept
     ASSERT_EQ(run.warnings.size(), 1u);

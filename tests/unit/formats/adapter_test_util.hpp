@@ -42,8 +42,9 @@ inline const core::Measurement* find_series(const core::RunResults& run, std::st
                                             std::string_view unit = {},
                                             const char* suite = nullptr) {
     for (const auto& m : run.measurements)
-        if (m.benchmark == benchmark && m.params.dump() == params_json && m.metric == metric &&
-            (unit.empty() || m.unit == unit) && (suite == nullptr || m.suite == suite))
+        if (m.series.benchmark == benchmark && m.series.params.dump() == params_json &&
+            m.series.metric == metric && (unit.empty() || m.series.unit == unit) &&
+            (suite == nullptr || m.series.suite == suite))
             return &m;
     return nullptr;
 }
@@ -52,8 +53,9 @@ inline const core::Measurement* find_series(const core::RunResults& run, std::st
 inline std::string describe(const core::RunResults& run) {
     std::string out;
     for (const auto& m : run.measurements)
-        out += m.suite + "|" + m.benchmark + " " + m.params.dump() + " " + m.metric + " [" +
-               m.unit + "] n=" + std::to_string(m.samples.size()) + "\n";
+        out += m.series.suite + "|" + m.series.benchmark + " " + m.series.params.dump() + " " +
+               m.series.metric + " [" + m.series.unit + "] n=" + std::to_string(m.samples.size()) +
+               "\n";
     for (const auto& f : run.failures) out += "FAILED " + f.benchmark + ": " + f.message + "\n";
     return out;
 }

@@ -30,21 +30,21 @@ TEST(GbenchAdapter, PlainRunNamedArgsThreadsCountersAndErrors) {
     // "train_step/batch_size:32": key:value segments become params, numbers as numbers.
     const auto* real = test::find_series(*run, "train_step", R"({"batch_size":32})", "real_time");
     ASSERT_NE(real, nullptr) << test::describe(*run);
-    EXPECT_EQ(real->suite, "capture_bench");
-    EXPECT_EQ(real->unit, "ns");
-    EXPECT_EQ(real->direction, Direction::lower);
+    EXPECT_EQ(real->series.suite, "capture_bench");
+    EXPECT_EQ(real->series.unit, "ns");
+    EXPECT_EQ(real->series.direction, Direction::lower);
     EXPECT_EQ(real->samples, std::vector<double>{75.94731250009215});
     const auto* items =
         test::find_series(*run, "train_step", R"({"batch_size":32})", "throughput", "items/s");
     ASSERT_NE(items, nullptr);
-    EXPECT_EQ(items->direction, Direction::higher);
+    EXPECT_EQ(items->series.direction, Direction::higher);
     EXPECT_EQ(items->samples, std::vector<double>{997084736.3983536});
     // A user counter: unit "", lower by default.
     const auto* counter =
         test::find_series(*run, "train_step", R"({"batch_size":64})", "peak_memory");
     ASSERT_NE(counter, nullptr);
-    EXPECT_EQ(counter->unit, "");
-    EXPECT_EQ(counter->direction, Direction::lower);
+    EXPECT_EQ(counter->series.unit, "");
+    EXPECT_EQ(counter->series.direction, Direction::lower);
     EXPECT_EQ(counter->samples, std::vector<double>{256.0});
 
     // String-valued segments: "infer/model:mlp/mode:eager/batch_size:16".
@@ -100,7 +100,7 @@ TEST(GbenchAdapter, RepetitionsAreSamplesInOrderAndAggregatesAreNotStored) {
     // 2 benchmarks x (real, cpu, throughput, peak_memory); the mean/median/stddev/cv rows are
     // not series of their own.
     EXPECT_EQ(run->measurements.size(), 8u) << test::describe(*run);
-    for (const auto& m : run->measurements) EXPECT_EQ(m.samples.size(), 3u) << m.metric;
+    for (const auto& m : run->measurements) EXPECT_EQ(m.samples.size(), 3u) << m.series.metric;
     // The error repeated in every repetition is one failure.
     ASSERT_EQ(run->failures.size(), 1u);
     EXPECT_EQ(run->failures[0].message, "input file not found");
@@ -128,8 +128,9 @@ TEST(GbenchAdapter, DirectionOverrideAppliesToCounters) {
     const auto* counter =
         test::find_series(*run, "train_step", R"({"batch_size":32})", "peak_memory");
     ASSERT_NE(counter, nullptr);
-    EXPECT_EQ(counter->direction, Direction::higher);
-    EXPECT_EQ(test::find_series(*run, "train_step", R"({"batch_size":32})", "real_time")->direction,
+    EXPECT_EQ(counter->series.direction, Direction::higher);
+    EXPECT_EQ(test::find_series(*run, "train_step", R"({"batch_size":32})", "real_time")
+                  ->series.direction,
               Direction::lower);
 }
 
@@ -267,14 +268,14 @@ TEST(GbenchCounters, MetricOverridesGiveCountersUnitsAndDirections) {
     auto run = parse_results("gbench", text, "c.json", options);
     ASSERT_TRUE(run) << run.error().message;
     std::map<std::string, const core::Measurement*> by_metric;
-    for (const auto& m : run->measurements) by_metric[m.metric] = &m;
+    for (const auto& m : run->measurements) by_metric[m.series.metric] = &m;
     ASSERT_EQ(by_metric.count("compile_time"), 1u);
-    EXPECT_EQ(by_metric["compile_time"]->unit, "ns");
+    EXPECT_EQ(by_metric["compile_time"]->series.unit, "ns");
     EXPECT_DOUBLE_EQ(by_metric["compile_time"]->samples[0], 2.5e6);
-    EXPECT_EQ(by_metric["peak_memory"]->unit, "B");
-    EXPECT_EQ(by_metric["peak_memory"]->direction, core::Direction::lower);
-    EXPECT_EQ(by_metric["score"]->unit, "");
-    EXPECT_EQ(by_metric["score"]->direction, core::Direction::higher);
+    EXPECT_EQ(by_metric["peak_memory"]->series.unit, "B");
+    EXPECT_EQ(by_metric["peak_memory"]->series.direction, core::Direction::lower);
+    EXPECT_EQ(by_metric["score"]->series.unit, "");
+    EXPECT_EQ(by_metric["score"]->series.direction, core::Direction::higher);
 }
 
 }  // namespace

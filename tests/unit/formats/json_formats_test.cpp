@@ -28,8 +28,8 @@ TEST(PytestBenchmarkAdapter, RoundsAreSamplesParamsAndGroupAreParams) {
     // "capture_bench.py::test_fib[12]" with params {"n": 12}: the id suffix is dropped.
     const auto* fib = test::find_series(*run, "capture_bench.py::test_fib", R"({"n":12})", "time");
     ASSERT_NE(fib, nullptr) << test::describe(*run);
-    EXPECT_EQ(fib->unit, "ns");
-    EXPECT_EQ(fib->direction, Direction::lower);
+    EXPECT_EQ(fib->series.unit, "ns");
+    EXPECT_EQ(fib->series.direction, Direction::lower);
     ASSERT_EQ(fib->samples.size(), 5u);
     EXPECT_DOUBLE_EQ(fib->samples[0], 2.3614999918208923e-05 * 1e9);
     const auto* sort =
@@ -103,13 +103,13 @@ TEST(JmhAdapter, ModesUnitsSecondaryMetricsAndForks) {
     const auto* avgt =
         test::find_series(*run, "org.x.Bench.parse", R"({"size":100})", "average_time");
     ASSERT_NE(avgt, nullptr) << test::describe(*run);
-    EXPECT_EQ(avgt->unit, "ns");
-    EXPECT_EQ(avgt->direction, Direction::lower);
+    EXPECT_EQ(avgt->series.unit, "ns");
+    EXPECT_EQ(avgt->series.direction, Direction::lower);
     EXPECT_EQ(avgt->samples, (std::vector<double>{2000, 3000, 2500}));  // fork 0, then fork 1
     const auto* alloc =
         test::find_series(*run, "org.x.Bench.parse", R"({"size":100})", "gc_alloc_rate_norm");
     ASSERT_NE(alloc, nullptr);
-    EXPECT_EQ(alloc->unit, "B/op");
+    EXPECT_EQ(alloc->series.unit, "B/op");
     EXPECT_EQ(alloc->samples, (std::vector<double>{48, 48, 48}));
     // gc.time of 0 means no collection happened: nothing stored, no warning.
     EXPECT_EQ(test::find_series(*run, "org.x.Bench.parse", R"({"size":100})", "gc_time"), nullptr);
@@ -117,8 +117,8 @@ TEST(JmhAdapter, ModesUnitsSecondaryMetricsAndForks) {
     const auto* thrpt =
         test::find_series(*run, "org.x.Bench.parse", R"({"size":100})", "throughput");
     ASSERT_NE(thrpt, nullptr);
-    EXPECT_EQ(thrpt->unit, "ops/s");
-    EXPECT_EQ(thrpt->direction, Direction::higher);
+    EXPECT_EQ(thrpt->series.unit, "ops/s");
+    EXPECT_EQ(thrpt->series.direction, Direction::higher);
     EXPECT_EQ(thrpt->samples, std::vector<double>{400000});  // the score: no rawData (note)
     const auto* ss = test::find_series(*run, "org.x.Bench.once", "{}", "single_shot_time");
     ASSERT_NE(ss, nullptr);
@@ -142,8 +142,8 @@ TEST(BmfAdapter, BuiltinMeasuresHaveUnitsOthersTakeMetricOverrides) {
     auto check = [&](const char* metric, const char* unit, Direction dir, double value) {
         const auto* m = test::find_series(*run, "encode", "{}", metric);
         ASSERT_NE(m, nullptr) << metric << "\n" << test::describe(*run);
-        EXPECT_EQ(m->unit, unit) << metric;
-        EXPECT_EQ(m->direction, dir) << metric;
+        EXPECT_EQ(m->series.unit, unit) << metric;
+        EXPECT_EQ(m->series.direction, dir) << metric;
         EXPECT_EQ(m->samples, std::vector<double>{value}) << metric;
     };
     check("latency", "ns", Direction::lower, 12.5);
@@ -165,11 +165,11 @@ TEST(GabJsonAdapter, BiggerIsBetterNeedsTheDirectionFlag) {
     ASSERT_TRUE(run) << run.error().message;
     const auto* req = test::find_series(*run, "req", "{}", "value");
     ASSERT_NE(req, nullptr);
-    EXPECT_EQ(req->direction, Direction::higher);
+    EXPECT_EQ(req->series.direction, Direction::higher);
     EXPECT_EQ(req->samples, (std::vector<double>{70, 72}));  // a repeated name: more samples
     const auto* lat = test::find_series(*run, "lat", "{}", "value");
     ASSERT_NE(lat, nullptr);
-    EXPECT_EQ(lat->unit, "ns");
+    EXPECT_EQ(lat->series.unit, "ns");
     EXPECT_EQ(lat->samples, std::vector<double>{1.5e6});
 }
 
@@ -193,7 +193,7 @@ TEST(BenchmarkDotNetAdapter, ParametersJobsAndFailedBenchmarks) {
     EXPECT_EQ(time->samples, (std::vector<double>{10.5, 11.0}));
     const auto* gen0 = test::find_series(*run, "App.Parser.Parse", params, "gc_gen0_collections");
     ASSERT_NE(gen0, nullptr);
-    EXPECT_EQ(gen0->unit, "per 1000 ops");
+    EXPECT_EQ(gen0->series.unit, "per 1000 ops");
     EXPECT_EQ(gen0->samples, std::vector<double>{0.5});
     ASSERT_EQ(run->failures.size(), 1u);
     EXPECT_EQ(run->failures[0].benchmark, "App.Parser.Broken");

@@ -31,18 +31,18 @@ TEST(RecordsAdapter, ArrayOfRecordsWithInferredUnitsAndRepetitions) {
         R"j({"batch_size":32,"framework":"PyTorch (torch.compile)","model_name":"ResNet"})j";
     const auto* time = test::find_series(*run, "ml-frameworks", compiled, "avg_time");
     ASSERT_NE(time, nullptr) << test::describe(*run);
-    EXPECT_EQ(time->unit, "ns");
-    EXPECT_EQ(time->direction, Direction::lower);
+    EXPECT_EQ(time->series.unit, "ns");
+    EXPECT_EQ(time->series.direction, Direction::lower);
     EXPECT_EQ(time->samples,
               (std::vector<double>{41.2 * 1e6, 40.9 * 1e6}));  // two records, two samples
     const auto* throughput = test::find_series(*run, "ml-frameworks", compiled, "throughput");
     ASSERT_NE(throughput, nullptr);
-    EXPECT_EQ(throughput->unit, "items/s");
-    EXPECT_EQ(throughput->direction, Direction::higher);
+    EXPECT_EQ(throughput->series.unit, "items/s");
+    EXPECT_EQ(throughput->series.direction, Direction::higher);
     EXPECT_EQ(throughput->samples, (std::vector<double>{776, 782}));
     const auto* memory = test::find_series(*run, "ml-frameworks", compiled, "peak_memory");
     ASSERT_NE(memory, nullptr);
-    EXPECT_EQ(memory->unit, "B");
+    EXPECT_EQ(memory->series.unit, "B");
     EXPECT_EQ(memory->samples, (std::vector<double>{5120 * k_mib, 5120 * k_mib}));
     EXPECT_EQ(test::find_series(*run, "ml-frameworks", compiled, "compile_time")->samples,
               (std::vector<double>{38000 * 1e6, 37450 * 1e6}));
@@ -67,8 +67,8 @@ TEST(RecordsAdapter, JsonLinesKeepPercentilesAndRates) {
         *run, "inference-latency", R"({"backend":"CPU","batch_size":1,"framework":"ONNX Runtime"})",
         "tokens_per_second");
     ASSERT_NE(tokens, nullptr) << test::describe(*run);
-    EXPECT_EQ(tokens->unit, "tokens/s");
-    EXPECT_EQ(tokens->direction, Direction::higher);
+    EXPECT_EQ(tokens->series.unit, "tokens/s");
+    EXPECT_EQ(tokens->series.direction, Direction::higher);
     EXPECT_EQ(run->measurements.size(), 7u);
 }
 
@@ -84,9 +84,10 @@ TEST(RecordsAdapter, ParamsFlagAndMetricOverrides) {
     const char* params = R"({"model":"bert","threads":4})";
     const auto* latency = test::find_series(*run, "infer", params, "latency");
     ASSERT_NE(latency, nullptr) << test::describe(*run);
-    EXPECT_EQ(latency->unit, "ns");
+    EXPECT_EQ(latency->series.unit, "ns");
     EXPECT_EQ(latency->samples, std::vector<double>{12.5 * 1e3});
-    EXPECT_EQ(test::find_series(*run, "infer", params, "score")->direction, Direction::higher);
+    EXPECT_EQ(test::find_series(*run, "infer", params, "score")->series.direction,
+              Direction::higher);
     // With --params, an integer that is not listed is a metric.
     EXPECT_NE(test::find_series(*run, "infer", params, "epochs"), nullptr);
     ASSERT_EQ(run->notes.size(), 1u);
@@ -220,14 +221,14 @@ TEST_F(MlSuiteOutput, EveryConfigurationIsASeriesWithItsPerIterationSamples) {
         const auto* throughput = test::find_series(m_run, r["benchmark"].get<std::string>(),
                                                    params_of(r), "throughput");
         ASSERT_NE(throughput, nullptr);
-        EXPECT_EQ(throughput->unit, "items/s");
-        EXPECT_EQ(throughput->direction, Direction::higher);
+        EXPECT_EQ(throughput->series.unit, "items/s");
+        EXPECT_EQ(throughput->series.direction, Direction::higher);
         EXPECT_EQ(throughput->samples, std::vector<double>{r["throughput"].get<double>()});
         const auto* memory = test::find_series(m_run, r["benchmark"].get<std::string>(),
                                                params_of(r), "peak_memory");
         ASSERT_NE(memory, nullptr);
-        EXPECT_EQ(memory->unit, "B");
-        EXPECT_EQ(memory->direction, Direction::lower);
+        EXPECT_EQ(memory->series.unit, "B");
+        EXPECT_EQ(memory->series.direction, Direction::lower);
         EXPECT_DOUBLE_EQ(memory->samples.at(0), r["peak_memory_mb"].get<double>() * k_mib);
         for (const char* field : {"avg_time_ms", "p95_latency_ms", "compile_time_ms"}) {
             if (!r.contains(field)) continue;
@@ -247,11 +248,11 @@ TEST_F(MlSuiteOutput, EveryConfigurationIsASeriesWithItsPerIterationSamples) {
 TEST_F(MlSuiteOutput, ParamsAreTheFourNamedAndCountsAreNotStored) {
     std::set<std::string> metrics;
     for (const auto& m : m_run.measurements) {
-        metrics.insert(m.metric);
-        for (const auto& [key, value] : m.params.items())
+        metrics.insert(m.series.metric);
+        for (const auto& [key, value] : m.series.params.items())
             EXPECT_TRUE(key == "framework" || key == "mode" || key == "model" ||
                         key == "batch_size")
-                << key << " in " << m.params.dump();
+                << key << " in " << m.series.params.dump();
     }
     EXPECT_EQ(metrics.count("num_iterations"), 0u);
     EXPECT_EQ(metrics.count("warmup_time"), 0u);

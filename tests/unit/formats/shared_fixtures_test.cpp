@@ -266,15 +266,16 @@ TEST_P(SharedFormatFixture, ParsesToTheValuesInTheFile) {
     ASSERT_NE(m, nullptr) << c.benchmark << " " << c.params << " " << c.metric << " [" << c.unit
                           << "] not found in:\n"
                           << test::describe(*run);
-    EXPECT_EQ(m->unit, c.unit);
-    EXPECT_EQ(m->direction, c.direction);
+    EXPECT_EQ(m->series.unit, c.unit);
+    EXPECT_EQ(m->series.direction, c.direction);
     ASSERT_EQ(m->samples.size(), c.samples);
     EXPECT_DOUBLE_EQ(m->samples[c.index], c.value);
     // Every series is usable: samples present, times positive.
     for (const auto& s : run->measurements) {
-        EXPECT_FALSE(s.samples.empty()) << s.benchmark << " " << s.metric;
-        if (s.unit == "ns") {
-            for (double v : s.samples) EXPECT_GT(v, 0) << s.benchmark << " " << s.metric;
+        EXPECT_FALSE(s.samples.empty()) << s.series.benchmark << " " << s.series.metric;
+        if (s.series.unit == "ns") {
+            for (double v : s.samples)
+                EXPECT_GT(v, 0) << s.series.benchmark << " " << s.series.metric;
         }
     }
 }

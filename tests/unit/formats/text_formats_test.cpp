@@ -19,7 +19,7 @@ core::Result<core::RunResults> parse(std::string_view format, std::string_view t
 
 std::vector<std::string> benchmark_names(const core::RunResults& run) {
     std::vector<std::string> names;
-    for (const auto& m : run.measurements) names.push_back(m.benchmark);
+    for (const auto& m : run.measurements) names.push_back(m.series.benchmark);
     return names;
 }
 
@@ -34,7 +34,7 @@ TEST(Catch2Adapter, XmlMeansAndFailures) {
                                         "Strings/append/append 64 chars"}));
     const auto* fib = test::find_series(*run, "Fibonacci/fib 15", "{}", "time");
     ASSERT_NE(fib, nullptr);
-    EXPECT_EQ(fib->unit, "ns");
+    EXPECT_EQ(fib->series.unit, "ns");
     EXPECT_EQ(fib->samples, std::vector<double>{14665.9});
     ASSERT_EQ(run->failures.size(), 1u);
     EXPECT_EQ(run->failures[0].benchmark, "Broken/throws");
@@ -121,7 +121,7 @@ a rather long benchmark name that criterion prints on its own line
               std::vector<double>{1250});
     const auto* bytes = test::find_series(*run, "parse/json/1024", "{}", "throughput", "B/s");
     ASSERT_NE(bytes, nullptr) << test::describe(*run);
-    EXPECT_EQ(bytes->direction, Direction::higher);
+    EXPECT_EQ(bytes->series.direction, Direction::higher);
     EXPECT_EQ(bytes->samples, std::vector<double>{800.0 * 1024 * 1024});
     const char* long_name = "a rather long benchmark name that criterion prints on its own line";
     EXPECT_EQ(test::find_series(*run, long_name, "{}", "time")->samples, std::vector<double>{11e6});
@@ -136,8 +136,8 @@ TEST(CriterionAdapter, EstimatesJsonIsNamedByItsPath) {
     auto run = test::parse_file("criterion", path);
     ASSERT_TRUE(run) << run.error().message;
     ASSERT_EQ(run->measurements.size(), 1u);
-    EXPECT_EQ(run->measurements[0].benchmark, "fib/20");
-    EXPECT_EQ(run->measurements[0].metric, "time");
+    EXPECT_EQ(run->measurements[0].series.benchmark, "fib/20");
+    EXPECT_EQ(run->measurements[0].series.metric, "time");
     EXPECT_EQ(run->measurements[0].samples, std::vector<double>{26157.5});  // the slope
     const std::string text = test::read_fixture(path);
     auto change = parse("criterion", text, "target/criterion/fib/20/change/estimates.json");
@@ -151,7 +151,7 @@ TEST(CriterionAdapter, EstimatesJsonIsNamedByItsPath) {
     auto mean = parse("criterion", R"({"mean":{"point_estimate":5.5},"slope":null})",
                       "results/x/base/estimates.json");
     ASSERT_TRUE(mean) << mean.error().message;
-    EXPECT_EQ(mean->measurements[0].benchmark, "x");
+    EXPECT_EQ(mean->measurements[0].series.benchmark, "x");
     EXPECT_EQ(mean->measurements[0].samples, std::vector<double>{5.5});
 }
 
@@ -219,16 +219,16 @@ FAIL
     const char* params = R"({"gomaxprocs":8,"size":"1K","variant":"fast"})";
     const auto* time = test::find_series(*run, "BenchmarkDecode", params, "time");
     ASSERT_NE(time, nullptr) << test::describe(*run);
-    EXPECT_EQ(time->suite, "example.com/codec");
+    EXPECT_EQ(time->series.suite, "example.com/codec");
     EXPECT_EQ(time->samples, (std::vector<double>{1500, 1520, 1510}));
-    EXPECT_EQ(test::find_series(*run, "BenchmarkDecode", params, "alloc_bytes")->unit, "B");
+    EXPECT_EQ(test::find_series(*run, "BenchmarkDecode", params, "alloc_bytes")->series.unit, "B");
     EXPECT_EQ(test::find_series(*run, "BenchmarkDecode", params, "allocs")->samples,
               (std::vector<double>{3, 3, 3}));
-    EXPECT_EQ(test::find_series(*run, "BenchmarkDecode", params, "tokens/s")->direction,
+    EXPECT_EQ(test::find_series(*run, "BenchmarkDecode", params, "tokens/s")->series.direction,
               Direction::higher);
-    EXPECT_EQ(
-        test::find_series(*run, "BenchmarkRetry", R"({"variant":"fast"})", "retries/op")->direction,
-        Direction::lower);
+    EXPECT_EQ(test::find_series(*run, "BenchmarkRetry", R"({"variant":"fast"})", "retries/op")
+                  ->series.direction,
+              Direction::lower);
     EXPECT_EQ(run->context.fingerprint["cpu"], "Intel(R) Xeon(R) CPU");
     ASSERT_EQ(run->failures.size(), 1u);
     EXPECT_EQ(run->failures[0].benchmark, "BenchmarkBroken");

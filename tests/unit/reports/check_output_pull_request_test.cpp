@@ -57,8 +57,8 @@ TEST(CheckOutputPullRequest, TextSaysHowManyRunsDecidedAndWhatTheReRunsDid) {
     EXPECT_NE(text.find("RUNS"), std::string::npos) << text;
     EXPECT_NE(text.find("3, re-runs confirm"), std::string::npos) << text;
     EXPECT_NE(text.find("2, re-run clears"), std::string::npos) << text;
-    // The values the change compares, so the row adds up: 11.80 -> 13.52 is +14.6 %.
-    EXPECT_NE(text.find("13.52 us"), std::string::npos) << text;
+    // The values the change compares, so the row adds up: 11.8 -> 13.5 µs is +14.6 %.
+    EXPECT_NE(text.find("13.5 \xC2\xB5s"), std::string::npos) << text;
     EXPECT_NE(text.find("+14.6%"), std::string::npos) << text;
     EXPECT_NE(text.find("[+11.0%, +18.0%]"), std::string::npos) << text;
     // Notes: the regression's, and the one-off the re-run cleared.

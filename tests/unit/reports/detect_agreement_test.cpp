@@ -76,7 +76,7 @@ TEST(DetectAgreement, CheckAtEveryCommitEqualsBacktest) {
     std::size_t flag_count = 0;
     for (const auto& s : bt.series)
         for (const auto& f : s.flags) {
-            flagged[{s.info.benchmark, f.commit}] = &f;
+            flagged[{s.id.benchmark, f.commit}] = &f;
             ++flag_count;
         }
     EXPECT_GE(flag_count, 4u);  // the steps, the throughput drop, the allocation growth

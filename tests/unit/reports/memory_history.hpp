@@ -48,12 +48,12 @@ inline store::History make_history(std::size_t commits, const std::vector<Series
     }
     for (std::size_t s = 0; s < specs.size(); ++s) {
         store::SeriesHistory series;
-        series.info.benchmark_id = static_cast<std::int64_t>(s + 1);
-        series.info.metric_id = 1;
-        series.info.benchmark = specs[s].benchmark;
-        series.info.metric = specs[s].metric;
-        series.info.unit = specs[s].unit;
-        series.info.direction = specs[s].direction;
+        series.benchmark_id = static_cast<std::int64_t>(s + 1);
+        series.metric_id = 1;
+        series.id.benchmark = specs[s].benchmark;
+        series.id.metric = specs[s].metric;
+        series.id.unit = specs[s].unit;
+        series.id.direction = specs[s].direction;
         for (std::size_t i = 0; i < commits; ++i) {
             auto values = specs[s].samples(i);
             if (!values.empty()) series.points.push_back({static_cast<std::uint32_t>(i), values});
@@ -108,7 +108,7 @@ class MemoryReader : public store::HistoryReader {
         }
         for (const auto& s : h.series) {
             store::SeriesHistory copy;
-            copy.info = s.info;
+            copy.id = s.id;
             for (const auto& p : s.points)
                 if (auto f = index.find(p.run); f != index.end())
                     copy.points.push_back({f->second, p.samples});

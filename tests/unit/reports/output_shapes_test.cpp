@@ -97,16 +97,38 @@ TEST(OutputShapes, TextIsAnAlignedTableWithColourOnlyWhenAsked) {
     EXPECT_NE(coloured.find("\x1b[31m"), std::string::npos);
 }
 
+// Values print as the report prints them (core/display.hpp): scaled in their unit's family,
+// the baseline's scale for both medians, missing numbers "n/a".
+TEST(OutputShapes, TextAndMarkdownScaleUnitsLikeTheReport) {
+    auto r = sample_result();
+    r.results[0].series.unit = "seconds";  // as asv histories say
+    r.results[0].baseline_median = 4.739e-05;
+    r.results[0].candidate_median = 5.322e-05;
+    r.results[1].candidate_median = 3.0 * 1024 * 1024;
+    r.results[1].series.unit = "B";
+    const auto text = render_check_text(r, {false});
+    EXPECT_NE(text.find("real_time   47.4 \xC2\xB5s    53.2 \xC2\xB5s  +12.3%  [+10.0%, +15.0%]"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("real_time       n/a   3.00 MiB     n/a               n/a"), std::string::npos) << text;
+    EXPECT_EQ(text.find("e-05"), std::string::npos);
+    EXPECT_NE(text.find("0123456789ab on feature vs main @ fedcba987654"), std::string::npos);
+    const auto md = render_check_markdown(r);
+    EXPECT_NE(md.find("| 47.4 \xC2\xB5s | 53.2 \xC2\xB5s | +12.3% | [+10.0%, +15.0%] |"),
+              std::string::npos)
+        << md;
+}
+
 TEST(OutputShapes, BacktestJsonListsEverySeries) {
     detect::BacktestResult r;
     r.commits = 3;
     r.checks = 2;
     detect::BacktestSeries quiet;
-    quiet.info.benchmark = "BM_quiet";
-    quiet.info.metric = "value";
+    quiet.id.benchmark = "BM_quiet";
+    quiet.id.metric = "value";
     detect::BacktestSeries loud;
-    loud.info.benchmark = "BM_loud";
-    loud.info.metric = "value";
+    loud.id.benchmark = "BM_loud";
+    loud.id.metric = "value";
     loud.flags.push_back({2, "c2", "c1", Status::regression, 0.2, 0.1, 0.3, 1e-5, 1e-5, false});
     r.series = {quiet, loud};
     const auto j = backtest_json(r, {"p", "tb", "main", 0.01, 0.02});

@@ -63,10 +63,10 @@ TEST(AbRunner, RecordsBothSidesPairedByRound) {
     const core::Measurement* cand = nullptr;
     std::size_t sides = 0;
     for (const auto& m : out.suite.results.measurements) {
-        ASSERT_TRUE(m.params.contains(k_ab_side_param)) << m.benchmark;
+        ASSERT_TRUE(m.series.params.contains(k_ab_side_param)) << m.series.benchmark;
         ++sides;
-        if (m.benchmark == "BM_Accumulate/512" && m.metric == "cpu_time")
-            (m.params[k_ab_side_param] == k_ab_baseline ? base : cand) = &m;
+        if (m.series.benchmark == "BM_Accumulate/512" && m.series.metric == "cpu_time")
+            (m.series.params[k_ab_side_param] == k_ab_baseline ? base : cand) = &m;
     }
     EXPECT_EQ(sides, 2 * out.pairs);
     ASSERT_NE(base, nullptr);

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 const core::Measurement* find(const core::RunResults& r, const std::string& benchmark,
                               const std::string& metric) {
     for (const auto& m : r.measurements)
-        if (m.benchmark == benchmark && m.metric == metric) return &m;
+        if (m.series.benchmark == benchmark && m.series.metric == metric) return &m;
     return nullptr;
 }
 
@@ -44,14 +44,14 @@ TEST(CommandSuite, RecordsProcessSeriesPerMeasuredRun) {
         const auto* m = find(o.results, "probe", metric);
         ASSERT_NE(m, nullptr) << metric;
         EXPECT_EQ(m->samples.size(), 3u) << metric << ": warm-up runs are not recorded";
-        EXPECT_EQ(m->suite, "probe");
-        EXPECT_EQ(m->direction, core::Direction::lower);
+        EXPECT_EQ(m->series.suite, "probe");
+        EXPECT_EQ(m->series.direction, core::Direction::lower);
     }
     const auto* wall = find(o.results, "probe", k_wall_time_metric);
-    EXPECT_EQ(wall->unit, "ns");
+    EXPECT_EQ(wall->series.unit, "ns");
     for (double v : wall->samples) EXPECT_GE(v, 50e6) << "30 ms of CPU and 20 ms of sleep";
     const auto* memory = find(o.results, "probe", k_peak_memory_metric);
-    EXPECT_EQ(memory->unit, "B");
+    EXPECT_EQ(memory->series.unit, "B");
     for (double v : memory->samples) EXPECT_GE(v, 40.0 * 1024 * 1024);
     // 30 ms of CPU time at least; how the kernel splits it between user and system time comes
     // from sampled ticks (and touching 40 MiB costs kernel time; on a busy machine a run's ticks
@@ -69,7 +69,7 @@ TEST(CommandSuite, RecordsProcessSeriesPerMeasuredRun) {
     for (const auto* series : {user, sys}) {
         if (series != nullptr) {
             EXPECT_EQ(series->samples.size(), 3u);
-            EXPECT_EQ(series->unit, "ns");
+            EXPECT_EQ(series->series.unit, "ns");
         } else {
             ++missing;
         }

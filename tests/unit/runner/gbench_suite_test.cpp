@@ -28,7 +28,7 @@ GbenchSuite sample(int repetitions = 2) {
 const core::Measurement* find(const core::RunResults& r, const std::string& benchmark,
                               const std::string& metric) {
     for (const auto& m : r.measurements)
-        if (m.benchmark == benchmark && m.metric == metric) return &m;
+        if (m.series.benchmark == benchmark && m.series.metric == metric) return &m;
     return nullptr;
 }
 
@@ -143,7 +143,7 @@ TEST(GbenchSuite, KeepsEveryRepetitionAndRecordsSkipWithError) {
     const auto* acc = find(o.results, "BM_Accumulate/64", "real_time");
     ASSERT_NE(acc, nullptr);
     EXPECT_EQ(acc->samples.size(), 3u) << "one sample per repetition";
-    EXPECT_EQ(acc->suite, "sample");
+    EXPECT_EQ(acc->series.suite, "sample");
     ASSERT_NE(find(o.results, "BM_Fill<int>", "cpu_time"), nullptr);
     EXPECT_EQ(failed_names(o.results), std::set<std::string>{"BM_Unavailable"});
     EXPECT_GT(o.child_wall_ns, 0);
@@ -159,7 +159,7 @@ TEST(GbenchSuite, RunsOnlyTheNamedBenchmarks) {
         run_gbench_suite(s, {"BM_Fill<int>", "BM_Accumulate/512"}, false, nullptr);
     EXPECT_FALSE(o.failed) << o.failure;
     std::set<std::string> benchmarks;
-    for (const auto& m : o.results.measurements) benchmarks.insert(m.benchmark);
+    for (const auto& m : o.results.measurements) benchmarks.insert(m.series.benchmark);
     EXPECT_EQ(benchmarks, (std::set<std::string>{"BM_Fill<int>", "BM_Accumulate/512"}));
 }
 

@@ -11,12 +11,12 @@ core::Measurement series(const std::string& benchmark, const std::string& side,
                          const std::string& metric, core::Direction direction,
                          std::vector<double> samples) {
     core::Measurement m;
-    m.suite = "s";
-    m.benchmark = benchmark;
-    m.params = {{"n", 8}, {k_side_param, side}};
-    m.metric = metric;
-    m.unit = metric == "throughput" ? "items/s" : "ns";
-    m.direction = direction;
+    m.series.suite = "s";
+    m.series.benchmark = benchmark;
+    m.series.params = {{"n", 8}, {k_side_param, side}};
+    m.series.metric = metric;
+    m.series.unit = metric == "throughput" ? "items/s" : "ns";
+    m.series.direction = direction;
     m.samples = std::move(samples);
     return m;
 }
@@ -33,7 +33,7 @@ const std::vector<double> k_base = {100, 101, 99, 102, 98, 103, 97, 104, 96, 105
 
 const AbVerdict& find(const AbReport& r, const std::string& benchmark, const std::string& metric) {
     for (const auto& v : r.results)
-        if (v.benchmark == benchmark && v.metric == metric) return v;
+        if (v.series.benchmark == benchmark && v.series.metric == metric) return v;
     throw std::runtime_error("no verdict for " + benchmark);
 }
 
@@ -61,7 +61,7 @@ TEST(AbComparison, DirectionAwareVerdictsWithCorrectedPValues) {
     const auto& slower = find(*r, "slower", "real_time");
     EXPECT_EQ(slower.status, AbStatus::regression);
     EXPECT_NEAR(slower.change, 0.10, 1e-12);
-    EXPECT_EQ(slower.params.dump(), R"({"n":8})") << "the side is not part of the identity";
+    EXPECT_EQ(slower.series.params.dump(), R"({"n":8})") << "the side is not part of the identity";
     // Exact two-sided signed-rank p for 10 differences of one sign: 2 / 2^10.
     ASSERT_TRUE(slower.p_value);
     EXPECT_DOUBLE_EQ(*slower.p_value, 2.0 / 1024);
@@ -128,7 +128,7 @@ TEST(AbComparison, UnequalSidesAndBadSettings) {
         series("b", k_candidate, "real_time", lower, {1, 2}),
         series("plain", "", "real_time", lower, {1}),
     };
-    ms.back().params = core::Params::object();  // not an A/B series: ignored
+    ms.back().series.params = core::Params::object();  // not an A/B series: ignored
     auto r = compare_ab(ms, AbSettings{});
     ASSERT_TRUE(r);
     ASSERT_EQ(r->results.size(), 1u);

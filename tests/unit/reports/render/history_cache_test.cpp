@@ -15,9 +15,9 @@ store::History five_runs() {
         h.runs.push_back(run);
     }
     store::SeriesHistory a, early;
-    a.info.benchmark = "a";
+    a.id.benchmark = "a";
     for (std::uint32_t r = 0; r < 5; ++r) a.points.push_back({r, {double(r)}});
-    early.info.benchmark = "early";
+    early.id.benchmark = "early";
     early.points.push_back({0, {7.0}});
     h.series = {a, early};
     store::BaselineReset reset;
@@ -36,7 +36,7 @@ TEST(HistorySubset, UntilACommitTimeThenTheNewestRuns) {
     EXPECT_EQ(s.runs[0].commit, "c2");
     EXPECT_EQ(s.runs[1].commit, "c3");
     ASSERT_EQ(s.series.size(), 1u);  // "early" has no point in runs 2..3
-    EXPECT_EQ(s.series[0].info.benchmark, "a");
+    EXPECT_EQ(s.series[0].id.benchmark, "a");
     ASSERT_EQ(s.series[0].points.size(), 2u);
     EXPECT_EQ(s.series[0].points[0].run, 0u);  // re-indexed into the subset's runs
     EXPECT_EQ(s.series[0].points[0].samples, std::vector<double>{2.0});

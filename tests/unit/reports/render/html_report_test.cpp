@@ -132,7 +132,7 @@ TEST_F(HtmlReport, SuitesAreCollapsibleSections) {
     // Something flagged: exactly the suites holding flagged series open.
     const auto flagged_view = render_html(model, options);
     std::set<std::string> flagged_suites;
-    for (const auto i : flagged_series(model)) flagged_suites.insert(model.series[i].suite);
+    for (const auto i : flagged_series(model)) flagged_suites.insert(model.series[i].id.suite);
     ASSERT_FALSE(flagged_suites.empty());
     EXPECT_EQ(count(flagged_view, "<details class=\"suite\""), spec.suites);
     std::size_t open = 0;
@@ -173,8 +173,8 @@ TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
     for (std::size_t i = 0; i < model.series.size(); ++i) {
         const auto& s = model.series[i];
         const auto& d = data["series"][i];
-        EXPECT_EQ(d["bench"], s.benchmark);
-        EXPECT_EQ(d["params"], s.params);
+        EXPECT_EQ(d["bench"], s.id.benchmark);
+        EXPECT_EQ(d["params"], s.id.params);
         const double step = std::pow(10.0, d["qe"].get<int>());
         std::vector<std::int64_t> runs;
         const auto stretches = *testing::decode_varints(d["at"].get<std::string>());

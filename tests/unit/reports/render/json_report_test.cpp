@@ -16,9 +16,9 @@ TEST(JsonReport, CarriesTheDesignContract) {
     ASSERT_EQ(j["series"].size(), model.series.size());
     for (std::size_t i = 0; i < model.series.size(); ++i) {
         const auto& s = j["series"][i];
-        EXPECT_EQ(s["benchmark"], model.series[i].benchmark);
-        EXPECT_EQ(s["params"], model.series[i].params);
-        EXPECT_EQ(s["metric"], model.series[i].metric);
+        EXPECT_EQ(s["benchmark"], model.series[i].id.benchmark);
+        EXPECT_EQ(s["params"], model.series[i].id.params);
+        EXPECT_EQ(s["metric"], model.series[i].id.metric);
         ASSERT_EQ(s["points"].size(), model.series[i].points.size());
         ASSERT_EQ(s["change_points"].size(), model.series[i].change_points.size());
         for (std::size_t k = 0; k < model.series[i].change_points.size(); ++k) {
@@ -56,7 +56,7 @@ TEST(JsonReport, NonFiniteNumbersBecomeNull) {
     ReportModel m;
     m.commits.push_back({"abc", "s", 0, 1, false});
     SeriesReport s;
-    s.benchmark = "b";
+    s.id.benchmark = "b";
     s.points.push_back({0, std::numeric_limits<double>::infinity(), 1, 2, 3, 0, 1, std::nullopt});
     Verdict v;
     v.change = std::numeric_limits<double>::quiet_NaN();
@@ -70,7 +70,7 @@ TEST(JsonReport, NonFiniteNumbersBecomeNull) {
 
 TEST(JsonReport, IsDeterministicAndValidUtf8) {
     auto model = testing::hostile_report();
-    model.series[0].benchmark += "\xFF";
+    model.series[0].id.benchmark += "\xFF";
     const auto a = render_json(model);
     EXPECT_EQ(a, render_json(model));
     const auto j = nlohmann::json::parse(a);  // would throw on invalid UTF-8

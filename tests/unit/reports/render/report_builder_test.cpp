@@ -49,7 +49,7 @@ store::History step_history() {
 
 const SeriesReport& series_named(const ReportModel& m, const std::string& benchmark) {
     for (const auto& s : m.series)
-        if (s.benchmark == benchmark) return s;
+        if (s.id.benchmark == benchmark) return s;
     throw std::runtime_error("no series " + benchmark);
 }
 
@@ -108,7 +108,7 @@ TEST(ReportBuilder, VerdictAtTheNewestCommitFlagsTheLastJump) {
     EXPECT_EQ(flat.verdict->status, VerdictStatus::unchanged);
     const auto flagged = flagged_series(*model);
     ASSERT_EQ(flagged.size(), 1u);
-    EXPECT_EQ(model->series[flagged[0]].benchmark, "BM_last");
+    EXPECT_EQ(model->series[flagged[0]].id.benchmark, "BM_last");
 }
 
 TEST(ReportBuilder, APullRequestsVerdictSaysWhatItRestsOn) {
@@ -189,9 +189,9 @@ store::Alert alert_of(std::int64_t id, const std::string& benchmark, store::Aler
     a.project = "p";
     a.testbed = "tb";
     a.branch = "main";
-    a.benchmark = benchmark;
-    a.metric = "real_time";
-    a.unit = "ns";
+    a.series.benchmark = benchmark;
+    a.series.metric = "real_time";
+    a.series.unit = "ns";
     a.status = status;
     a.source = store::AlertSource::change_point;
     a.commit = sha_of("main", 30);
@@ -223,8 +223,9 @@ TEST(ReportBuilder, AlertsSectionListsActiveThenRecentlyResolved) {
     EXPECT_EQ(section.items[2].id, 3);
     EXPECT_EQ(section.items[2].state, AlertState::resolved);
     EXPECT_EQ(section.items[1].source, "change_point");
-    ASSERT_TRUE(section.items[1].series);
-    EXPECT_EQ(model->series[*section.items[1].series].benchmark, "BM_step");
+    ASSERT_TRUE(section.items[1].series_index);
+    EXPECT_EQ(model->series[*section.items[1].series_index].id.benchmark, "BM_step");
+    EXPECT_EQ(section.items[1].series.benchmark, "BM_step");
     ASSERT_TRUE(section.items[1].change);
     EXPECT_DOUBLE_EQ(*section.items[1].change, 0.2);
 }

@@ -20,24 +20,11 @@ TEST(CommitUrl, OnlyHttpTemplatesBecomeLinks) {
     EXPECT_EQ(commit_url("//evil/{sha}", "abc"), "");
 }
 
-TEST(ParamsText, SortedKeysAndPlainValues) {
-    EXPECT_EQ(params_text({{"mode", "compile"}, {"batch_size", 32}, {"framework", "pytorch"}}),
-              "batch_size=32, framework=pytorch, mode=compile");
-    EXPECT_EQ(params_text(core::Params::object()), "");
-    EXPECT_EQ(params_text({{"lr", 0.5}}), "lr=0.5");
-}
-
-TEST(ShortSha, SevenHexOrTwelveCharacters) {
-    EXPECT_EQ(short_sha("0123456789abcdef0123456789abcdef01234567"), "0123456");
-    EXPECT_EQ(short_sha("v1.2.3"), "v1.2.3");
-    EXPECT_EQ(short_sha("release-candidate-2024"), "release-cand");
-}
-
 ReportModel with_verdicts(std::vector<std::pair<VerdictStatus, double>> verdicts) {
     ReportModel m;
     for (const auto& [status, change] : verdicts) {
         SeriesReport s;
-        s.benchmark = "b" + std::to_string(m.series.size());
+        s.id.benchmark = "b" + std::to_string(m.series.size());
         Verdict v;
         v.status = status;
         v.change = change;

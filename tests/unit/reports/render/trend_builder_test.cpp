@@ -22,11 +22,11 @@ store::History small_history() {
     auto add = [&](std::string suite, std::string bench, core::Params params, std::string metric,
                    std::vector<std::vector<double>> samples) {
         store::SeriesHistory s;
-        s.info.suite = std::move(suite);
-        s.info.benchmark = std::move(bench);
-        s.info.params = std::move(params);
-        s.info.metric = std::move(metric);
-        s.info.unit = "ns";
+        s.id.suite = std::move(suite);
+        s.id.benchmark = std::move(bench);
+        s.id.params = std::move(params);
+        s.id.metric = std::move(metric);
+        s.id.unit = "ns";
         for (std::uint32_t r = 0; r < samples.size(); ++r)
             if (!samples[r].empty()) s.points.push_back({r, samples[r]});
         h.series.push_back(std::move(s));
@@ -48,9 +48,9 @@ TEST(BuildTrends, SortsSeriesAndSummarisesRepetitions) {
     EXPECT_TRUE(t.commits[2].partial);
     EXPECT_EQ(t.commits[2].runs, 1u);
     ASSERT_EQ(t.series.size(), 3u);
-    EXPECT_EQ(t.series[0].benchmark, "hash");                  // a_suite first
-    EXPECT_EQ(t.series[1].params, core::Params({{"n", 64}}));  // {"n":64} < {"n":8} as text
-    EXPECT_EQ(t.series[2].params, core::Params({{"n", 8}}));
+    EXPECT_EQ(t.series[0].id.benchmark, "hash");                  // a_suite first
+    EXPECT_EQ(t.series[1].id.params, core::Params({{"n", 64}}));  // {"n":64} < {"n":8} as text
+    EXPECT_EQ(t.series[2].id.params, core::Params({{"n", 8}}));
 
     const auto& sort = t.series[1];
     // Run 3 has only NaN: no point. Run 4 drops its NaN.
