@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
     register_report(app, action);
     register_baseline(app, action);
     register_run(app, action);
+    register_compare(app, action);
     register_completion(app, action);
 
     try {

@@ -19,6 +19,7 @@ void register_backtest(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_baseline(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
+void register_compare(CLI::App& app, Action& action);
 // Last: it prints the tree the others built.
 void register_completion(CLI::App& app, Action& action);
 

@@ -1,0 +1,200 @@
+// perftrack compare: "which is faster, by how much, and is the difference real?" for two result
+// files (old.json new.json: the series present in both) or for variants inside results that
+// differ in one param (--by mode --ref eager). No database. The statistics are in
+// reports/compare/compare.hpp. Exit 0 whatever the verdicts (a comparison is not a gate; use
+// check for that), 2 on bad input.
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/value_parsers.hpp"
+#include "core/display.hpp"
+#include "core/exit_code.hpp"
+#include "core/file_io.hpp"
+#include "formats/adapter.hpp"
+#include "reports/compare/compare.hpp"
+#include "reports/compare/compare_output.hpp"
+#include "reports/compare/grouping.hpp"
+
+namespace perftrack::cli {
+
+namespace {
+
+struct CompareOptions {
+    std::vector<std::string> files;
+    std::string format = "auto";
+    std::string output_format = "text";
+    std::optional<std::string> by;
+    std::optional<std::string> ref;
+    std::vector<std::string> metrics;
+    std::optional<std::string> filter;
+    std::vector<std::string> directions;  // NAME=higher|lower
+    bool paired = false;
+    double alpha = 0.05;
+    double confidence = 0.95;
+    bool quiet = false;
+    std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+    throw core::ErrorException(core::Error{core::ErrorKind::usage, message});
+}
+
+std::vector<core::Measurement> read_measurements(const CompareOptions& o, const std::string& file,
+                                                 const formats::AdapterOptions& adapter_options) {
+    auto text = core::read_input_file(file, o.max_input_bytes);
+    if (!text) throw core::ErrorException(text.error());
+    auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
+    if (!parsed) throw core::ErrorException(parsed.error());
+    for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
+    return std::move(parsed->measurements);
+}
+
+// --metric and --filter, applied before grouping so that they also narrow the BH family.
+std::vector<core::Measurement> select(std::vector<core::Measurement> ms, const CompareOptions& o,
+                                      const std::optional<std::regex>& filter) {
+    std::erase_if(ms, [&](const core::Measurement& m) {
+        if (!o.metrics.empty() &&
+            std::find(o.metrics.begin(), o.metrics.end(), m.series.metric) == o.metrics.end())
+            return true;
+        return filter && !std::regex_search(core::series_name(m.series), *filter);
+    });
+    return ms;
+}
+
+int run_compare(const CompareOptions& o) {
+    if (o.by.has_value() != o.ref.has_value()) usage_error("--by and --ref go together");
+    if (!o.by && o.files.size() != 2)
+        usage_error(fmt::format(
+            "compare needs exactly two files (reference, then candidate), got {}; or compare "
+            "variants inside the files with --by PARAM --ref VALUE",
+            o.files.size()));
+    std::optional<std::regex> filter;
+    if (o.filter) {
+        try {
+            filter.emplace(*o.filter, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+            usage_error(fmt::format("--filter '{}' is not a valid regular expression: {}",
+                                    *o.filter, e.what()));
+        }
+    }
+    formats::AdapterOptions adapter_options;
+    for (const auto& d : o.directions) {
+        auto parsed = parse_direction_override(d);
+        if (!parsed) throw core::ErrorException(parsed.error());
+        adapter_options.directions[parsed->first] = parsed->second;
+    }
+
+    reports::compare::Grouping grouping;
+    reports::compare::SideNames names;
+    if (o.by) {
+        std::vector<core::Measurement> all;
+        for (const auto& file : o.files) {
+            auto ms = select(read_measurements(o, file, adapter_options), o, filter);
+            all.insert(all.end(), std::make_move_iterator(ms.begin()),
+                       std::make_move_iterator(ms.end()));
+        }
+        auto g = reports::compare::rows_by_param(all, *o.by, *o.ref);
+        if (!g) {
+            auto e = g.error();
+            e.message = fmt::format("{}: {}", fmt::join(o.files, ", "), e.message);
+            throw core::ErrorException(e);
+        }
+        grouping = std::move(*g);
+        names = {fmt::format("{}={}", *o.by, *o.ref), "candidate"};
+        if (grouping.rows.empty())
+            throw core::ErrorException(core::Error{
+                core::ErrorKind::input,
+                fmt::format("{}: no series has another {} than {} to compare with",
+                            fmt::join(o.files, ", "), *o.by, *o.ref)});
+    } else {
+        const auto reference = select(read_measurements(o, o.files[0], adapter_options), o, filter);
+        const auto candidate = select(read_measurements(o, o.files[1], adapter_options), o, filter);
+        grouping = reports::compare::rows_by_series(reference, candidate);
+        names = {o.files[0], o.files[1]};
+        if (grouping.rows.empty())
+            throw core::ErrorException(core::Error{
+                core::ErrorKind::input,
+                fmt::format("{} and {} have no series in common{} ({} and {} series)", o.files[0],
+                            o.files[1], o.metrics.empty() && !filter ? "" : " after the selection",
+                            reference.size(), candidate.size())});
+    }
+    if (!o.quiet && (grouping.only_reference > 0 || grouping.only_candidate > 0))
+        print_note(fmt::format("{} series only in {}, {} only in {}: not compared",
+                               grouping.only_reference, names.reference, grouping.only_candidate,
+                               o.by ? "other variants" : names.candidate));
+
+    reports::compare::CompareSettings settings;
+    settings.alpha = o.alpha;
+    settings.confidence = o.confidence;
+    settings.paired = o.paired;
+    auto comparison = reports::compare::compare_rows(std::move(grouping.rows), settings);
+    if (!comparison) throw core::ErrorException(comparison.error());
+    if (o.output_format == "json") {
+        fmt::print("{}\n", reports::compare::render_compare_json(*comparison, names).dump(2));
+    } else if (o.output_format == "markdown") {
+        fmt::print("{}", reports::compare::render_compare_markdown(*comparison, names));
+    } else {
+        fmt::print("{}", reports::compare::render_compare_text(*comparison, names));
+    }
+    std::fflush(stdout);
+    return static_cast<int>(core::ExitCode::ok);
+}
+
+}  // namespace
+
+void register_compare(CLI::App& app, Action& action) {
+    auto options = std::make_shared<CompareOptions>();
+    auto* cmd = app.add_subcommand(
+        "compare",
+        "Compare benchmark results with confidence, without a database: two result files\n"
+        "(REFERENCE CANDIDATE; the series present in both), or variants inside the files that\n"
+        "differ in one param (--by mode --ref eager). For each series: both medians, the ratio\n"
+        "candidate/reference with its confidence interval (Hodges-Lehmann on log values; the\n"
+        "Mann-Whitney interval, or with --paired the Wilcoxon signed-rank one), a two-sided\n"
+        "p-value, Benjamini-Hochberg q-values across the table, and a verdict in words: faster /\n"
+        "slower (better / worse for other metrics) or no significant difference.\n"
+        "Exits 0 whatever the verdicts, 2 on bad input.");
+    cmd->add_option("files", options->files,
+                    "Result files: REFERENCE CANDIDATE, or any number with --by ('-' for "
+                    "standard input)")
+        ->required()
+        ->expected(1, -1);
+    cmd->add_option("--format,-f", options->format,
+                    "Input format: auto, " + formats::adapter_names())
+        ->capture_default_str();
+    cmd->add_option("--output-format", options->output_format, "Output: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))
+        ->capture_default_str();
+    cmd->add_option("--by", options->by,
+                    "Compare variants that differ only in this param (e.g. mode, framework)");
+    cmd->add_option("--ref", options->ref,
+                    "With --by: the param value every other variant is compared with (e.g. "
+                    "eager)");
+    cmd->add_option("--metric", options->metrics,
+                    "Only this metric (repeatable), e.g. real_time, throughput");
+    cmd->add_option("--filter", options->filter,
+                    "Only series whose name ('suite/benchmark {params}') matches this regular "
+                    "expression (ECMAScript, searched anywhere)");
+    cmd->add_option("--direction", options->directions,
+                    "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
+    cmd->add_flag("--paired", options->paired,
+                  "Sample i of both sides belongs together (the same round): paired interval and "
+                  "Wilcoxon signed-rank test where the counts match");
+    cmd->add_option("--alpha", options->alpha,
+                    "False discovery rate across the table (Benjamini-Hochberg)")
+        ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"))
+        ->capture_default_str();
+    cmd->add_option("--confidence", options->confidence, "Confidence of each row's interval")
+        ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"))
+        ->capture_default_str();
+    cmd->add_flag("--quiet,-q", options->quiet, "No notes on stderr");
+    add_byte_size_option(*cmd, "--max-input-size", options->max_input_bytes,
+                         "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)", "256MiB");
+    cmd->callback([options, &action] { action = [options] { return run_compare(*options); }; });
+}
+
+}  // namespace perftrack::cli
