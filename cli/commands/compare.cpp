@@ -32,6 +32,8 @@ struct CompareOptions {
     std::vector<std::string> metrics;
     std::optional<std::string> filter;
     std::vector<std::string> directions;  // NAME=higher|lower
+    std::string params;                   // a,b,c (records format)
+    std::string ignore_fields;            // a,b (records format)
     bool paired = false;
     double alpha = 0.05;
     double confidence = 0.95;
@@ -87,6 +89,8 @@ int run_compare(const CompareOptions& o) {
         if (!parsed) throw core::ErrorException(parsed.error());
         adapter_options.directions[parsed->first] = parsed->second;
     }
+    adapter_options.param_fields = split_list(o.params);
+    adapter_options.ignored_fields = split_list(o.ignore_fields);
 
     reports::compare::Grouping grouping;
     reports::compare::SideNames names;
@@ -181,6 +185,11 @@ void register_compare(CLI::App& app, Action& action) {
                     "expression (ECMAScript, searched anywhere)");
     cmd->add_option("--direction", options->directions,
                     "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
+    cmd->add_option("--params", options->params,
+                    "Comma-separated fields that become params (records format), e.g. "
+                    "framework,mode,model,batch_size");
+    cmd->add_option("--ignore-fields", options->ignore_fields,
+                    "Comma-separated fields that are neither params nor metrics (records format)");
     cmd->add_flag("--paired", options->paired,
                   "Sample i of both sides belongs together (the same round): paired interval and "
                   "Wilcoxon signed-rank test where the counts match");
