@@ -42,7 +42,7 @@ struct CompareOptions {
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
-    throw core::ErrorException(core::Error{core::ErrorKind::usage, message});
+    throw core::ErrorException(core::Error{core::ErrorKind::usage, message, {}});
 }
 
 std::vector<core::Measurement> read_measurements(const CompareOptions& o, const std::string& file,
@@ -113,7 +113,8 @@ int run_compare(const CompareOptions& o) {
             throw core::ErrorException(core::Error{
                 core::ErrorKind::input,
                 fmt::format("{}: no series has another {} than {} to compare with",
-                            fmt::join(o.files, ", "), *o.by, *o.ref)});
+                            fmt::join(o.files, ", "), *o.by, *o.ref),
+                {}});
     } else {
         const auto reference = select(read_measurements(o, o.files[0], adapter_options), o, filter);
         const auto candidate = select(read_measurements(o, o.files[1], adapter_options), o, filter);
@@ -124,7 +125,8 @@ int run_compare(const CompareOptions& o) {
                 core::ErrorKind::input,
                 fmt::format("{} and {} have no series in common{} ({} and {} series)", o.files[0],
                             o.files[1], o.metrics.empty() && !filter ? "" : " after the selection",
-                            reference.size(), candidate.size())});
+                            reference.size(), candidate.size()),
+                {}});
     }
     if (!o.quiet && (grouping.only_reference > 0 || grouping.only_candidate > 0))
         print_note(fmt::format("{} series only in {}, {} only in {}: not compared",

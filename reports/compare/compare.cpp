@@ -160,6 +160,10 @@ core::Result<Comparison> compare_rows(std::vector<RowInput> inputs,
                 }
             }
             estimate(row, in, settings);
+            if (row.ratio && row.note.empty() && (row.ci_low == 0 || std::isinf(row.ci_high)))
+                row.note = fmt::format("{} and {} samples: too few for a {:g}% interval",
+                                       in.reference.size(), in.candidate.size(),
+                                       100 * settings.confidence);
         }
         if (row.p_value) {
             p_values.push_back(*row.p_value);

@@ -68,11 +68,17 @@ Cells cells(const Row& row) {
             verdict};
 }
 
+// A column is named by the last part of a path ("old.json"); the summary line names it whole.
+std::string column_name(const std::string& name) {
+    const auto slash = name.find_last_of('/');
+    return slash == std::string::npos || slash + 1 == name.size() ? name : name.substr(slash + 1);
+}
+
 Cells header(const Comparison& c, const SideNames& names) {
     return {"series",
             "metric",
-            names.reference,
-            names.candidate,
+            column_name(names.reference),
+            column_name(names.candidate),
             "ratio",
             fmt::format("{:g}% CI", 100 * c.settings.confidence),
             "p",

@@ -57,7 +57,8 @@ TEST(CompareCli, TextIsTheDefaultAndFilterNarrowsTheTable) {
     EXPECT_NE(r.out.find(k_new + " against " + k_old + ": 1 rows, 1 worse"), std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("slower"), std::string::npos);
-    EXPECT_NE(r.out.find("µs"), std::string::npos) << "medians scaled:\n" << r.out;
+    EXPECT_NE(r.out.find("  compare-old-1.7.1.json  compare-new-1.7.1.json  "), std::string::npos)
+        << "columns named by the files' names:\n" << r.out;
     EXPECT_EQ(r.out.find("BM_Fill"), std::string::npos);
 
     const auto md = testing::run_perftrack(
@@ -69,7 +70,7 @@ TEST(CompareCli, TextIsTheDefaultAndFilterNarrowsTheTable) {
 
 TEST(CompareCli, ThroughputOfTheSlowerBuildIsSlowerToo) {
     const auto j = json_of(testing::run_perftrack(
-        {"compare", k_old, k_new, "--metric", "items_per_second", "--filter", "BM_Accumulate",
+        {"compare", k_old, k_new, "--metric", "throughput", "--filter", "BM_Accumulate",
          "--output-format", "json"}));
     ASSERT_EQ(j["rows"].size(), 2u) << j.dump();
     for (const auto& row : j["rows"]) {
@@ -83,15 +84,17 @@ TEST(CompareCli, ThroughputOfTheSlowerBuildIsSlowerToo) {
 TEST(CompareCli, ModesOfOneRealMlSuiteRunAgainstEager) {
     const auto r = testing::run_perftrack(
         {"compare", fixture("records/ml-suite-all-modes.json"), "--format", "records", "--params",
-         "benchmark,framework,mode,model,batch_size", "--ignore-fields",
+         "framework,mode,model,batch_size", "--ignore-fields",
          "num_iterations,warmup_time_ms", "--by", "mode", "--ref", "eager", "--metric",
-         "step_time_ms", "--output-format", "json"});
+         "step_time", "--output-format", "json"});
     const auto j = json_of(r);
     EXPECT_EQ(j["reference"], "mode=eager");
     ASSERT_FALSE(j["rows"].empty()) << r.out << r.err;
     bool compile = false;
     for (const auto& row : j["rows"]) {
         EXPECT_FALSE(row["params"].contains("mode")) << "the variants' param is the column";
+        EXPECT_EQ(row["benchmark"], "train_step");
+        EXPECT_EQ(row["unit"], "ns") << "the adapter keeps times in ns";
         EXPECT_EQ(row["reference"]["n"], 5) << "five measured steps per configuration";
         compile = compile || row["candidate_label"] == "mode=torch.compile";
     }

@@ -191,6 +191,7 @@ TEST(Compare, TooFewSamplesGiveAnUnboundedIntervalAndNoVerdict) {
     EXPECT_EQ(row.ci_low, 0.0) << "exp(-inf): no lower bound";
     EXPECT_TRUE(std::isinf(row.ci_high));
     EXPECT_EQ(row.verdict, Verdict::no_difference);
+    EXPECT_EQ(row.note, "1 and 1 samples: too few for a 95% interval");
 }
 
 TEST(Compare, RowsWithoutARatioAreNotCompared) {
