@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/detection_options.hpp"
 #include "cli/output.hpp"
 #include "cli/value_parsers.hpp"
 #include "core/display.hpp"
@@ -24,6 +26,9 @@ namespace perftrack::cli {
 namespace {
 
 struct CompareOptions {
+    CommonOptions common;              // --db, --project, --testbed, --branch, --commit, ...
+    std::optional<std::string> vs;     // the reference commit (database mode)
+    std::optional<std::string> vs_branch;
     std::vector<std::string> files;
     std::string format = "auto";
     std::string output_format = "text";
@@ -37,7 +42,6 @@ struct CompareOptions {
     bool paired = false;
     double alpha = 0.05;
     double confidence = 0.95;
-    bool quiet = false;
     std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
 };
 
@@ -69,7 +73,12 @@ std::vector<core::Measurement> select(std::vector<core::Measurement> ms, const C
 
 int run_compare(const CompareOptions& o) {
     if (o.by.has_value() != o.ref.has_value()) usage_error("--by and --ref go together");
-    if (!o.by && o.files.size() != 2)
+    const bool from_store = o.files.empty();
+    if (!from_store && (o.vs || o.common.commit))
+        usage_error("--commit and --vs compare stored runs: give no files with them");
+    if (from_store && !o.vs && !o.by)
+        usage_error("give two result files, or --vs COMMIT (stored runs), or --by PARAM --ref VALUE");
+    if (!from_store && !o.by && o.files.size() != 2)
         usage_error(fmt::format(
             "compare needs exactly two files (reference, then candidate), got {}; or compare "
             "variants inside the files with --by PARAM --ref VALUE",
@@ -94,7 +103,42 @@ int run_compare(const CompareOptions& o) {
 
     reports::compare::Grouping grouping;
     reports::compare::SideNames names;
-    if (o.by) {
+    if (from_store) {
+        const auto id = resolve_identity(o.common, true, true);
+        auto store = open_store(o.common);
+        const auto where = [&](const std::string& branch) {
+            return fmt::format("project {}, testbed {}, branch {}", id.project, id.testbed,
+                               branch);
+        };
+        const auto at = [&](const std::string& branch, const std::string& commit) {
+            const auto history =
+                store->load_history({id.project, id.testbed, branch, std::nullopt, std::nullopt});
+            auto ms = reports::compare::measurements_at_commit(history, commit, where(branch));
+            if (!ms) throw core::ErrorException(ms.error());
+            return select(std::move(*ms), o, filter);
+        };
+        const auto candidate = at(id.branch, id.commit);
+        if (o.by) {
+            auto g = reports::compare::rows_by_param(candidate, *o.by, *o.ref);
+            if (!g) {
+                auto e = g.error();
+                e.message = fmt::format("commit {}: {}", core::short_sha(id.commit), e.message);
+                throw core::ErrorException(e);
+            }
+            grouping = std::move(*g);
+            names = {fmt::format("{}={}", *o.by, *o.ref), "candidate"};
+        } else {
+            const auto reference = at(o.vs_branch.value_or(id.branch), *o.vs);
+            grouping = reports::compare::rows_by_series(reference, candidate);
+            names = {core::short_sha(*o.vs), core::short_sha(id.commit)};
+        }
+        if (grouping.rows.empty())
+            throw core::ErrorException(core::Error{
+                core::ErrorKind::input,
+                fmt::format("{} against {}: no series to compare ({})", names.candidate,
+                            names.reference, where(id.branch)),
+                {}});
+    } else if (o.by) {
         std::vector<core::Measurement> all;
         for (const auto& file : o.files) {
             auto ms = select(read_measurements(o, file, adapter_options), o, filter);
@@ -128,7 +172,7 @@ int run_compare(const CompareOptions& o) {
                             reference.size(), candidate.size()),
                 {}});
     }
-    if (!o.quiet && (grouping.only_reference > 0 || grouping.only_candidate > 0))
+    if (!o.common.quiet && (grouping.only_reference > 0 || grouping.only_candidate > 0))
         print_note(fmt::format("{} series only in {}, {} only in {}: not compared",
                                grouping.only_reference, names.reference, grouping.only_candidate,
                                o.by ? "other variants" : names.candidate));
@@ -156,19 +200,27 @@ void register_compare(CLI::App& app, Action& action) {
     auto options = std::make_shared<CompareOptions>();
     auto* cmd = app.add_subcommand(
         "compare",
-        "Compare benchmark results with confidence, without a database: two result files\n"
-        "(REFERENCE CANDIDATE; the series present in both), or variants inside the files that\n"
-        "differ in one param (--by mode --ref eager). For each series: both medians, the ratio\n"
+        "Compare benchmark results with confidence: two result files (REFERENCE CANDIDATE; the\n"
+        "series present in both; no database), two stored commits (--commit CANDIDATE --vs\n"
+        "REFERENCE), or variants inside files or a stored commit that differ in one param\n"
+        "(--by mode --ref eager). For each series: both medians, the ratio\n"
         "candidate/reference with its confidence interval (Hodges-Lehmann on log values; the\n"
         "Mann-Whitney interval, or with --paired the Wilcoxon signed-rank one), a two-sided\n"
         "p-value, Benjamini-Hochberg q-values across the table, and a verdict in words: faster /\n"
         "slower (better / worse for other metrics) or no significant difference.\n"
         "Exits 0 whatever the verdicts, 2 on bad input.");
+    add_common_options(*cmd, options->common);
+    cmd->get_option("--commit")
+        ->description("Stored runs: the candidate commit (a sha or a unique prefix; default: git "
+                      "HEAD)");
+    cmd->add_option("--vs", options->vs,
+                    "Stored runs: the reference commit (a sha or a unique prefix)");
+    cmd->add_option("--vs-branch", options->vs_branch,
+                    "Stored runs: the branch of the reference commit (default: --branch)");
     cmd->add_option("files", options->files,
                     "Result files: REFERENCE CANDIDATE, or any number with --by ('-' for "
-                    "standard input)")
-        ->required()
-        ->expected(1, -1);
+                    "standard input); none to read stored runs")
+        ->expected(0, -1);
     cmd->add_option("--format,-f", options->format,
                     "Input format: auto, " + formats::adapter_names())
         ->capture_default_str();
@@ -202,7 +254,6 @@ void register_compare(CLI::App& app, Action& action) {
     cmd->add_option("--confidence", options->confidence, "Confidence of each row's interval")
         ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"))
         ->capture_default_str();
-    cmd->add_flag("--quiet,-q", options->quiet, "No notes on stderr");
     add_byte_size_option(*cmd, "--max-input-size", options->max_input_bytes,
                          "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)", "256MiB");
     cmd->callback([options, &action] { action = [options] { return run_compare(*options); }; });

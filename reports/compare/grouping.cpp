@@ -87,4 +87,37 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
     return g;
 }
 
+core::Result<std::vector<core::Measurement>> measurements_at_commit(const store::History& history,
+                                                                    std::string_view commit,
+                                                                    std::string_view where) {
+    if (commit.size() < 4)
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("commit '{}': give at least 4 characters", commit));
+    std::set<std::string> matched;
+    std::vector<bool> at(history.runs.size(), false);
+    for (std::size_t i = 0; i < history.runs.size(); ++i) {
+        if (history.runs[i].commit.starts_with(commit)) {
+            at[i] = true;
+            matched.insert(history.runs[i].commit);
+        }
+    }
+    if (matched.empty())
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("no stored run at commit {} ({})", commit, where));
+    if (matched.size() > 1)
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("commit {} is ambiguous: {} and {} more ({})", commit,
+                                      *matched.begin(), matched.size() - 1, where));
+    std::vector<core::Measurement> out;
+    for (const auto& s : history.series) {
+        core::Measurement m;
+        m.series = s.id;
+        for (const auto& p : s.points)
+            if (p.run < at.size() && at[p.run])
+                m.samples.insert(m.samples.end(), p.samples.begin(), p.samples.end());
+        if (!m.samples.empty()) out.push_back(std::move(m));
+    }
+    return out;
+}
+
 }  // namespace perftrack::reports::compare

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "reports/compare/compare.hpp"
+#include "store/store.hpp"
 
 namespace perftrack::reports::compare {
 
@@ -34,5 +35,13 @@ std::string param_value_text(const nlohmann::json& value);
 // the values seen).
 core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measurements,
                                      std::string_view param, std::string_view reference_value);
+
+// The measurements of every run in `history` at `commit` (a full sha or a unique prefix of at
+// least 4 characters), each series' samples joined across those runs. Errors (kind input): no
+// run at that commit (the message names `where`, e.g. "project p, testbed t, branch main"), or
+// a prefix that matches two commits.
+core::Result<std::vector<core::Measurement>> measurements_at_commit(const store::History& history,
+                                                                    std::string_view commit,
+                                                                    std::string_view where);
 
 }  // namespace perftrack::reports::compare
