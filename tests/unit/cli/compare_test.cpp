@@ -117,6 +117,14 @@ TEST(CompareCli, BadInputIsExitTwoNamingTheFile) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("exactly two files"), std::string::npos) << r.err;
 
+    r = testing::run_perftrack({"compare"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("give two result files, or --vs COMMIT"), std::string::npos) << r.err;
+
+    r = testing::run_perftrack({"compare", k_old, k_new, "--vs", "abcd"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("give no files with them"), std::string::npos) << r.err;
+
     r = testing::run_perftrack({"compare", k_old, fixture("gbench/plain-1.7.1.json")});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("have no series in common"), std::string::npos) << r.err;

@@ -74,6 +74,31 @@ TEST(CompareGrouping, RowsByParamPairEveryVariantWithItsReference) {
     EXPECT_EQ(no_param.error().message, "no series has the param 'framework'");
 }
 
+TEST(CompareGrouping, MeasurementsAtACommitJoinItsRunsAndRejectUnknownOrAmbiguousCommits) {
+    store::History h;
+    h.runs.resize(3);
+    h.runs[0].commit = "aaaa1111";
+    h.runs[1].commit = "aaaa1111";  // a second run of the same commit
+    h.runs[2].commit = "aaaa2222";
+    store::SeriesHistory s;
+    s.id = measurement("a", {}, {}).series;
+    s.points = {{0, {1, 2}}, {1, {3}}, {2, {9}}};
+    h.series.push_back(s);
+    auto ms = measurements_at_commit(h, "aaaa1111", "here");
+    ASSERT_TRUE(ms) << ms.error().message;
+    ASSERT_EQ(ms->size(), 1u);
+    EXPECT_EQ((*ms)[0].samples, (std::vector<double>{1, 2, 3}));
+    auto by_prefix = measurements_at_commit(h, "aaaa2", "here");
+    ASSERT_TRUE(by_prefix);
+    EXPECT_EQ((*by_prefix)[0].samples, (std::vector<double>{9}));
+    auto ambiguous = measurements_at_commit(h, "aaaa", "here");
+    ASSERT_FALSE(ambiguous);
+    EXPECT_EQ(ambiguous.error().message, "commit aaaa is ambiguous: aaaa1111 and 1 more (here)");
+    auto unknown = measurements_at_commit(h, "bbbb", "project p");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().message, "no stored run at commit bbbb (project p)");
+}
+
 Comparison sample_comparison() {
     core::SeriesId slow;
     slow.benchmark = "BM_Sort|<b>";
