@@ -110,27 +110,28 @@ int run_compare(const CompareOptions& o) {
             return fmt::format("project {}, testbed {}, branch {}", id.project, id.testbed,
                                branch);
         };
+        // The measurements at a commit, and the full sha a prefix named.
         const auto at = [&](const std::string& branch, const std::string& commit) {
             const auto history =
                 store->load_history({id.project, id.testbed, branch, std::nullopt, std::nullopt});
             auto ms = reports::compare::measurements_at_commit(history, commit, where(branch));
             if (!ms) throw core::ErrorException(ms.error());
-            return select(std::move(*ms), o, filter);
+            return std::make_pair(ms->commit, select(std::move(ms->measurements), o, filter));
         };
-        const auto candidate = at(id.branch, id.commit);
+        const auto [candidate_sha, candidate] = at(id.branch, id.commit);
         if (o.by) {
             auto g = reports::compare::rows_by_param(candidate, *o.by, *o.ref);
             if (!g) {
                 auto e = g.error();
-                e.message = fmt::format("commit {}: {}", core::short_sha(id.commit), e.message);
+                e.message = fmt::format("commit {}: {}", core::short_sha(candidate_sha), e.message);
                 throw core::ErrorException(e);
             }
             grouping = std::move(*g);
             names = {fmt::format("{}={}", *o.by, *o.ref), "candidate"};
         } else {
-            const auto reference = at(o.vs_branch.value_or(id.branch), *o.vs);
+            const auto [reference_sha, reference] = at(o.vs_branch.value_or(id.branch), *o.vs);
             grouping = reports::compare::rows_by_series(reference, candidate);
-            names = {core::short_sha(*o.vs), core::short_sha(id.commit)};
+            names = {core::short_sha(reference_sha), core::short_sha(candidate_sha)};
         }
         if (grouping.rows.empty())
             throw core::ErrorException(core::Error{

@@ -87,9 +87,9 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
     return g;
 }
 
-core::Result<std::vector<core::Measurement>> measurements_at_commit(const store::History& history,
-                                                                    std::string_view commit,
-                                                                    std::string_view where) {
+core::Result<CommitMeasurements> measurements_at_commit(const store::History& history,
+                                                        std::string_view commit,
+                                                        std::string_view where) {
     if (commit.size() < 4)
         return core::fail(core::ErrorKind::input,
                           fmt::format("commit '{}': give at least 4 characters", commit));
@@ -108,14 +108,14 @@ core::Result<std::vector<core::Measurement>> measurements_at_commit(const store:
         return core::fail(core::ErrorKind::input,
                           fmt::format("commit {} is ambiguous: {} and {} more ({})", commit,
                                       *matched.begin(), matched.size() - 1, where));
-    std::vector<core::Measurement> out;
+    CommitMeasurements out{*matched.begin(), {}};
     for (const auto& s : history.series) {
         core::Measurement m;
         m.series = s.id;
         for (const auto& p : s.points)
             if (p.run < at.size() && at[p.run])
                 m.samples.insert(m.samples.end(), p.samples.begin(), p.samples.end());
-        if (!m.samples.empty()) out.push_back(std::move(m));
+        if (!m.samples.empty()) out.measurements.push_back(std::move(m));
     }
     return out;
 }

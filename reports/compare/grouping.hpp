@@ -40,8 +40,12 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
 // least 4 characters), each series' samples joined across those runs. Errors (kind input): no
 // run at that commit (the message names `where`, e.g. "project p, testbed t, branch main"), or
 // a prefix that matches two commits.
-core::Result<std::vector<core::Measurement>> measurements_at_commit(const store::History& history,
-                                                                    std::string_view commit,
-                                                                    std::string_view where);
+struct CommitMeasurements {
+    std::string commit;  // the full sha the prefix matched
+    std::vector<core::Measurement> measurements;
+};
+core::Result<CommitMeasurements> measurements_at_commit(const store::History& history,
+                                                        std::string_view commit,
+                                                        std::string_view where);
 
 }  // namespace perftrack::reports::compare

@@ -86,11 +86,13 @@ TEST(CompareGrouping, MeasurementsAtACommitJoinItsRunsAndRejectUnknownOrAmbiguou
     h.series.push_back(s);
     auto ms = measurements_at_commit(h, "aaaa1111", "here");
     ASSERT_TRUE(ms) << ms.error().message;
-    ASSERT_EQ(ms->size(), 1u);
-    EXPECT_EQ((*ms)[0].samples, (std::vector<double>{1, 2, 3}));
+    EXPECT_EQ(ms->commit, "aaaa1111");
+    ASSERT_EQ(ms->measurements.size(), 1u);
+    EXPECT_EQ(ms->measurements[0].samples, (std::vector<double>{1, 2, 3}));
     auto by_prefix = measurements_at_commit(h, "aaaa2", "here");
     ASSERT_TRUE(by_prefix);
-    EXPECT_EQ((*by_prefix)[0].samples, (std::vector<double>{9}));
+    EXPECT_EQ(by_prefix->commit, "aaaa2222");
+    EXPECT_EQ(by_prefix->measurements[0].samples, (std::vector<double>{9}));
     auto ambiguous = measurements_at_commit(h, "aaaa", "here");
     ASSERT_FALSE(ambiguous);
     EXPECT_EQ(ambiguous.error().message, "commit aaaa is ambiguous: aaaa1111 and 1 more (here)");
