@@ -1,7 +1,8 @@
 // perftrack compare: "which is faster, by how much, and is the difference real?" for two result
-// files (old.json new.json: the series present in both) or for variants inside results that
-// differ in one param (--by mode --ref eager). No database. The statistics are in
-// reports/compare/compare.hpp. Exit 0 whatever the verdicts (a comparison is not a gate; use
+// files (old.json new.json: the series present in both; no database), two stored commits
+// (--commit B --vs A, read through HistoryReader), or variants inside files or a stored commit
+// that differ in one param (--by mode --ref eager). The statistics are in
+// reports/compare/compare.hpp (docs/compare.md). Exit 0 whatever the verdicts (a comparison is not a gate; use
 // check for that), 2 on bad input.
 #include <algorithm>
 #include <regex>
