@@ -74,6 +74,7 @@ std::vector<core::Measurement> select(std::vector<core::Measurement> ms, const C
 
 int run_compare(const CompareOptions& o) {
     if (o.by.has_value() != o.ref.has_value()) usage_error("--by and --ref go together");
+    if (o.vs && o.by) usage_error("--vs compares two commits, --by variants of one: choose one");
     const bool from_store = o.files.empty();
     if (!from_store && (o.vs || o.common.commit))
         usage_error("--commit and --vs compare stored runs: give no files with them");

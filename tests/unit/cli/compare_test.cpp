@@ -121,6 +121,10 @@ TEST(CompareCli, BadInputIsExitTwoNamingTheFile) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("give two result files, or --vs COMMIT"), std::string::npos) << r.err;
 
+    r = testing::run_perftrack({"compare", "--vs", "abcd", "--by", "mode", "--ref", "eager"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("choose one"), std::string::npos) << r.err;
+
     r = testing::run_perftrack({"compare", k_old, k_new, "--vs", "abcd"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("give no files with them"), std::string::npos) << r.err;
