@@ -55,5 +55,44 @@ TEST(CompareIntegration, TwoStoredCommitsGiveTheSameRowsAsTheFiles) {
         << unknown.err;
 }
 
+TEST(CompareIntegration, ModesOfAStoredCommitAgainstEager) {
+    TestSchema schema;
+    const std::string records =
+        PERFTRACK_SOURCE_DIR "/tests/fixtures/formats/records/ml-suite-all-modes.json";
+    const std::vector<std::string> identity{"--db",     schema.dsn(), "--project", "ml",
+                                            "--testbed", "t",         "--branch",  "main",
+                                            "--commit",  "cccc3333"};
+    const std::vector<std::string> records_flags{"--format", "records", "--params",
+                                                 "framework,mode,model,batch_size",
+                                                 "--ignore-fields", "num_iterations,warmup_time_ms"};
+    std::vector<std::string> ingest{"ingest"};
+    ingest.insert(ingest.end(), identity.begin(), identity.end());
+    ingest.insert(ingest.end(), records_flags.begin(), records_flags.end());
+    ingest.push_back(records);
+    auto r = run_perftrack(ingest);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    std::vector<std::string> stored{"compare", "--by", "mode", "--ref", "eager", "--metric",
+                                    "step_time", "--output-format", "json"};
+    stored.insert(stored.end(), identity.begin(), identity.end());
+    r = run_perftrack(stored);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> file{"compare", records, "--by", "mode", "--ref", "eager",
+                                  "--metric", "step_time", "--output-format", "json"};
+    file.insert(file.end(), records_flags.begin(), records_flags.end());
+    const auto from_file = run_perftrack(file);
+    ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+    const auto s = nlohmann::json::parse(r.out);
+    const auto f = nlohmann::json::parse(from_file.out);
+    ASSERT_EQ(s["rows"].size(), f["rows"].size());
+    ASSERT_FALSE(s["rows"].empty());
+    for (std::size_t i = 0; i < s["rows"].size(); ++i) {
+        EXPECT_EQ(s["rows"][i]["candidate_label"], f["rows"][i]["candidate_label"]);
+        EXPECT_EQ(s["rows"][i]["params"], f["rows"][i]["params"]);
+        EXPECT_DOUBLE_EQ(s["rows"][i]["ratio"].get<double>(), f["rows"][i]["ratio"].get<double>());
+        EXPECT_EQ(s["rows"][i]["verdict"], f["rows"][i]["verdict"]);
+    }
+}
+
 }  // namespace
 }  // namespace perftrack::testing
