@@ -40,8 +40,8 @@ std::string complete(const std::string& words, const std::filesystem::path& cwd 
 
 TEST(Completion, CompletesSubcommandsAtEveryLevel) {
     EXPECT_EQ(complete("perftrack ''"),
-              "ingest db push alerts check backtest report baseline run completion -h --help "
-              "--version\n");
+              "ingest db push alerts check backtest report baseline run compare completion -h "
+              "--help --version\n");
     EXPECT_EQ(complete("perftrack db st"), "status start stop\n");
     EXPECT_EQ(complete("perftrack alerts ''"), "list ack resolve -h --help\n");
     EXPECT_EQ(complete("perftrack baseline reset --re"), "--reason\n");
@@ -50,6 +50,7 @@ TEST(Completion, CompletesSubcommandsAtEveryLevel) {
 TEST(Completion, CompletesFlagsChoicesAndFiles) {
     EXPECT_EQ(complete("perftrack report --format ''"), "html json\n");
     EXPECT_EQ(complete("perftrack check --format m"), "markdown\n");
+    EXPECT_EQ(complete("perftrack compare --output-format ''"), "text json markdown\n");
     EXPECT_EQ(complete("perftrack run --check-f"), "--check-format\n");
     testing::TempDir dir;
     dir.write("results-a.json", "{}");
