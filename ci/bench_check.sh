@@ -8,12 +8,16 @@
 # runs (the 30-commit baseline plus the checked commit: what the detector's verdict rests on).
 # Not a test: it takes a few minutes (the generated result files are kept in the build dir).
 #
+# --compare BIN also times another perftrack binary (an older build) on the same database, so a
+# change is measured against what it replaces in one run (the machine is noisy: ratios).
+#
 # Usage: ci/bench_check.sh [build-dir] [--series N] [--short N] [--long N] [--reps N] [--repeat N]
+#                          [--compare BIN]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir=build
 if [[ $# -gt 0 && $1 != --* ]]; then build_dir=$1; shift; fi
-series=2000 short=50 long=500 reps=10 repeat=7
+series=2000 short=50 long=500 reps=10 repeat=7 compare=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --series) series=$2; shift 2 ;;
@@ -21,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --long) long=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
+    --compare) compare=$(realpath "$2"); shift 2 ;;
     *) echo "usage: $0 [build-dir] [--series N] [--short N] [--long N] [--reps N] [--repeat N]" >&2
        exit 2 ;;
   esac
@@ -60,8 +65,11 @@ measure() {
   window=$((p - window_start + 1))
   local rows="SELECT s.run_id, s.benchmark_id, s.metric_id, s.samples FROM sample s WHERE s.run_id IN
     (SELECT r.id FROM run r JOIN commit c ON c.id = r.commit_id ORDER BY c.commit_time DESC LIMIT"
+  local args="check --db '$PERFTRACK_TEST_DSN' --project bench --testbed ci --branch main --commit $sha --no-fail --quiet --no-notify"
+  local other=()
+  [[ -n $compare ]] && other=(-n compared "$compare $args")
   hyperfine --style none --warmup 1 --runs "$repeat" --export-json "$work/h.json" \
-    -n check "$perftrack check --db '$PERFTRACK_TEST_DSN' --project bench --testbed ci --branch main --commit $sha --no-fail --quiet --no-notify" \
+    -n check "$perftrack $args" "${other[@]}" \
     -n window "psql '$PERFTRACK_TEST_DSN' -X -q -c 'COPY ($rows $window)) TO STDOUT' >/dev/null" \
     -n baseline "psql '$PERFTRACK_TEST_DSN' -X -q -c 'COPY ($rows 31)) TO STDOUT' >/dev/null" \
     >/dev/null
@@ -71,6 +79,9 @@ r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
 print(f"{sys.argv[2]:>5} commits: check {r['check']:.3f} s | SQL of its {sys.argv[3]}-run window "
       f"{r['window']:.3f} s (check {r['check'] / r['window']:.1f}x) | SQL of 31 runs "
       f"{r['baseline']:.3f} s (check {r['check'] / r['baseline']:.1f}x)")
+if "compared" in r:
+    print(f"       --compare binary: check {r['compared']:.3f} s (this build takes "
+          f"{r['check'] / r['compared']:.2f}x its time)")
 EOF
 }
 
