@@ -206,16 +206,17 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
         for (const auto& row : tx.exec("EXPLAIN " + statement)) text += row[0].as<std::string>() + "\n";
         return text;
     };
-    // The prepared statement itself, with the values load_history binds (our own integers).
-    plans.push_back(plan_of(fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs,
-                                        ids[0][0].as<std::int64_t>(), ids[0][1].as<std::int64_t>(),
-                                        ids[0][2].as<std::int64_t>(),
-                                        sql_literal(query.until_commit_time_us), sql_literal(limit))));
     std::vector<std::int64_t> run_ids;
     for (const auto& row : tx.exec_prepared(sql::k_history_runs, ids[0][0].as<std::int64_t>(),
                                             ids[0][1].as<std::int64_t>(), ids[0][2].as<std::int64_t>(),
                                             query.until_commit_time_us, limit))
         run_ids.push_back(row[0].as<std::int64_t>());
+    // The prepared statement itself (libpqxx prepares it on first use, just above), with the
+    // values load_history binds (our own integers).
+    plans.push_back(plan_of(fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs,
+                                        ids[0][0].as<std::int64_t>(), ids[0][1].as<std::int64_t>(),
+                                        ids[0][2].as<std::int64_t>(),
+                                        sql_literal(query.until_commit_time_us), sql_literal(limit))));
     plans.push_back(plan_of(sample_rows_query(run_ids)));
     tx.commit();
     return plans;
