@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir=build
 if [[ $# -gt 0 && $1 != --* ]]; then build_dir=$1; shift; fi
-series=2000 short=50 long=500 reps=10 repeat=7 compare=
+series=2000 short=50 long=500 reps=10 repeat=5 compare=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --series) series=$2; shift 2 ;;
@@ -96,3 +96,17 @@ printf '%s\n' "${files[@]:short:long-short}" | xargs -n 50 "$perftrack" ingest -
   --db "$PERFTRACK_TEST_DSN" --format perftrack
 psql "$PERFTRACK_TEST_DSN" -X -q -c "VACUUM ANALYZE"
 measure "$long" | tee "$work/long"
+if [[ -n $compare ]]; then
+  # The history reads changed shape (sample rows by primary key, per run): the whole-branch read
+  # of `report` too, so it is timed against the compared binary as well.
+  hyperfine --style none --warmup 1 --runs 3 --export-json "$work/r.json" \
+    -n report "$perftrack report --db '$PERFTRACK_TEST_DSN' --project bench --testbed ci --branch main --format json --out $work/r1.json" \
+    -n compared "$compare report --db '$PERFTRACK_TEST_DSN' --project bench --testbed ci --branch main --format json --out $work/r2.json" \
+    >/dev/null
+  python3 - "$work/r.json" "$long" <<'EOF'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+print(f"{sys.argv[2]:>5} commits: report --format json {r['report']:.2f} s, --compare binary "
+      f"{r['compared']:.2f} s ({r['report'] / r['compared']:.2f}x)")
+EOF
+fi
