@@ -209,20 +209,23 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
     if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
     auto plan_of = [&](const std::string& statement) {
         std::string text;
-        for (const auto& row : tx.exec("EXPLAIN " + statement)) text += row[0].as<std::string>() + "\n";
+        for (const auto& row : tx.exec("EXPLAIN " + statement))
+            text += row[0].as<std::string>() + "\n";
         return text;
     };
+    const auto project_id = ids[0][0].as<std::int64_t>();
+    const auto testbed_id = ids[0][1].as<std::int64_t>();
+    const auto branch_id = ids[0][2].as<std::int64_t>();
     std::vector<std::int64_t> run_ids;
-    for (const auto& row : tx.exec_prepared(sql::k_history_runs, ids[0][0].as<std::int64_t>(),
-                                            ids[0][1].as<std::int64_t>(), ids[0][2].as<std::int64_t>(),
+    for (const auto& row : tx.exec_prepared(sql::k_history_runs, project_id, testbed_id, branch_id,
                                             query.until_commit_time_us, limit))
         run_ids.push_back(row[0].as<std::int64_t>());
     // The prepared statement itself (libpqxx prepares it on first use, just above), with the
     // values load_history binds (our own integers).
     plans.push_back(plan_of(fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs,
-                                        ids[0][0].as<std::int64_t>(), ids[0][1].as<std::int64_t>(),
-                                        ids[0][2].as<std::int64_t>(),
-                                        sql_literal(query.until_commit_time_us), sql_literal(limit))));
+                                        project_id, testbed_id, branch_id,
+                                        sql_literal(query.until_commit_time_us),
+                                        sql_literal(limit))));
     plans.push_back(plan_of(sample_rows_query(run_ids)));
     tx.commit();
     return plans;

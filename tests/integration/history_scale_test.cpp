@@ -55,7 +55,8 @@ store::RunToStore run_of(const std::string& testbed, const std::string& branch, 
             const double level = (throughput ? 1e6 : 1000.0 * static_cast<double>(b + 1)) *
                                  (stepped ? (throughput ? 0.88 : 1.12) : 1.0) * scale;
             for (std::size_t k = 0; k < 5; ++k)
-                m.samples.push_back(level * (1.0 + 0.006 * wobble(i + b, k + (throughput ? 7 : 0))));
+                m.samples.push_back(level *
+                                    (1.0 + 0.006 * wobble(i + b, k + (throughput ? 7 : 0))));
             r.results.measurements.push_back(std::move(m));
         }
     }
@@ -85,7 +86,8 @@ class HistoryScale : public ::testing::Test {
         for (const char* testbed : {"ci-b", "ci-c", "ci-d"})
             for (const char* branch : {"main", "release"})
                 for (std::size_t i = 0; i < 150; ++i)
-                    store->ingest(run_of(testbed, branch, i, static_cast<std::int64_t>(i) * k_hour_us));
+                    store->ingest(
+                        run_of(testbed, branch, i, static_cast<std::int64_t>(i) * k_hour_us));
         store::BaselineResetRequest reset;
         reset.project = "demo";
         reset.testbed = "ci-a";
@@ -122,8 +124,10 @@ TEST_F(HistoryScale, WindowedCheckGivesTheVerdictsOfTheWholeHistory) {
 
     std::size_t compared = 0, flags_seen = 0;
     // Block edges (64, 128, ...), their warm-ups, the steps' commits and the newest commit.
-    for (const std::size_t i : std::vector<std::size_t>{0, 1, 5, 30, 56, 57, 58, 63, 64, 65, 127, 128, 130, 131, 132,
-                                180, 181, 191, 192, 205, 210, 211, 255, 256, 293, 294, 299}) {
+    const std::vector<std::size_t> commits{0,   1,   5,   30,  56,  57,  58,  63,  64,
+                                           65,  127, 128, 130, 131, 132, 180, 181, 191,
+                                           192, 205, 210, 211, 255, 256, 293, 294, 299};
+    for (const std::size_t i : commits) {
         reports::detect::CheckRequest req{"demo", "ci-a", "main", sha("main", i), "main",
                                           std::nullopt, std::nullopt};
         auto windowed = reports::detect::run_check(*store, req, settings);
@@ -150,7 +154,7 @@ TEST_F(HistoryScale, WindowedCheckGivesTheVerdictsOfTheWholeHistory) {
             ++compared;
         }
     }
-    EXPECT_EQ(compared, 27u * (2 * k_benchmarks + 1));
+    EXPECT_EQ(compared, commits.size() * (2 * k_benchmarks + 1));
     EXPECT_GE(flags_seen, 1u);
 
     // A pull request against the merge-base main-0250, both ways.
@@ -175,7 +179,8 @@ TEST_F(HistoryScale, CheckAndReportReadsUseIndexes) {
         {"check's replay window", {"demo", "ci-a", "main", newest, std::size_t{108}}},
         {"check's change-point window", {"demo", "ci-a", "main", newest, std::size_t{60}}},
         {"report's whole branch", {"demo", "ci-a", "main", std::nullopt, std::nullopt}},
-        {"a pull request's commit", {"demo", "ci-a", "feature", 251 * k_hour_us + 60, std::size_t{1}}},
+        {"a pull request's commit",
+         {"demo", "ci-a", "feature", 251 * k_hour_us + 60, std::size_t{1}}},
     };
     for (const auto& read : reads) {
         const auto plans = store::pg::explain_history_reads(s_schema->dsn(), read.query);
@@ -188,9 +193,8 @@ TEST_F(HistoryScale, CheckAndReportReadsUseIndexes) {
                 << read.what << ":\n" << plan;
     }
     // An unknown branch reads nothing.
-    EXPECT_TRUE(store::pg::explain_history_reads(s_schema->dsn(),
-                                                 {"demo", "ci-a", "nope", std::nullopt, std::nullopt})
-                    .empty());
+    const store::HistoryQuery unknown{"demo", "ci-a", "nope", std::nullopt, std::nullopt};
+    EXPECT_TRUE(store::pg::explain_history_reads(s_schema->dsn(), unknown).empty());
 }
 
 }  // namespace
