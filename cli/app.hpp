@@ -1,8 +1,17 @@
 #pragma once
 
+#include <functional>
+
 namespace perftrack::cli {
 
 // Parses the command line, runs the chosen subcommand and returns the process exit code.
 int run(int argc, char** argv);
+
+// The CLI's one top-level error handler: runs `body` and turns whatever it throws into a message
+// on stderr and an exit code. core::ErrorException becomes its kind's code; store::StoreError
+// becomes 3 (database unavailable) or 2; ErrorKind::internal and any other exception are a
+// perftrack bug: exit 5, "perftrack failed: a bug, please report it: <message>" (secrets in
+// database URLs redacted). `run` calls it; tests call it directly.
+int run_guarded(const std::function<int()>& body);
 
 }  // namespace perftrack::cli

@@ -16,7 +16,7 @@ enum class ErrorKind {
     config,                // bad perftrack.toml                            -> exit 2
     database_unavailable,  // cannot reach PostgreSQL                       -> exit 3
     benchmark_failed,      // a benchmark process or its output failed      -> exit 4
-    internal,              // a broken invariant or unexpected system error -> exit 2
+    internal,              // a broken invariant or unexpected system error -> exit 5
 };
 
 struct Error {
