@@ -25,15 +25,21 @@ int report_bug(std::string_view message) {
     return static_cast<int>(core::ExitCode::internal_error);
 }
 
+int report_error(const core::Error& error) {
+    if (error.kind == core::ErrorKind::internal) return report_bug(error.message);
+    print_error(error);
+    return static_cast<int>(core::exit_code_for(error.kind));
+}
+
 }  // namespace
 
-int run_guarded(const std::function<int()>& body) {
+int run_guarded(const std::function<core::Result<int>()>& body) {
     try {
-        return body();
+        const auto result = body();
+        if (!result) return report_error(result.error());
+        return *result;
     } catch (const core::ErrorException& e) {
-        if (e.error.kind == core::ErrorKind::internal) return report_bug(e.error.message);
-        print_error(e.error);
-        return static_cast<int>(core::exit_code_for(e.error.kind));
+        return report_error(e.error);
     } catch (const store::StoreError& e) {
         if (e.unavailable()) {
             print_error(e.what(), "start the database, or check --db / PERFTRACK_DB");
@@ -75,7 +81,7 @@ int run(int argc, char** argv) {
     register_run(app, action);
     register_completion(app, action);
 
-    return run_guarded([&]() -> int {
+    return run_guarded([&]() -> core::Result<int> {
         try {
             app.parse(argc, argv);
         } catch (const CLI::CallForHelp& e) {

@@ -40,7 +40,7 @@ bool use_colour() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int run_check(const CheckOptions& o) {
+CommandResult run_check(const CheckOptions& o) {
     if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
     const auto id = resolve_identity(o.common, true, true);
@@ -64,9 +64,10 @@ int run_check(const CheckOptions& o) {
     // Alert channels are resolved first: a bad setting is exit 2 before any work.
     const auto ci = runner::context_from_ci(env);
     const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
+    if (!alert_settings) return tl::unexpected(alert_settings.error());
     auto store = open_store(o.common);
     auto result = reports::detect::run_check(*store, request, settings);
-    if (!result) throw core::ErrorException(result.error());
+    if (!result) return tl::unexpected(result.error());
     if (o.format == "json") {
         fmt::print("{}\n", reports::output::check_json(*result).dump(2));
     } else if (o.format == "markdown") {
@@ -77,7 +78,7 @@ int run_check(const CheckOptions& o) {
     std::fflush(stdout);
     // Alerts, change points, notifications, the job summary: after the verdict, and unable to
     // change it.
-    after_check(*store, alert_settings, *result,
+    after_check(*store, *alert_settings, *result,
                 {o.common.quiet, o.common.verbose, ci.pull_request});
     if (result->has_regression() && !o.no_fail) return static_cast<int>(core::ExitCode::regression);
     return static_cast<int>(core::ExitCode::ok);

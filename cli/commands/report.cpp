@@ -60,7 +60,7 @@ void check_commit_url(const std::string& text) {
             "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'"});
 }
 
-int run_report(const ReportOptions& o) {
+CommandResult run_report(const ReportOptions& o) {
     const std::string format = output_format(o);
     check_commit_url(o.commit_url);
     const auto settings = detection_settings(o.detection);
@@ -100,7 +100,7 @@ int run_report(const ReportOptions& o) {
     auto store = open_store(o.common);
     const auto started = Clock::now();
     auto model = reports::render::build_report(*store, store.get(), request);
-    if (!model) throw core::ErrorException(model.error());
+    if (!model) return tl::unexpected(model.error());
     const double model_s = seconds_since(started);
 
     const auto render_started = Clock::now();
@@ -120,7 +120,7 @@ int run_report(const ReportOptions& o) {
                    model_s, format, render_s, text.size());
     if (o.out) {
         auto written = core::write_file_atomic(*o.out, text);
-        if (!written) throw core::ErrorException(written.error());
+        if (!written) return tl::unexpected(written.error());
         if (!o.common.quiet)
             fmt::print(stderr, "perftrack: wrote {} ({} series, {} commits, {:.1f} MB)\n", *o.out,
                        model->series.size(), model->commits.size(),
