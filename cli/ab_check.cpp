@@ -42,9 +42,12 @@ core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurem
 }
 
 core::Result<int> check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
-                      const std::string& format, bool no_fail) {
+                                    const std::string& format, bool no_fail) {
     const auto settings = detection_settings(detection);
-    const auto id = resolve_identity(common, true, true);
+    if (!settings) return tl::unexpected(settings.error());
+    const auto identity = resolve_identity(common, true, true);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     auto store = open_store(common);
     store::HistoryQuery query;
     query.project = id.project;
@@ -68,7 +71,7 @@ core::Result<int> check_ab_in_store(const CommonOptions& common, const Detection
             measurements.push_back({series.id, point.samples});
         }
     }
-    const auto regression = print_ab_check(measurements, ab_settings(settings), format);
+    const auto regression = print_ab_check(measurements, ab_settings(*settings), format);
     if (!regression) return tl::unexpected(regression.error());
     if (*regression && !no_fail) return static_cast<int>(core::ExitCode::regression);
     return static_cast<int>(core::ExitCode::ok);

@@ -30,6 +30,6 @@ core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurem
 // resolved like check does). Returns the exit code (1 on a regression unless no_fail), or the
 // Error: no A/B run of the commit.
 core::Result<int> check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
-                      const std::string& format, bool no_fail);
+                                    const std::string& format, bool no_fail);
 
 }  // namespace perftrack::cli

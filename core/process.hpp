@@ -177,11 +177,9 @@ class RunningProcess {
     std::chrono::steady_clock::time_point m_started;
 };
 
-// Starts the child. Fails only when it cannot be started: kind input when what it was given is
-// wrong (the program is not found or not executable, the working directory does not exist, an
-// output file cannot be opened, the account cannot be taken on), the message naming the program
-// and the reason ("cannot run X: ..."); kind internal when the system refuses a pipe or a fork,
-// or the spec is empty (a bug). Callers that know better re-label it (benchmarks: failed).
+// Starts the child. Fails only when it cannot: kind input for a wrong program, working directory,
+// output file or account, naming it and why ("cannot run X: ..."); kind internal when the
+// system refuses a pipe or a fork, or argv is empty (a bug). Callers may re-label the kind.
 Result<RunningProcess> start_process(const ProcessSpec& spec);
 
 // start_process, then wait.

@@ -43,7 +43,10 @@ bool use_colour() {
 CommandResult run_check(const CheckOptions& o) {
     if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
-    const auto id = resolve_identity(o.common, true, true);
+    if (!settings) return tl::unexpected(settings.error());
+    const auto identity = resolve_identity(o.common, true, true);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     const auto env = runner::process_env();
     reports::detect::CheckRequest request;
     request.project = id.project;
@@ -66,7 +69,7 @@ CommandResult run_check(const CheckOptions& o) {
     const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
     if (!alert_settings) return tl::unexpected(alert_settings.error());
     auto store = open_store(o.common);
-    auto result = reports::detect::run_check(*store, request, settings);
+    auto result = reports::detect::run_check(*store, request, *settings);
     if (!result) return tl::unexpected(result.error());
     if (o.format == "json") {
         fmt::print("{}\n", reports::output::check_json(*result).dump(2));

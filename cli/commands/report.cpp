@@ -50,25 +50,29 @@ std::string output_format(const ReportOptions& o) {
     return ends_with_ignoring_case(*o.out, ".json") ? "json" : "html";
 }
 
-void check_commit_url(const std::string& text) {
-    if (text.empty()) return;
+core::Result<void> check_commit_url(const std::string& text) {
+    if (text.empty()) return {};
     if (!(text.starts_with("https://") || text.starts_with("http://")) ||
         text.find("{sha}") == std::string::npos)
-        throw core::ErrorException(core::Error{
+        return core::fail(
             core::ErrorKind::usage,
             fmt::format("--commit-url must be an http(s) URL containing {{sha}}, got '{}'", text),
-            "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'"});
+            "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'");
+    return {};
 }
 
 CommandResult run_report(const ReportOptions& o) {
     const std::string format = output_format(o);
-    check_commit_url(o.commit_url);
+    if (auto url = check_commit_url(o.commit_url); !url) return tl::unexpected(url.error());
     const auto settings = detection_settings(o.detection);
+    if (!settings) return tl::unexpected(settings.error());
     CommonOptions common = o.common;
     // The branch described: --branch, else main (the checked-out branch is not what a report
     // of the project's history is about). Only an explicit --commit picks the verdict's commit.
     if (!common.branch) common.branch = "main";
-    const auto id = resolve_identity(common, true, false);
+    const auto identity = resolve_identity(common, true, false);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
 
     reports::render::ReportRequest request;
     request.project = id.project;
@@ -87,7 +91,7 @@ CommandResult run_report(const ReportOptions& o) {
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
-    request.settings = settings;
+    request.settings = *settings;
     request.commit_url_template = o.commit_url;
     request.generated_at_us = core::now_epoch_us();
     request.perftrack_version = core::k_version;

@@ -109,7 +109,7 @@ class RunCommand {
     core::Result<store::RunToStore> assemble(std::vector<runner::SuiteOutcome>& outcomes,
                                              std::int64_t started_us, std::int64_t ended_us,
                                              const std::optional<std::string>& run_id);
-    reports::detect::DetectionSettings detection() const;
+    core::Result<reports::detect::DetectionSettings> detection() const;
     core::Result<reports::detect::CheckResult> check(const store::RunToStore& run);
     // --check (and --confirm N) against the baseline; the exit code it asks for (0 or 1), or the
     // interrupt/spool code when confirmation could not finish.
@@ -341,8 +341,10 @@ core::Result<store::RunToStore> RunCommand::assemble(std::vector<runner::SuiteOu
     return run;
 }
 
-reports::detect::DetectionSettings RunCommand::detection() const {
-    auto settings = detection_settings(m_flags.detection);
+core::Result<reports::detect::DetectionSettings> RunCommand::detection() const {
+    auto checked = detection_settings(m_flags.detection);
+    if (!checked) return checked;
+    auto settings = std::move(*checked);
     // perftrack.toml's min_change_pct: the file's [metrics.X], then suite-level ones where the
     // file says nothing (the check works per metric name; suites that disagree: the largest).
     std::map<std::string, double> suite_level;
@@ -378,7 +380,9 @@ core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToS
         }
     }
     auto store = open_store(m_flags.common);
-    return reports::detect::run_check(*store, request, detection());
+    const auto settings = detection();
+    if (!settings) return tl::unexpected(settings.error());
+    return reports::detect::run_check(*store, request, *settings);
 }
 
 void RunCommand::print_check(const reports::detect::CheckResult& result) const {
@@ -563,8 +567,10 @@ CommandResult RunCommand::execute() {
     const bool checking = m_flags.check || m_flags.confirm;
     int check_code = 0;
     if (checking && m_plan.ab) {
-        const auto regression = print_ab_check(run.results.measurements,
-                                               ab_settings(detection()), m_flags.check_format);
+        const auto settings = detection();
+        if (!settings) return tl::unexpected(settings.error());
+        const auto regression = print_ab_check(run.results.measurements, ab_settings(*settings),
+                                               m_flags.check_format);
         if (!regression) return tl::unexpected(regression.error());
         if (*regression) check_code = static_cast<int>(core::ExitCode::regression);
     } else if (checking && store_code == 0) {

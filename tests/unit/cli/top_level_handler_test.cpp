@@ -84,6 +84,23 @@ TEST(TopLevelHandler, ErrorsThatAreNotBugsKeepTheirCodes) {
     EXPECT_EQ(refused.err, "perftrack: error: value too long\n");
 }
 
+// Subcommands return their Error (core/error.hpp's rule); it ends the same way as a thrown one.
+TEST(TopLevelHandler, AReturnedErrorIsMappedLikeAThrownOne) {
+    const auto returned = [](core::ErrorKind kind) {
+        return guarded([kind]() -> core::Result<int> {
+            return core::fail(kind, "--alpha must be in (0, 1)", "see --help");
+        });
+    };
+    const auto usage = returned(core::ErrorKind::usage);
+    EXPECT_EQ(usage.code, 2);
+    EXPECT_EQ(usage.err, "perftrack: error: --alpha must be in (0, 1)\nhint: see --help\n");
+    EXPECT_EQ(returned(core::ErrorKind::database_unavailable).code, 3);
+    EXPECT_EQ(returned(core::ErrorKind::benchmark_failed).code, 4);
+    const auto bug = returned(core::ErrorKind::internal);
+    EXPECT_EQ(bug.code, 5);
+    EXPECT_EQ(bug.err, "perftrack failed: a bug, please report it: --alpha must be in (0, 1)\n");
+}
+
 TEST(TopLevelHandler, ANormalEndPassesItsCodeThrough) {
     EXPECT_EQ(guarded([] { return 0; }).code, 0);
     EXPECT_EQ(guarded([] { return 1; }).code, 1);
