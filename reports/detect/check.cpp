@@ -403,6 +403,15 @@ std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
     return out;
 }
 
+std::optional<std::string> newest_commit(store::HistoryReader& reader, const std::string& project,
+                                         const std::string& testbed, const std::string& branch) {
+    store::History meta;
+    meta.runs = reader.list_runs({project, testbed, branch, std::nullopt, std::nullopt});
+    const Timeline timeline = build_timeline(meta);
+    if (timeline.commits.empty()) return std::nullopt;
+    return timeline.commits.back().commit;
+}
+
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,
                                     const DetectionSettings& settings) {
     if (request.branch == request.baseline_branch)
