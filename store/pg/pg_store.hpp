@@ -41,6 +41,14 @@ MigrationReport migrate(const std::string& conninfo);
 // SchemaVersionError (with the command to run) or StoreError.
 int verify_schema(const std::string& conninfo);
 
+// The plans PostgreSQL chooses (EXPLAIN, text, one string per statement) for the reads
+// load_history makes for `query` (check's windows and report's whole branch): the run listing,
+// then the sample rows. For the tests asserting that those reads use indexes, never a
+// sequential scan of the sample table. Empty when the project, testbed or branch is unknown.
+// Throws StoreError.
+std::vector<std::string> explain_history_reads(const std::string& conninfo,
+                                               const HistoryQuery& query);
+
 // The newest migration compiled into this binary.
 int latest_schema_version();
 
