@@ -46,16 +46,17 @@ struct CompareOptions {
     std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-    throw core::ErrorException(core::Error{core::ErrorKind::usage, message, {}});
+tl::unexpected<core::Error> usage_error(std::string message) {
+    return core::fail(core::ErrorKind::usage, std::move(message));
 }
 
-std::vector<core::Measurement> read_measurements(const CompareOptions& o, const std::string& file,
-                                                 const formats::AdapterOptions& adapter_options) {
+core::Result<std::vector<core::Measurement>> read_measurements(
+    const CompareOptions& o, const std::string& file,
+    const formats::AdapterOptions& adapter_options) {
     auto text = core::read_input_file(file, o.max_input_bytes);
-    if (!text) throw core::ErrorException(text.error());
+    if (!text) return tl::unexpected(text.error());
     auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
-    if (!parsed) throw core::ErrorException(parsed.error());
+    if (!parsed) return tl::unexpected(parsed.error());
     for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
     return std::move(parsed->measurements);
 }
@@ -72,16 +73,117 @@ std::vector<core::Measurement> select(std::vector<core::Measurement> ms, const C
     return ms;
 }
 
-int run_compare(const CompareOptions& o) {
-    if (o.by.has_value() != o.ref.has_value()) usage_error("--by and --ref go together");
-    if (o.vs && o.by) usage_error("--vs compares two commits, --by variants of one: choose one");
+// A param-grouping error, prefixed with what was grouped (files or a commit).
+core::Result<reports::compare::Grouping> by_param(const std::vector<core::Measurement>& ms,
+                                                  const CompareOptions& o,
+                                                  const std::string& what) {
+    auto g = reports::compare::rows_by_param(ms, *o.by, *o.ref);
+    if (!g) {
+        auto e = g.error();
+        e.message = fmt::format("{}: {}", what, e.message);
+        return tl::unexpected(std::move(e));
+    }
+    if (g->rows.empty())
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("{}: no series has another {} than {} to compare with",
+                                      what, *o.by, *o.ref));
+    return g;
+}
+
+struct Rows {
+    reports::compare::Grouping grouping;
+    reports::compare::SideNames names;
+};
+
+// Stored runs: the candidate commit against --vs, or its variants (--by).
+core::Result<Rows> rows_from_store(const CompareOptions& o,
+                                   const std::optional<std::regex>& filter) {
+    auto id = resolve_identity(o.common, true, true);
+    if (!id) return tl::unexpected(id.error());
+    auto store = open_store(o.common);
+    const auto where = [&](const std::string& branch) {
+        return fmt::format("project {}, testbed {}, branch {}", id->project, id->testbed, branch);
+    };
+    // The measurements at a commit, and the full sha a prefix named.
+    const auto at = [&](const std::string& branch, const std::string& commit)
+        -> core::Result<reports::compare::CommitMeasurements> {
+        const auto history =
+            store->load_history({id->project, id->testbed, branch, std::nullopt, std::nullopt});
+        auto ms = reports::compare::measurements_at_commit(history, commit, where(branch));
+        if (!ms) return tl::unexpected(ms.error());
+        ms->measurements = select(std::move(ms->measurements), o, filter);
+        return ms;
+    };
+    auto candidate = at(id->branch, id->commit);
+    if (!candidate) return tl::unexpected(candidate.error());
+    Rows out;
+    if (o.by) {
+        auto g = by_param(candidate->measurements, o,
+                          "commit " + core::short_sha(candidate->commit));
+        if (!g) return tl::unexpected(g.error());
+        return Rows{std::move(*g), {fmt::format("{}={}", *o.by, *o.ref), "candidate"}};
+    }
+    auto reference = at(o.vs_branch.value_or(id->branch), *o.vs);
+    if (!reference) return tl::unexpected(reference.error());
+    out.grouping =
+        reports::compare::rows_by_series(reference->measurements, candidate->measurements);
+    out.names = {core::short_sha(reference->commit), core::short_sha(candidate->commit)};
+    if (out.grouping.rows.empty())
+        return core::fail(core::ErrorKind::input,
+                          fmt::format("{} against {}: no series to compare ({})",
+                                      out.names.candidate, out.names.reference,
+                                      where(id->branch)));
+    return out;
+}
+
+// Result files: two of them side by side, or the variants inside all of them (--by).
+core::Result<Rows> rows_from_files(const CompareOptions& o,
+                                   const std::optional<std::regex>& filter) {
+    formats::AdapterOptions adapter_options;
+    for (const auto& d : o.directions) {
+        auto parsed = parse_direction_override(d);
+        if (!parsed) return tl::unexpected(parsed.error());
+        adapter_options.directions[parsed->first] = parsed->second;
+    }
+    adapter_options.param_fields = split_list(o.params);
+    adapter_options.ignored_fields = split_list(o.ignore_fields);
+    std::vector<std::vector<core::Measurement>> per_file;
+    for (const auto& file : o.files) {
+        auto ms = read_measurements(o, file, adapter_options);
+        if (!ms) return tl::unexpected(ms.error());
+        per_file.push_back(select(std::move(*ms), o, filter));
+    }
+    if (o.by) {
+        std::vector<core::Measurement> all;
+        for (auto& ms : per_file)
+            all.insert(all.end(), std::make_move_iterator(ms.begin()),
+                       std::make_move_iterator(ms.end()));
+        auto g = by_param(all, o, fmt::format("{}", fmt::join(o.files, ", ")));
+        if (!g) return tl::unexpected(g.error());
+        return Rows{std::move(*g), {fmt::format("{}={}", *o.by, *o.ref), "candidate"}};
+    }
+    Rows out{reports::compare::rows_by_series(per_file[0], per_file[1]), {o.files[0], o.files[1]}};
+    if (out.grouping.rows.empty())
+        return core::fail(
+            core::ErrorKind::input,
+            fmt::format("{} and {} have no series in common{} ({} and {} series)", o.files[0],
+                        o.files[1], o.metrics.empty() && !filter ? "" : " after the selection",
+                        per_file[0].size(), per_file[1].size()));
+    return out;
+}
+
+CommandResult run_compare(const CompareOptions& o) {
+    if (o.by.has_value() != o.ref.has_value()) return usage_error("--by and --ref go together");
+    if (o.vs && o.by)
+        return usage_error("--vs compares two commits, --by variants of one: choose one");
     const bool from_store = o.files.empty();
     if (!from_store && (o.vs || o.common.commit))
-        usage_error("--commit and --vs compare stored runs: give no files with them");
+        return usage_error("--commit and --vs compare stored runs: give no files with them");
     if (from_store && !o.vs && !o.by)
-        usage_error("give two result files, or --vs COMMIT (stored runs), or --by PARAM --ref VALUE");
+        return usage_error(
+            "give two result files, or --vs COMMIT (stored runs), or --by PARAM --ref VALUE");
     if (!from_store && !o.by && o.files.size() != 2)
-        usage_error(fmt::format(
+        return usage_error(fmt::format(
             "compare needs exactly two files (reference, then candidate), got {}; or compare "
             "variants inside the files with --by PARAM --ref VALUE",
             o.files.size()));
@@ -90,102 +192,25 @@ int run_compare(const CompareOptions& o) {
         try {
             filter.emplace(*o.filter, std::regex::ECMAScript);
         } catch (const std::regex_error& e) {
-            usage_error(fmt::format("--filter '{}' is not a valid regular expression: {}",
-                                    *o.filter, e.what()));
+            return usage_error(fmt::format("--filter '{}' is not a valid regular expression: {}",
+                                           *o.filter, e.what()));
         }
     }
-    formats::AdapterOptions adapter_options;
-    for (const auto& d : o.directions) {
-        auto parsed = parse_direction_override(d);
-        if (!parsed) throw core::ErrorException(parsed.error());
-        adapter_options.directions[parsed->first] = parsed->second;
-    }
-    adapter_options.param_fields = split_list(o.params);
-    adapter_options.ignored_fields = split_list(o.ignore_fields);
-
-    reports::compare::Grouping grouping;
-    reports::compare::SideNames names;
-    if (from_store) {
-        const auto id = resolve_identity(o.common, true, true);
-        auto store = open_store(o.common);
-        const auto where = [&](const std::string& branch) {
-            return fmt::format("project {}, testbed {}, branch {}", id.project, id.testbed,
-                               branch);
-        };
-        // The measurements at a commit, and the full sha a prefix named.
-        const auto at = [&](const std::string& branch, const std::string& commit) {
-            const auto history =
-                store->load_history({id.project, id.testbed, branch, std::nullopt, std::nullopt});
-            auto ms = reports::compare::measurements_at_commit(history, commit, where(branch));
-            if (!ms) throw core::ErrorException(ms.error());
-            return std::make_pair(ms->commit, select(std::move(ms->measurements), o, filter));
-        };
-        const auto [candidate_sha, candidate] = at(id.branch, id.commit);
-        if (o.by) {
-            auto g = reports::compare::rows_by_param(candidate, *o.by, *o.ref);
-            if (!g) {
-                auto e = g.error();
-                e.message = fmt::format("commit {}: {}", core::short_sha(candidate_sha), e.message);
-                throw core::ErrorException(e);
-            }
-            grouping = std::move(*g);
-            names = {fmt::format("{}={}", *o.by, *o.ref), "candidate"};
-        } else {
-            const auto [reference_sha, reference] = at(o.vs_branch.value_or(id.branch), *o.vs);
-            grouping = reports::compare::rows_by_series(reference, candidate);
-            names = {core::short_sha(reference_sha), core::short_sha(candidate_sha)};
-        }
-        if (grouping.rows.empty())
-            throw core::ErrorException(core::Error{
-                core::ErrorKind::input,
-                fmt::format("{} against {}: no series to compare ({})", names.candidate,
-                            names.reference, where(id.branch)),
-                {}});
-    } else if (o.by) {
-        std::vector<core::Measurement> all;
-        for (const auto& file : o.files) {
-            auto ms = select(read_measurements(o, file, adapter_options), o, filter);
-            all.insert(all.end(), std::make_move_iterator(ms.begin()),
-                       std::make_move_iterator(ms.end()));
-        }
-        auto g = reports::compare::rows_by_param(all, *o.by, *o.ref);
-        if (!g) {
-            auto e = g.error();
-            e.message = fmt::format("{}: {}", fmt::join(o.files, ", "), e.message);
-            throw core::ErrorException(e);
-        }
-        grouping = std::move(*g);
-        names = {fmt::format("{}={}", *o.by, *o.ref), "candidate"};
-        if (grouping.rows.empty())
-            throw core::ErrorException(core::Error{
-                core::ErrorKind::input,
-                fmt::format("{}: no series has another {} than {} to compare with",
-                            fmt::join(o.files, ", "), *o.by, *o.ref),
-                {}});
-    } else {
-        const auto reference = select(read_measurements(o, o.files[0], adapter_options), o, filter);
-        const auto candidate = select(read_measurements(o, o.files[1], adapter_options), o, filter);
-        grouping = reports::compare::rows_by_series(reference, candidate);
-        names = {o.files[0], o.files[1]};
-        if (grouping.rows.empty())
-            throw core::ErrorException(core::Error{
-                core::ErrorKind::input,
-                fmt::format("{} and {} have no series in common{} ({} and {} series)", o.files[0],
-                            o.files[1], o.metrics.empty() && !filter ? "" : " after the selection",
-                            reference.size(), candidate.size()),
-                {}});
-    }
-    if (!o.common.quiet && (grouping.only_reference > 0 || grouping.only_candidate > 0))
+    auto rows = from_store ? rows_from_store(o, filter) : rows_from_files(o, filter);
+    if (!rows) return tl::unexpected(rows.error());
+    const auto& g = rows->grouping;
+    const auto& names = rows->names;
+    if (!o.common.quiet && (g.only_reference > 0 || g.only_candidate > 0))
         print_note(fmt::format("{} series only in {}, {} only in {}: not compared",
-                               grouping.only_reference, names.reference, grouping.only_candidate,
+                               g.only_reference, names.reference, g.only_candidate,
                                o.by ? "other variants" : names.candidate));
 
     reports::compare::CompareSettings settings;
     settings.alpha = o.alpha;
     settings.confidence = o.confidence;
     settings.paired = o.paired;
-    auto comparison = reports::compare::compare_rows(std::move(grouping.rows), settings);
-    if (!comparison) throw core::ErrorException(comparison.error());
+    auto comparison = reports::compare::compare_rows(std::move(rows->grouping.rows), settings);
+    if (!comparison) return tl::unexpected(comparison.error());
     if (o.output_format == "json") {
         fmt::print("{}\n", reports::compare::render_compare_json(*comparison, names).dump(2));
     } else if (o.output_format == "markdown") {
