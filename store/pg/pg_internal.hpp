@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "store/retention.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::store::pg {
@@ -49,6 +50,9 @@ std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query
 // Baseline resets (resets.cpp).
 std::optional<BaselineReset> insert_baseline_reset(pqxx::connection& conn,
                                                    const BaselineResetRequest& request);
+
+// Retention (retention.cpp): one transaction; rolled back on a dry run.
+PruneReport prune_runs(pqxx::connection& conn, const PruneRequest& request);
 
 // Status (pg_store.cpp).
 StoreStatus read_status(pqxx::connection& conn);
