@@ -4,11 +4,11 @@
 // Concurrency with ingest: the prune takes only row locks (DELETE), so CI jobs keep ingesting.
 // A new run is never a candidate (it started after the cutoff, or it is not in the snapshot the
 // candidates were chosen from). The one race is a late part (a shard) of an old run: the
-// candidates are locked FOR UPDATE, which waits for any ingest already adding to them, and
-// then runs with a part ingested since the cutoff are dropped from the set in a new statement
-// (a new snapshot under READ COMMITTED), so no committed part is deleted. A part that arrives
-// after the lock waits for the prune and then fails on its foreign key (an error, not a silent
-// loss).
+// candidates remember how many parts they had, are then locked FOR UPDATE (which waits for any
+// ingest already adding to them), and a run whose part count changed meanwhile is dropped from
+// the set by a later statement (a new snapshot under READ COMMITTED), so no part that committed
+// is deleted unseen. A part that arrives after the lock waits for the prune and then fails on
+// its foreign key (an error the ingest reports, not a silent loss).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -73,7 +73,8 @@ std::string candidates_sql() {
         " (o.id IN (SELECT id FROM branch_window) OR o.id IN (SELECT id FROM series_window)"
         "  OR o.id IN (SELECT id FROM alert_run) OR o.id IN (SELECT id FROM reset_run)) AS protected,"
         " (CASE $4::text WHEN 'every_n' THEN (o.position - 1) % $5::bigint = 0"
-        "   WHEN 'monthly' THEN o.month_rank = 1 ELSE false END) AS thinned_keeper "
+        "   WHEN 'monthly' THEN o.month_rank = 1 ELSE false END) AS thinned_keeper,"
+        " (SELECT count(*) FROM run_part p WHERE p.run_id = o.id) AS parts "
         "FROM old o",
         k_newest_first);
 }
@@ -96,15 +97,13 @@ PruneReport prune_runs(pqxx::connection& conn, const PruneRequest& request) {
         tx.exec("SELECT count(*) FROM prune_candidate WHERE protected")[0][0].as<std::int64_t>();
     tx.exec("DELETE FROM prune_candidate WHERE protected OR thinned_keeper");
     // Wait for ingests already adding parts to these runs, then forget the runs that received
-    // one since the cutoff (this statement's snapshot sees those that committed meanwhile).
+    // one since they were chosen (this statement's snapshot sees those that committed).
     tx.exec(
         "SELECT r.id FROM run r WHERE r.id IN (SELECT id FROM prune_candidate) ORDER BY r.id "
         "FOR UPDATE OF r");
-    tx.exec_params(
-        "DELETE FROM prune_candidate pc WHERE EXISTS (SELECT 1 FROM run_part p "
-        " WHERE p.run_id = pc.id "
-        "  AND p.ingested_at >= 'epoch'::timestamptz + $1::bigint * interval '1 microsecond')",
-        request.cutoff_us);
+    tx.exec(
+        "DELETE FROM prune_candidate pc "
+        "WHERE pc.parts <> (SELECT count(*) FROM run_part p WHERE p.run_id = pc.id)");
     const auto groups = tx.exec(
         "SELECT p.name, t.name, b.name, count(DISTINCT pc.id), count(s.run_id),"
         " COALESCE(sum(cardinality(s.samples)), 0) "
