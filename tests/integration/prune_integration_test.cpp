@@ -228,7 +228,7 @@ TEST_F(Prune, BadFlagsExitTwoWithAClearMessageAndDeleteNothing) {
         {{"--older-than", "90x"}, "--older-than \"90x\": expected a positive whole number"},
         {{"--older-than", "0d"}, "--older-than \"0d\""},
         {{"--older-than", "d"}, "--older-than \"d\""},
-        {{"--older-than", "-5d"}, "--older-than \"-5d\""},
+        {{"--older-than=-5d"}, "--older-than \"-5d\""},
         {{"--older-than", "90d", "--keep-every", "1"}, "--keep-every 1: must be at least 2"},
         {{"--older-than", "90d", "--keep-every", "3", "--keep-monthly"}, "excludes"},
         {{}, "--older-than is required"},
