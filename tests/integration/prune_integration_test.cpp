@@ -163,7 +163,7 @@ TEST_F(Prune, DryRunReportsTheSameAndDeletesNothing) {
     EXPECT_EQ(count("SELECT count(*) FROM sample"), samples);
 }
 
-TEST_F(Prune, ACutoffNewerThanEverythingOnlyWidensWhatGoesANewerOneNothing) {
+TEST_F(Prune, NothingOlderThanTheCutoffNothingGoesAndOtherBranchesLoseEvenTheirNewestRuns) {
     write_history(schema);
     // Nothing is older than 400 days.
     auto none = prune({"--older-than", "400d"});
