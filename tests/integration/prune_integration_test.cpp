@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -241,8 +244,11 @@ TEST_F(Prune, BadFlagsExitTwoWithAClearMessageAndDeleteNothing) {
     EXPECT_EQ(count("SELECT count(*) FROM run"), 206);
 }
 
-// CI jobs keep ingesting while a prune deletes a large old history: every ingested run is
-// stored whole, and the prune still deletes what it should.
+// CI jobs keep ingesting while a prune deletes a large old history. Made deterministic: a
+// late shard of an old run (main-c2) is being ingested in an open transaction, so the prune,
+// having chosen its candidates, waits for that run's row lock; meanwhile eight new runs are
+// ingested (they must not wait for the prune), then the shard commits. Every new run is stored
+// whole, the late shard and its run survive, and the rest of the old history goes.
 TEST_F(Prune, ConcurrentIngestLosesNothing) {
     write_history(schema, 2000, 20);
     const int jobs = 8;
@@ -265,9 +271,35 @@ TEST_F(Prune, ConcurrentIngestLosesNothing) {
                               {"results", results}};
         files.push_back(dir.write(fmt::format("run{}.json", i), doc.dump()));
     }
+
+    // The late shard, not yet committed.
+    pqxx::connection shard_conn(schema.dsn());
+    pqxx::work shard(shard_conn);
+    shard.exec(R"SQL(
+INSERT INTO benchmark (project_id, name) SELECT id, 'late' FROM project;
+INSERT INTO run_part (run_id, part_key) SELECT id, 'shard 2/2' FROM run WHERE run_key = 'main-c2';
+INSERT INTO sample (run_id, benchmark_id, metric_id, samples)
+  SELECT r.id, bm.id, m.id, ARRAY[9.0, 9.5] FROM run r, benchmark bm, metric m
+  WHERE r.run_key = 'main-c2' AND bm.name = 'late')SQL");
+
     auto opts = options();
     auto pruner = spawn_perftrack({"db", "prune", "--db", schema.dsn(), "--older-than", "90d"},
                                   opts, dir / "prune.out", dir / "prune.err");
+    // Wait until the prune waits for main-c2's row lock.
+    pqxx::connection watch(schema.dsn());
+    const auto prune_waiting = [&] {
+        pqxx::nontransaction tx(watch);
+        return tx.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                       "AND query LIKE '%FOR UPDATE OF r%'")[0][0]
+                   .as<int>() == 1;
+    };
+    bool waiting = false;
+    for (int i = 0; i < 600 && !waiting; ++i) {
+        waiting = prune_waiting();
+        if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(waiting) << read_file(dir / "prune.err");
+
     std::vector<core::RunningProcess> ingests;
     for (int i = 0; i < jobs; ++i)
         ingests.push_back(spawn_perftrack({"ingest", "--db", schema.dsn(), files[i].string()}, opts,
@@ -275,6 +307,9 @@ TEST_F(Prune, ConcurrentIngestLosesNothing) {
                                           dir / fmt::format("ingest{}.err", i)));
     for (int i = 0; i < jobs; ++i)
         EXPECT_EQ(wait_child(ingests[i]), 0) << read_file(dir / fmt::format("ingest{}.err", i));
+    // The ingests did not wait for the prune: it is still waiting.
+    EXPECT_TRUE(prune_waiting());
+    shard.commit();
     ASSERT_EQ(wait_child(pruner), 0) << read_file(dir / "prune.err");
 
     // Every new run, whole.
@@ -285,13 +320,19 @@ TEST_F(Prune, ConcurrentIngestLosesNothing) {
     EXPECT_EQ(count("SELECT sum(cardinality(s.samples)) FROM sample s JOIN run r ON r.id = s.run_id "
                     "WHERE r.run_key LIKE 'new-run-%'"),
               jobs * 20 * 4);
-    // The old history went, except what is protected: pr-1 entirely, main down to its newest
-    // 128 runs (of which up to jobs / 2 may be new ones, when they committed before the prune
-    // chose) and the three protected commits c11, c21, c41.
+    // The late shard and the run it belongs to, whole.
+    EXPECT_TRUE(has_run("main-c2"));
+    EXPECT_EQ(count("SELECT count(*) FROM sample s JOIN run r ON r.id = s.run_id "
+                    "WHERE r.run_key = 'main-c2'"),
+              21);
+    // The rest of the old history went, except what is protected: pr-1 entirely, main down to
+    // its newest 128 runs (the prune chose before the new runs existed) and the protected
+    // commits c11, c21, c41 (and c2).
+    EXPECT_FALSE(has_run("main-c1"));
+    EXPECT_FALSE(has_run("main-c3"));
     EXPECT_EQ(count("SELECT count(*) FROM run WHERE run_key LIKE 'pr-1-%'"), 0);
     const long main_left = count("SELECT count(*) FROM run WHERE run_key LIKE 'main-%'");
-    EXPECT_LE(main_left, 128 + 3);
-    EXPECT_GE(main_left, 128 - jobs / 2 + 3);
+    EXPECT_EQ(main_left, 128 + 4);
     const std::string out = read_file(dir / "prune.out");
     EXPECT_NE(out.find("deleted "), std::string::npos) << out;
 }
