@@ -26,10 +26,10 @@ reports::ab::AbSettings ab_settings(const reports::detect::DetectionSettings& se
     return out;
 }
 
-bool print_ab_check(const std::vector<core::Measurement>& measurements,
+core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurements,
                     const reports::ab::AbSettings& settings, const std::string& format) {
     auto report = reports::ab::compare_ab(measurements, settings);
-    if (!report) throw core::ErrorException(report.error());
+    if (!report) return tl::unexpected(report.error());
     if (format == "json") {
         fmt::print("{}\n", reports::ab::render_ab_json(*report).dump(2));
     } else if (format == "markdown") {
@@ -41,10 +41,13 @@ bool print_ab_check(const std::vector<core::Measurement>& measurements,
     return report->count(reports::ab::AbStatus::regression) > 0;
 }
 
-int check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
-                      const std::string& format, bool no_fail) {
+core::Result<int> check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
+                                    const std::string& format, bool no_fail) {
     const auto settings = detection_settings(detection);
-    const auto id = resolve_identity(common, true, true);
+    if (!settings) return tl::unexpected(settings.error());
+    const auto identity = resolve_identity(common, true, true);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     auto store = open_store(common);
     store::HistoryQuery query;
     query.project = id.project;
@@ -56,11 +59,11 @@ int check_ab_in_store(const CommonOptions& common, const DetectionFlags& detecti
     for (std::uint32_t i = 0; i < history.runs.size(); ++i)
         if (history.runs[i].commit == id.commit) newest = i;
     if (!newest)
-        throw core::ErrorException(
-            core::Error{core::ErrorKind::input,
-                        fmt::format("no A/B run of commit {} on branch {} (project {}, testbed {})",
-                                    id.commit, id.branch, id.project, query.testbed),
-                        "record one with 'perftrack run --ab BASELINE CANDIDATE'"});
+        return core::fail(
+            core::ErrorKind::input,
+            fmt::format("no A/B run of commit {} on branch {} (project {}, testbed {})", id.commit,
+                        id.branch, id.project, query.testbed),
+            "record one with 'perftrack run --ab BASELINE CANDIDATE'");
     std::vector<core::Measurement> measurements;
     for (const auto& series : history.series) {
         for (const auto& point : series.points) {
@@ -68,8 +71,9 @@ int check_ab_in_store(const CommonOptions& common, const DetectionFlags& detecti
             measurements.push_back({series.id, point.samples});
         }
     }
-    const bool regression = print_ab_check(measurements, ab_settings(settings), format);
-    if (regression && !no_fail) return static_cast<int>(core::ExitCode::regression);
+    const auto regression = print_ab_check(measurements, ab_settings(*settings), format);
+    if (!regression) return tl::unexpected(regression.error());
+    if (*regression && !no_fail) return static_cast<int>(core::ExitCode::regression);
     return static_cast<int>(core::ExitCode::ok);
 }
 

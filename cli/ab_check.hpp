@@ -22,13 +22,14 @@ std::string ab_testbed(const std::string& testbed);
 reports::ab::AbSettings ab_settings(const reports::detect::DetectionSettings& settings);
 
 // Judges `measurements`, prints the report to stdout in `format` (text, json, markdown) and
-// returns true when something regressed.
-bool print_ab_check(const std::vector<core::Measurement>& measurements,
+// returns true when something regressed; an Error when they cannot be compared.
+core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurements,
                     const reports::ab::AbSettings& settings, const std::string& format);
 
 // perftrack check --ab: the newest A/B run of the commit (project, testbed, branch and commit
-// resolved like check does). Returns the exit code: 1 on a regression unless no_fail.
-int check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
-                      const std::string& format, bool no_fail);
+// resolved like check does). Returns the exit code (1 on a regression unless no_fail), or the
+// Error: no A/B run of the commit.
+core::Result<int> check_ab_in_store(const CommonOptions& common, const DetectionFlags& detection,
+                                    const std::string& format, bool no_fail);
 
 }  // namespace perftrack::cli

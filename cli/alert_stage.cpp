@@ -62,14 +62,11 @@ void add_alert_options(CLI::App& command, AlertOptions& o) {
                      "Record alerts but send nothing (whatever the environment configures)");
 }
 
-alerts::ChannelSettings resolve_alert_settings(
+core::Result<alerts::ChannelSettings> resolve_alert_settings(
     const AlertOptions& options, const std::optional<std::string>& ci_job_url) {
     auto flags = options.channels;
     flags.ci_job_url = ci_job_url;
-    auto settings =
-        alerts::resolve_channels(flags, alerts::process_environment());
-    if (!settings) throw core::ErrorException(settings.error());
-    return std::move(*settings);
+    return alerts::resolve_channels(flags, alerts::process_environment());
 }
 
 AlertStageReport run_alert_stage(store::AlertStore& store,

@@ -24,10 +24,10 @@ struct AlertOptions {
 // Adds --webhook-url, --slack-webhook-url, --github, --report-url and --no-notify.
 void add_alert_options(CLI::App& command, AlertOptions& options);
 
-// The channels, resolved before the check runs so a bad setting fails fast (throws
-// core::ErrorException, exit 2). `ci_job_url` is the run context's job page (the default
-// report link).
-alerts::ChannelSettings resolve_alert_settings(
+// The channels, resolved before the check runs so a bad setting fails fast (an Error of kind
+// usage or config: exit 2). `ci_job_url` is the run context's job page (the default report
+// link).
+core::Result<alerts::ChannelSettings> resolve_alert_settings(
     const AlertOptions& options, const std::optional<std::string>& ci_job_url);
 
 struct AlertStageInput {

@@ -1,14 +1,58 @@
 #include "cli/app.hpp"
 
+#include <cstdio>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
 #include "core/exit_code.hpp"
+#include "core/redact.hpp"
 #include "core/version.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::cli {
+
+namespace {
+
+// A bug is not the user's mistake: its own exit code, so a CI gate can tell the two apart. The
+// message may come from a library that echoes what it was given: database URLs are redacted.
+int report_bug(std::string_view message) {
+    fmt::print(stderr, "perftrack failed: a bug, please report it: {}\n",
+               core::redact_database_url(message));
+    std::fflush(stderr);
+    return static_cast<int>(core::ExitCode::internal_error);
+}
+
+int report_error(const core::Error& error) {
+    if (error.kind == core::ErrorKind::internal) return report_bug(error.message);
+    print_error(error);
+    return static_cast<int>(core::exit_code_for(error.kind));
+}
+
+}  // namespace
+
+int run_guarded(const std::function<core::Result<int>()>& body) {
+    try {
+        const auto result = body();
+        if (!result) return report_error(result.error());
+        return *result;
+    } catch (const core::ErrorException& e) {
+        return report_error(e.error);
+    } catch (const store::StoreError& e) {
+        if (e.unavailable()) {
+            print_error(e.what(), "start the database, or check --db / PERFTRACK_DB");
+            return static_cast<int>(core::ExitCode::database_unavailable);
+        }
+        print_error(e.what());
+        return static_cast<int>(core::ExitCode::bad_input);
+    } catch (const std::exception& e) {
+        return report_bug(e.what());
+    } catch (...) {
+        return report_bug("an exception that is not a std::exception");
+    }
+}
 
 int run(int argc, char** argv) {
     CLI::App app{
@@ -21,7 +65,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 fine, 1 regression found, 2 bad usage/config/input,\n"
-        "            3 database unavailable (results spooled), 4 a benchmark failed.\n"
+        "            3 database unavailable (results spooled), 4 a benchmark failed,\n"
+        "            5 perftrack failed (a bug: please report it).\n"
         "Run 'perftrack COMMAND --help' for a command's flags.");
 
     Action action;
@@ -36,36 +81,22 @@ int run(int argc, char** argv) {
     register_run(app, action);
     register_completion(app, action);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        print_error(e.what(), "see 'perftrack --help'");
-        return static_cast<int>(core::ExitCode::bad_input);
-    }
-    if (!action) return static_cast<int>(core::ExitCode::bad_input);
-
-    try {
-        return action();
-    } catch (const core::ErrorException& e) {
-        print_error(e.error);
-        return static_cast<int>(core::exit_code_for(e.error.kind));
-    } catch (const store::StoreError& e) {
-        if (e.unavailable()) {
-            print_error(e.what(), "start the database, or check --db / PERFTRACK_DB");
-            return static_cast<int>(core::ExitCode::database_unavailable);
+    return run_guarded([&]() -> core::Result<int> {
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp& e) {
+            return app.exit(e);
+        } catch (const CLI::CallForAllHelp& e) {
+            return app.exit(e);
+        } catch (const CLI::CallForVersion& e) {
+            return app.exit(e);
+        } catch (const CLI::ParseError& e) {
+            print_error(e.what(), "see 'perftrack --help'");
+            return static_cast<int>(core::ExitCode::bad_input);
         }
-        print_error(e.what());
-        return static_cast<int>(core::ExitCode::bad_input);
-    } catch (const std::exception& e) {
-        print_error(fmt::format("internal error: {}", e.what()));
-        return static_cast<int>(core::ExitCode::bad_input);
-    }
+        if (!action) return static_cast<int>(core::ExitCode::bad_input);
+        return action();
+    });
 }
 
 }  // namespace perftrack::cli

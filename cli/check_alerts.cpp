@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "core/redact.hpp"
 #include "reports/detect/changepoints.hpp"
+#include "reports/detect/parallel.hpp"
 #include "reports/detect/series_data.hpp"
 #include "reports/output/check_output.hpp"
 #include "reports/stats/fdr.hpp"
@@ -71,10 +72,17 @@ std::vector<alerts::ChangePointFinding> regressing_change_points(
     std::vector<double> p_values(history.series.size(), 1.0);
     std::vector<std::size_t> candidate_series;
     const auto timeline = reports::detect::build_timeline(history);
+    // The segmentation of each series is independent: over the machine's cores, first.
+    std::vector<std::vector<reports::detect::SeriesPoint>> points_of(history.series.size());
+    std::vector<std::vector<reports::detect::ChangePoint>> found(history.series.size());
+    reports::detect::parallel_for(history.series.size(), [&](std::size_t s) {
+        points_of[s] = reports::detect::series_points(history.series[s], timeline);
+        found[s] = reports::detect::find_change_points(points_of[s]);
+    });
     for (std::size_t s = 0; s < history.series.size(); ++s) {
         const auto& series = history.series[s];
-        const auto points = reports::detect::series_points(series, timeline);
-        const auto change_points = reports::detect::find_change_points(points);
+        const auto& points = points_of[s];
+        const auto& change_points = found[s];
         if (change_points.empty()) continue;
         const auto& last = change_points.back();
         if (!std::isfinite(last.change) || !core::is_worse(series.id.direction, last.change) ||

@@ -21,7 +21,8 @@ void add_detection_options(CLI::App& command, DetectionFlags& flags) {
                        "(default 0: any change flags)");
 }
 
-reports::detect::DetectionSettings detection_settings(const DetectionFlags& flags) {
+core::Result<reports::detect::DetectionSettings> detection_settings(
+    const DetectionFlags& flags) {
     reports::detect::DetectionSettings s;
     if (flags.baseline_runs) s.baseline_runs = *flags.baseline_runs;
     if (flags.alpha) s.alpha = *flags.alpha;
@@ -29,13 +30,14 @@ reports::detect::DetectionSettings detection_settings(const DetectionFlags& flag
     if (flags.exact_tolerance_percent)
         s.defaults.exact_tolerance = *flags.exact_tolerance_percent / 100.0;
     if (auto problem = reports::detect::settings_problem(s); !problem.empty())
-        throw core::ErrorException(
-            core::Error{core::ErrorKind::usage, problem,
-                        "see --alpha, --min-change (percent), --exact-tolerance, --baseline-runs"});
+        return core::fail(
+            core::ErrorKind::usage, problem,
+            "see --alpha, --min-change (percent), --exact-tolerance, --baseline-runs");
     return s;
 }
 
-SeriesIdentity resolve_identity(const CommonOptions& common, bool need_branch, bool need_commit) {
+core::Result<SeriesIdentity> resolve_identity(const CommonOptions& common, bool need_branch,
+                                              bool need_commit) {
     const ResolveEnvironment env = current_environment();
     core::RunContext ctx;
     ctx.project = common.project;
@@ -47,16 +49,16 @@ SeriesIdentity resolve_identity(const CommonOptions& common, bool need_branch, b
         core::merge_context(ctx, runner::context_from_git(env.git_dir));
     SeriesIdentity id;
     auto missing = [](const char* what, const char* flag) {
-        return core::ErrorException(core::Error{
+        return core::fail(
             core::ErrorKind::usage,
-            fmt::format("no {}: pass {} (or run inside a git repository)", what, flag), ""});
+            fmt::format("no {}: pass {} (or run inside a git repository)", what, flag));
     };
-    if (!ctx.project) throw missing("project", "--project");
+    if (!ctx.project) return missing("project", "--project");
     id.project = *ctx.project;
     id.testbed = ctx.testbed.value_or(env.host_name);
-    if (need_branch && !ctx.branch) throw missing("branch", "--branch");
+    if (need_branch && !ctx.branch) return missing("branch", "--branch");
     id.branch = ctx.branch.value_or("");
-    if (need_commit && !ctx.commit) throw missing("commit", "--commit");
+    if (need_commit && !ctx.commit) return missing("commit", "--commit");
     id.commit = ctx.commit.value_or("");
     return id;
 }

@@ -23,7 +23,7 @@ struct DetectionFlags {
 void add_detection_options(CLI::App& command, DetectionFlags& flags);
 
 // Defaults, overridden by the flags; a bad value is a usage error (exit 2).
-reports::detect::DetectionSettings detection_settings(const DetectionFlags& flags);
+core::Result<reports::detect::DetectionSettings> detection_settings(const DetectionFlags& flags);
 
 // Project, testbed, branch and commit from the flags, else CI / PERFTRACK_* variables, else
 // git (testbed: the host name). `need_commit` makes a missing commit a usage error.
@@ -33,6 +33,7 @@ struct SeriesIdentity {
     std::string branch;
     std::string commit;  // empty unless resolved
 };
-SeriesIdentity resolve_identity(const CommonOptions& common, bool need_branch, bool need_commit);
+core::Result<SeriesIdentity> resolve_identity(const CommonOptions& common, bool need_branch,
+                                              bool need_commit);
 
 }  // namespace perftrack::cli

@@ -1,6 +1,6 @@
 #pragma once
-// Expected failures are values: Result<T> is either a T or an Error that says what went
-// wrong, in words a user can act on, and which exit code it ends the command with.
+// Expected failures are values: Result<T> is a T or an Error saying what went wrong and which
+// exit code it ends the command with. The errors rule is written at the end of this file.
 
 #include <string>
 #include <utility>
@@ -16,7 +16,7 @@ enum class ErrorKind {
     config,                // bad perftrack.toml                            -> exit 2
     database_unavailable,  // cannot reach PostgreSQL                       -> exit 3
     benchmark_failed,      // a benchmark process or its output failed      -> exit 4
-    internal,              // a broken invariant or unexpected system error -> exit 2
+    internal,              // a broken invariant or unexpected system error -> exit 5
 };
 
 struct Error {
@@ -41,3 +41,22 @@ struct ErrorException : std::exception {
 };
 
 }  // namespace perftrack::core
+
+// The errors rule (see the top of this file):
+// - Result<T> is what travels. Every library (core, formats, runner, reports, alerts, store's
+//   parsers) reports an expected failure (bad input, bad config, a benchmark that failed) by
+//   returning Result<T>, and a caller that cannot handle it passes it up the same way
+//   (`return tl::unexpected(r.error())`). A CLI subcommand returns core::Result<int> (its exit
+//   code, or the Error); the top-level handler (cli/app.cpp) prints the Error and maps its kind
+//   to the exit code (exit_code.hpp).
+// - An exception only where a Result cannot travel: inside a callback whose signature is not
+//   ours (a CLI11 callback, a parser's handler, a worker of a parallel loop, a database
+//   transaction's body), as ErrorException, caught at the callback's edge or by the CLI's
+//   top-level handler. The database is the one standing case: any store call can lose the
+//   server mid-way, so store/ throws store::StoreError (unavailable() -> exit 3) and
+//   store::SchemaVersionError, and the CLI catches them once (top level, or store_or_spool,
+//   which spools the run).
+// - Code never throws ErrorException just to rethrow a Result it was handed: it returns it.
+// - ErrorKind::internal is a perftrack bug (a broken invariant, a system call that should not
+//   fail), exit 5; anything the user can fix (a flag, a file, a path, a program) is usage,
+//   input or config, exit 2.

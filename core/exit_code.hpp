@@ -11,6 +11,7 @@ enum class ExitCode : int {
     bad_input = 2,             // usage, config or input error
     database_unavailable = 3,  // database unreachable; results were spooled, nothing lost
     benchmark_failed = 4,      // a benchmark or its output failed
+    internal_error = 5,        // perftrack failed, a bug: ErrorKind::internal, unexpected exception
 };
 
 constexpr ExitCode exit_code_for(ErrorKind kind) {
@@ -22,10 +23,11 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
         case ErrorKind::usage:
         case ErrorKind::input:
         case ErrorKind::config:
-        case ErrorKind::internal:
             return ExitCode::bad_input;
+        case ErrorKind::internal:
+            return ExitCode::internal_error;
     }
-    return ExitCode::bad_input;
+    return ExitCode::internal_error;
 }
 
 // A child killed by signal N is reported as 128 + N, as shells do.

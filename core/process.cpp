@@ -261,8 +261,7 @@ Result<Fd> open_output_file(const std::filesystem::path& path, bool truncate,
     const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND);
     Fd fd(::open(path.c_str(), flags, 0644));
     if (fd.get() < 0)
-        return fail(ErrorKind::internal,
-                    fmt::format("{}: {}", path.string(), std::strerror(errno)));
+        return fail(ErrorKind::input, fmt::format("{}: {}", path.string(), std::strerror(errno)));
     // A file the child's account may need to write again later (pg_ctl's log).
     if (run_as && ::getuid() == 0)
         if (::fchown(fd.get(), run_as->uid, run_as->gid) != 0) { /* best effort */
@@ -360,7 +359,7 @@ Result<RunAsUser> resolve_user(uid_t uid, std::optional<gid_t> gid) {
            buffer.size() < (1u << 20))
         buffer.resize(buffer.size() * 2);
     if (rc != 0 || found == nullptr)
-        return fail(ErrorKind::internal, fmt::format("no account with uid {}", uid));
+        return fail(ErrorKind::input, fmt::format("no account with uid {}", uid));
     RunAsUser user;
     user.uid = uid;
     user.gid = gid.value_or(entry.pw_gid);
@@ -389,7 +388,7 @@ Result<RunningProcess> start_process(const ProcessSpec& spec) {
     if (program.find('/') == std::string::npos) {
         const auto found = find_program(program, path_of(env_strings));
         if (found.empty())
-            return fail(ErrorKind::internal,
+            return fail(ErrorKind::input,
                         fmt::format("cannot run {}: {}", program, std::strerror(ENOENT)));
         program = found.string();
     }
@@ -500,7 +499,7 @@ Result<RunningProcess> start_process(const ProcessSpec& spec) {
         int status = 0;
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
-        return fail(ErrorKind::internal, start_failure_message(spec, failure));
+        return fail(ErrorKind::input, start_failure_message(spec, failure));
     }
 
     RunningProcess child;

@@ -177,9 +177,9 @@ class RunningProcess {
     std::chrono::steady_clock::time_point m_started;
 };
 
-// Starts the child. Fails (kind internal) only when it cannot be started: the program is not
-// found or not executable, the working directory does not exist, the account cannot be taken
-// on; the message names the program and the reason ("cannot run X: ...").
+// Starts the child. Fails only when it cannot: kind input for a wrong program, working directory,
+// output file or account, naming it and why ("cannot run X: ..."); kind internal when the
+// system refuses a pipe or a fork, or argv is empty (a bug). Callers may re-label the kind.
 Result<RunningProcess> start_process(const ProcessSpec& spec);
 
 // start_process, then wait.

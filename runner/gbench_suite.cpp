@@ -221,10 +221,8 @@ core::Result<std::vector<std::string>> list_gbench_benchmarks(const GbenchSuite&
                                           suite.name, suite.binary.string(), outcome->describe());
         if (const auto tail = tail_for_message(outcome->stderr_text, 400); !tail.empty())
             message += "; stderr: " + tail;
-        return core::fail(outcome->ending == core::Ending::interrupted
-                              ? core::ErrorKind::internal
-                              : core::ErrorKind::benchmark_failed,
-                          message);
+        // Interrupted (Ctrl-C) is not a bug either: callers ask pending_interrupt() first.
+        return core::fail(core::ErrorKind::benchmark_failed, message);
     }
     std::vector<std::string> names;
     std::size_t pos = 0;

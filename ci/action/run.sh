@@ -5,7 +5,8 @@
 # then, when asked, perftrack report --out FILE. The check writes the step summary and, with a
 # token, the commit status and the sticky PR comment itself (docs/ci.md); this script only
 # assembles the command lines. Exits with the check's exit code (0 fine, 1 regression, 2 bad
-# input, 3 database unavailable and the run spooled, 4 a benchmark failed).
+# input, 3 database unavailable and the run spooled, 4 a benchmark failed, 5 perftrack failed: a
+# bug).
 #
 #   PERFTRACK_MODE            auto (ingest when PERFTRACK_FILES is set, else run) | run | ingest
 #   PERFTRACK_RUN             run mode: the benchmark command, split like a shell command line

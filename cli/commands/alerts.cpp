@@ -151,9 +151,9 @@ void print_table(const std::vector<store::Alert>& alerts) {
     for (const auto& r : rows) print_row(r);
 }
 
-int run_list(const AlertsOptions& o) {
+CommandResult run_list(const AlertsOptions& o) {
     if (o.format != "text" && o.format != "json")
-        throw core::ErrorException(
+        return tl::unexpected(
             core::Error{core::ErrorKind::usage,
                         fmt::format("--format {}: expected text or json", o.format), ""});
     auto db = open_store(o.common);
@@ -178,22 +178,21 @@ int run_list(const AlertsOptions& o) {
     return 0;
 }
 
-[[noreturn]] void no_such_alert(std::int64_t id) {
-    throw core::ErrorException(core::Error{core::ErrorKind::usage,
-                                           fmt::format("no alert with id {}", id),
-                                           "see 'perftrack alerts list'"});
+core::Error no_such_alert(std::int64_t id) {
+    return core::Error{core::ErrorKind::usage, fmt::format("no alert with id {}", id),
+                       "see 'perftrack alerts list'"};
 }
 
-int run_ack(const AlertsOptions& o) {
+CommandResult run_ack(const AlertsOptions& o) {
     if (o.note.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw core::ErrorException(core::Error{core::ErrorKind::usage,
-                                               "alerts ack: --note must say something",
-                                               "for example --note \"expected: new allocator\""});
+        return tl::unexpected(core::Error{core::ErrorKind::usage,
+                                          "alerts ack: --note must say something",
+                                          "for example --note \"expected: new allocator\""});
     auto db = open_store(o.common);
     const auto update = db->acknowledge_alert(o.id, o.note);
-    if (!update.alert) no_such_alert(o.id);
+    if (!update.alert) return tl::unexpected(no_such_alert(o.id));
     if (!update.changed)
-        throw core::ErrorException(core::Error{
+        return tl::unexpected(core::Error{
             core::ErrorKind::usage,
             fmt::format("alert {} is already resolved; there is nothing to acknowledge", o.id),
             ""});
@@ -201,10 +200,10 @@ int run_ack(const AlertsOptions& o) {
     return 0;
 }
 
-int run_resolve(const AlertsOptions& o) {
+CommandResult run_resolve(const AlertsOptions& o) {
     auto db = open_store(o.common);
     const auto update = db->resolve_alert(o.id, store::AlertResolution::manual, {});
-    if (!update.alert) no_such_alert(o.id);
+    if (!update.alert) return tl::unexpected(no_such_alert(o.id));
     if (o.common.quiet) return 0;
     if (!update.changed) {
         fmt::print("alert {} was already resolved ({})\n", o.id, status_text(*update.alert));

@@ -20,13 +20,17 @@ struct BacktestOptions {
     std::string format = "text";
 };
 
-int run_backtest(const BacktestOptions& o) {
-    const auto settings = detection_settings(o.detection);
+CommandResult run_backtest(const BacktestOptions& o) {
+    const auto detection = detection_settings(o.detection);
+    if (!detection) return tl::unexpected(detection.error());
+    const auto& settings = *detection;
     CommonOptions common = o.common;
     // The branch replayed: --branch, else main (not the checked-out branch: the baseline
     // branch is what the gate watches).
     if (!common.branch) common.branch = "main";
-    const auto id = resolve_identity(common, true, false);
+    const auto identity = resolve_identity(common, true, false);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     auto store = open_store(o.common);
     const auto history =
         store->load_history({id.project, id.testbed, id.branch, std::nullopt, std::nullopt});

@@ -22,12 +22,14 @@ struct ResetOptions {
     std::string reason;
 };
 
-int run_reset(const ResetOptions& o) {
+CommandResult run_reset(const ResetOptions& o) {
     if (!o.common.commit)
-        throw core::ErrorException(core::Error{core::ErrorKind::usage,
-                                               "baseline reset: --commit is required",
-                                               "the commit that introduced the intended change"});
-    const auto id = resolve_identity(o.common, false, true);
+        return tl::unexpected(core::Error{core::ErrorKind::usage,
+                                          "baseline reset: --commit is required",
+                                          "the commit that introduced the intended change"});
+    const auto identity = resolve_identity(o.common, false, true);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     store::BaselineResetRequest request;
     request.project = id.project;
     request.testbed = o.common.testbed;  // only an explicit testbed narrows the reset
@@ -38,7 +40,7 @@ int run_reset(const ResetOptions& o) {
     if (o.common.commit_time) {
         auto t = core::parse_iso8601_us(*o.common.commit_time);
         if (!t)
-            throw core::ErrorException(core::Error{
+            return tl::unexpected(core::Error{
                 core::ErrorKind::usage,
                 fmt::format("--commit-time \"{}\" is not ISO 8601", *o.common.commit_time),
                 "e.g. 2024-05-01T12:30:00Z"});
@@ -47,7 +49,7 @@ int run_reset(const ResetOptions& o) {
     auto store = open_store(o.common);
     const auto reset = store->add_baseline_reset(request);
     if (!reset)
-        throw core::ErrorException(core::Error{
+        return tl::unexpected(core::Error{
             core::ErrorKind::usage,
             request.testbed ? fmt::format("project {} has no results on testbed {}",
                                           request.project, *request.testbed)

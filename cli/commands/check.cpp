@@ -40,33 +40,61 @@ bool use_colour() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int run_check(const CheckOptions& o) {
+// No commit from --commit, CI or git (outside a checkout): the branch's newest stored commit, as
+// `report` does, saying which on stderr.
+core::Result<std::string> newest_stored_commit(store::HistoryReader& reader,
+                                               const SeriesIdentity& id, bool quiet) {
+    auto newest = reports::detect::newest_commit(reader, id.project, id.testbed, id.branch);
+    if (!newest)
+        return core::fail(
+            core::ErrorKind::usage,
+            fmt::format("no commit: pass --commit (or run inside a git repository); branch {} of "
+                        "project {} on testbed {} has no stored runs to pick the newest of",
+                        id.branch, id.project, id.testbed),
+            "check --project, --testbed and --branch");
+    if (!quiet)
+        print_note(fmt::format("no --commit and no git commit here: checking {}, the newest "
+                               "commit stored for branch {}",
+                               *newest, id.branch));
+    return *newest;
+}
+
+CommandResult run_check(const CheckOptions& o) {
     if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
-    const auto id = resolve_identity(o.common, true, true);
+    if (!settings) return tl::unexpected(settings.error());
+    const auto identity = resolve_identity(o.common, true, false);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
     const auto env = runner::process_env();
+    // Alert channels are resolved first: a bad setting is exit 2 before any work.
+    const auto ci = runner::context_from_ci(env);
+    const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
+    if (!alert_settings) return tl::unexpected(alert_settings.error());
+    auto store = open_store(o.common);
     reports::detect::CheckRequest request;
     request.project = id.project;
     request.testbed = id.testbed;
     request.branch = id.branch;
     request.commit = id.commit;
+    if (request.commit.empty()) {
+        auto newest = newest_stored_commit(*store, id, o.common.quiet);
+        if (!newest) return tl::unexpected(newest.error());
+        request.commit = std::move(*newest);
+    }
     request.baseline_branch = o.baseline_branch.value_or(ci_target_branch(env).value_or("main"));
     if (request.branch != request.baseline_branch) {
         if (o.base_commit) {
             request.base_commit = o.base_commit;
-        } else if (auto ci = ci_merge_base(env)) {
-            request.base_commit = ci;
+        } else if (auto from_ci = ci_merge_base(env)) {
+            request.base_commit = from_ci;
         } else if (auto mb = git_merge_base_of(request.commit, request.baseline_branch)) {
             request.base_commit = mb->commit;
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
-    // Alert channels are resolved first: a bad setting is exit 2 before any work.
-    const auto ci = runner::context_from_ci(env);
-    const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
-    auto store = open_store(o.common);
-    auto result = reports::detect::run_check(*store, request, settings);
-    if (!result) throw core::ErrorException(result.error());
+    auto result = reports::detect::run_check(*store, request, *settings);
+    if (!result) return tl::unexpected(result.error());
     if (o.format == "json") {
         fmt::print("{}\n", reports::output::check_json(*result).dump(2));
     } else if (o.format == "markdown") {
@@ -77,7 +105,7 @@ int run_check(const CheckOptions& o) {
     std::fflush(stdout);
     // Alerts, change points, notifications, the job summary: after the verdict, and unable to
     // change it.
-    after_check(*store, alert_settings, *result,
+    after_check(*store, *alert_settings, *result,
                 {o.common.quiet, o.common.verbose, ci.pull_request});
     if (result->has_regression() && !o.no_fail) return static_cast<int>(core::ExitCode::regression);
     return static_cast<int>(core::ExitCode::ok);

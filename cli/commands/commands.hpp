@@ -6,9 +6,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/error.hpp"
+
 namespace perftrack::cli {
 
-using Action = std::function<int()>;
+// What a subcommand ends with: its exit code, or the Error that stopped it (returned, not
+// thrown: core/error.hpp); the top-level handler prints the Error and maps it to its exit code.
+using CommandResult = core::Result<int>;
+using Action = std::function<CommandResult()>;
 
 void register_ingest(CLI::App& app, Action& action);
 void register_db(CLI::App& app, Action& action);

@@ -16,7 +16,7 @@ namespace perftrack::cli {
 
 namespace {
 
-int run_migrate(const CommonOptions& o) {
+CommandResult run_migrate(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
     const auto report = store::pg::migrate(conninfo_for(target));
     if (o.quiet) return 0;
@@ -43,9 +43,9 @@ core::Error not_embedded(const store::ConnectionTarget& target, std::string_view
                        "DATABASE_URL to manage the embedded database"};
 }
 
-int run_start(const CommonOptions& o) {
+CommandResult run_start(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
-    if (!target.embedded) throw core::ErrorException(not_embedded(target, "start"));
+    if (!target.embedded) return tl::unexpected(not_embedded(target, "start"));
     store::LocalCluster cluster(target.home);
     const bool was_running = cluster.running_pid().has_value();
     const auto conninfo = conninfo_for(target);
@@ -59,23 +59,23 @@ int run_start(const CommonOptions& o) {
     return 0;
 }
 
-int run_stop(const CommonOptions& o) {
+CommandResult run_stop(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
-    if (!target.embedded) throw core::ErrorException(not_embedded(target, "stop"));
+    if (!target.embedded) return tl::unexpected(not_embedded(target, "stop"));
     store::LocalCluster cluster(target.home);
     auto stopped = cluster.stop();
-    if (!stopped) throw core::ErrorException(stopped.error());
+    if (!stopped) return tl::unexpected(stopped.error());
     if (!o.quiet) fmt::print("embedded database {}\n", *stopped ? "stopped" : "was not running");
     return 0;
 }
 
-int run_status(const CommonOptions& o) {
+CommandResult run_status(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
     fmt::print("database: {}\n", describe_target(target));
     if (target.embedded) {
         store::LocalCluster cluster(target.home);
         auto layout = cluster.layout();
-        if (!layout) throw core::ErrorException(layout.error());
+        if (!layout) return tl::unexpected(layout.error());
         fmt::print("data directory: {}{}\n", layout->data_dir.string(),
                    layout->relocated ? " (outside PERFTRACK_HOME: the server account cannot "
                                        "enter it)"
@@ -124,7 +124,7 @@ void register_db(CLI::App& app, Action& action) {
     struct Sub {
         const char* name;
         const char* help;
-        int (*fn)(const CommonOptions&);
+        CommandResult (*fn)(const CommonOptions&);
     };
     static const Sub subs[] = {
         {"migrate",

@@ -33,17 +33,17 @@ struct IngestOptions {
     std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
 };
 
-int run_ingest(const IngestOptions& o) {
+CommandResult run_ingest(const IngestOptions& o) {
     formats::AdapterOptions adapter_options;
     adapter_options.suite = o.suite;
     for (const auto& d : o.directions) {
         auto parsed = parse_direction_override(d);
-        if (!parsed) throw core::ErrorException(parsed.error());
+        if (!parsed) return tl::unexpected(parsed.error());
         adapter_options.directions[parsed->first] = parsed->second;
     }
     for (const auto& m : o.metrics) {
         auto parsed = parse_metric_override(m);
-        if (!parsed) throw core::ErrorException(parsed.error());
+        if (!parsed) return tl::unexpected(parsed.error());
         adapter_options.metrics[parsed->first] = parsed->second;
     }
     adapter_options.param_fields = split_list(o.params);
@@ -58,9 +58,9 @@ int run_ingest(const IngestOptions& o) {
     std::map<std::string, std::size_t> by_group;
     for (const auto& file : o.files) {
         auto text = core::read_input_file(file, o.max_input_bytes);
-        if (!text) throw core::ErrorException(text.error());
+        if (!text) return tl::unexpected(text.error());
         auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
-        if (!parsed) throw core::ErrorException(parsed.error());
+        if (!parsed) return tl::unexpected(parsed.error());
         for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
         if (!o.common.quiet)
             for (const auto& n : parsed->notes) print_note(fmt::format("{}: {}", file, n));
@@ -68,12 +68,12 @@ int run_ingest(const IngestOptions& o) {
         if (!run) {
             auto e = run.error();
             e.message = fmt::format("{}: {}", file, e.message);
-            throw core::ErrorException(e);
+            return tl::unexpected(std::move(e));
         }
         const std::string key = run_group_key(*run);
         if (auto it = by_group.find(key); it != by_group.end()) {
             auto merged = merge_into(runs[it->second], std::move(*run), sources[it->second], file);
-            if (!merged) throw core::ErrorException(merged.error());
+            if (!merged) return tl::unexpected(merged.error());
             sources[it->second] += ", " + file;
         } else {
             by_group.emplace(key, runs.size());

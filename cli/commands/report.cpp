@@ -50,25 +50,29 @@ std::string output_format(const ReportOptions& o) {
     return ends_with_ignoring_case(*o.out, ".json") ? "json" : "html";
 }
 
-void check_commit_url(const std::string& text) {
-    if (text.empty()) return;
+core::Result<void> check_commit_url(const std::string& text) {
+    if (text.empty()) return {};
     if (!(text.starts_with("https://") || text.starts_with("http://")) ||
         text.find("{sha}") == std::string::npos)
-        throw core::ErrorException(core::Error{
+        return core::fail(
             core::ErrorKind::usage,
             fmt::format("--commit-url must be an http(s) URL containing {{sha}}, got '{}'", text),
-            "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'"});
+            "for example --commit-url 'https://github.com/ORG/REPO/commit/{sha}'");
+    return {};
 }
 
-int run_report(const ReportOptions& o) {
+CommandResult run_report(const ReportOptions& o) {
     const std::string format = output_format(o);
-    check_commit_url(o.commit_url);
+    if (auto url = check_commit_url(o.commit_url); !url) return tl::unexpected(url.error());
     const auto settings = detection_settings(o.detection);
+    if (!settings) return tl::unexpected(settings.error());
     CommonOptions common = o.common;
     // The branch described: --branch, else main (the checked-out branch is not what a report
     // of the project's history is about). Only an explicit --commit picks the verdict's commit.
     if (!common.branch) common.branch = "main";
-    const auto id = resolve_identity(common, true, false);
+    const auto identity = resolve_identity(common, true, false);
+    if (!identity) return tl::unexpected(identity.error());
+    const SeriesIdentity& id = *identity;
 
     reports::render::ReportRequest request;
     request.project = id.project;
@@ -87,7 +91,7 @@ int run_report(const ReportOptions& o) {
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
-    request.settings = settings;
+    request.settings = *settings;
     request.commit_url_template = o.commit_url;
     request.generated_at_us = core::now_epoch_us();
     request.perftrack_version = core::k_version;
@@ -100,7 +104,7 @@ int run_report(const ReportOptions& o) {
     auto store = open_store(o.common);
     const auto started = Clock::now();
     auto model = reports::render::build_report(*store, store.get(), request);
-    if (!model) throw core::ErrorException(model.error());
+    if (!model) return tl::unexpected(model.error());
     const double model_s = seconds_since(started);
 
     const auto render_started = Clock::now();
@@ -120,7 +124,7 @@ int run_report(const ReportOptions& o) {
                    model_s, format, render_s, text.size());
     if (o.out) {
         auto written = core::write_file_atomic(*o.out, text);
-        if (!written) throw core::ErrorException(written.error());
+        if (!written) return tl::unexpected(written.error());
         if (!o.common.quiet)
             fmt::print(stderr, "perftrack: wrote {} ({} series, {} commits, {:.1f} MB)\n", *o.out,
                        model->series.size(), model->commits.size(),

@@ -94,25 +94,27 @@ bool use_colour() {
 class RunCommand {
   public:
     explicit RunCommand(const RunFlags& flags) : m_flags(flags) {}
-    int execute();
+    CommandResult execute();
 
   private:
     void warn(const std::string& message, const std::string& prefix = {});
     void verbose(const std::string& message);
-    std::vector<SuiteWork> list_suites();
+    core::Result<std::vector<SuiteWork>> list_suites();
     void report_suite(const runner::SuiteOutcome& outcome);
     int interrupted(int signal, const std::string& where);
     // Runs the suites; the interrupt signal when one came, else 0.
     int run_suites(const std::vector<SuiteWork>& work, std::vector<runner::SuiteOutcome>& out);
-    int run_ab(std::vector<runner::SuiteOutcome>& out);
+    CommandResult run_ab(std::vector<runner::SuiteOutcome>& out);
     // One run of everything `outcomes` measured, ready to store.
-    store::RunToStore assemble(std::vector<runner::SuiteOutcome>& outcomes, std::int64_t started_us,
-                               std::int64_t ended_us, const std::optional<std::string>& run_id);
-    reports::detect::DetectionSettings detection() const;
+    core::Result<store::RunToStore> assemble(std::vector<runner::SuiteOutcome>& outcomes,
+                                             std::int64_t started_us, std::int64_t ended_us,
+                                             const std::optional<std::string>& run_id);
+    core::Result<reports::detect::DetectionSettings> detection() const;
     core::Result<reports::detect::CheckResult> check(const store::RunToStore& run);
     // --check (and --confirm N) against the baseline; the exit code it asks for (0 or 1), or the
     // interrupt/spool code when confirmation could not finish.
-    int check_and_confirm(const store::RunToStore& run, const std::vector<SuiteWork>& work);
+    CommandResult check_and_confirm(const store::RunToStore& run,
+                                    const std::vector<SuiteWork>& work);
     std::vector<SuiteWork> confirmation_work(
         const std::vector<const reports::detect::SeriesVerdict*>& targets,
         const std::vector<SuiteWork>& work) const;
@@ -154,7 +156,7 @@ int RunCommand::interrupted(int signal, const std::string& where) {
     return core::exit_status_for_signal(signal);
 }
 
-std::vector<SuiteWork> RunCommand::list_suites() {
+core::Result<std::vector<SuiteWork>> RunCommand::list_suites() {
     const RunPlan& plan = m_plan;
     std::vector<SuiteWork> work;
     for (const auto& s : plan.suites) {
@@ -174,7 +176,7 @@ std::vector<SuiteWork> RunCommand::list_suites() {
             // A filter that matches nothing is a mistake in the command or the config: stop
             // before anything ran. A binary that cannot even list is a failed suite.
             if (names.error().kind != core::ErrorKind::benchmark_failed)
-                throw core::ErrorException(names.error());
+                return tl::unexpected(names.error());
             runner::SuiteOutcome failed;
             failed.name = s.gbench.name;
             failed.failed = true;
@@ -280,11 +282,11 @@ int RunCommand::run_suites(const std::vector<SuiteWork>& work,
     return runner::process::pending_interrupt();
 }
 
-int RunCommand::run_ab(std::vector<runner::SuiteOutcome>& out) {
+CommandResult RunCommand::run_ab(std::vector<runner::SuiteOutcome>& out) {
     const runner::AbSpec& spec = *m_plan.ab;
     auto ab_plan = runner::plan_ab(spec);
     if (runner::process::pending_interrupt() != 0) return runner::process::pending_interrupt();
-    if (!ab_plan) throw core::ErrorException(ab_plan.error());
+    if (!ab_plan) return tl::unexpected(ab_plan.error());
     const std::string label = spec.candidate.name + " (A/B)";
     m_progress->start_suite(1, 1, label, static_cast<std::size_t>(spec.rounds) * 2,
                             m_durations->get(m_duration_prefix + label));
@@ -301,9 +303,10 @@ int RunCommand::run_ab(std::vector<runner::SuiteOutcome>& out) {
     return runner::process::pending_interrupt();
 }
 
-store::RunToStore RunCommand::assemble(std::vector<runner::SuiteOutcome>& outcomes,
-                                       std::int64_t started_us, std::int64_t ended_us,
-                                       const std::optional<std::string>& run_id) {
+core::Result<store::RunToStore> RunCommand::assemble(std::vector<runner::SuiteOutcome>& outcomes,
+                                                     std::int64_t started_us,
+                                                     std::int64_t ended_us,
+                                                     const std::optional<std::string>& run_id) {
     core::RunResults all;
     all.context = m_file_ctx;
     std::vector<runner::ProgramFacts> programs;
@@ -323,7 +326,7 @@ store::RunToStore RunCommand::assemble(std::vector<runner::SuiteOutcome>& outcom
     core::RunContext flags_ctx = m_flags_ctx;
     if (run_id) flags_ctx.run_id = run_id;
     auto resolved = resolve_run(std::move(all), flags_ctx, m_env);
-    if (!resolved) throw core::ErrorException(resolved.error());
+    if (!resolved) return tl::unexpected(resolved.error());
     store::RunToStore run = std::move(*resolved);
     run.started_at_us = started_us;
     run.ended_at_us = ended_us;
@@ -338,8 +341,10 @@ store::RunToStore RunCommand::assemble(std::vector<runner::SuiteOutcome>& outcom
     return run;
 }
 
-reports::detect::DetectionSettings RunCommand::detection() const {
-    auto settings = detection_settings(m_flags.detection);
+core::Result<reports::detect::DetectionSettings> RunCommand::detection() const {
+    auto checked = detection_settings(m_flags.detection);
+    if (!checked) return checked;
+    auto settings = std::move(*checked);
     // perftrack.toml's min_change_pct: the file's [metrics.X], then suite-level ones where the
     // file says nothing (the check works per metric name; suites that disagree: the largest).
     std::map<std::string, double> suite_level;
@@ -375,7 +380,9 @@ core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToS
         }
     }
     auto store = open_store(m_flags.common);
-    return reports::detect::run_check(*store, request, detection());
+    const auto settings = detection();
+    if (!settings) return tl::unexpected(settings.error());
+    return reports::detect::run_check(*store, request, *settings);
 }
 
 void RunCommand::print_check(const reports::detect::CheckResult& result) const {
@@ -422,10 +429,10 @@ std::vector<SuiteWork> RunCommand::confirmation_work(
     return out;
 }
 
-int RunCommand::check_and_confirm(const store::RunToStore& run,
-                                  const std::vector<SuiteWork>& work) {
+CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
+                                            const std::vector<SuiteWork>& work) {
     auto result = check(run);
-    if (!result) throw core::ErrorException(result.error());
+    if (!result) return tl::unexpected(result.error());
     // Re-runs one at a time until the check has decided (a pull request's sequential test; see
     // reports/detect/rerun_decision.hpp), at most --confirm of them.
     const int most = m_flags.confirm.value_or(
@@ -450,22 +457,23 @@ int RunCommand::check_and_confirm(const store::RunToStore& run,
                                                 m_interrupted_in, k));
         auto confirm = assemble(outcomes, started_us, core::now_epoch_us(),
                                 fmt::format("{}:confirm-{}", run.run_key, k));
-        if (const int code = store_runs_or_spool(m_flags.common, {confirm}); code != 0) {
+        if (!confirm) return tl::unexpected(confirm.error());
+        if (const int code = store_runs_or_spool(m_flags.common, {*confirm}); code != 0) {
             print_error("the re-runs could not all be stored: the check is skipped",
                         "upload them with 'perftrack push', then run 'perftrack check'");
             return code;
         }
         result = check(run);
-        if (!result) throw core::ErrorException(result.error());
+        if (!result) return tl::unexpected(result.error());
     }
     print_check(*result);
     return result->has_regression() ? static_cast<int>(core::ExitCode::regression) : 0;
 }
 
-int RunCommand::execute() {
+CommandResult RunCommand::execute() {
     const auto command_started = Clock::now();
     auto planned = build_run_plan(m_flags);
-    if (!planned) throw core::ErrorException(planned.error());
+    if (!planned) return tl::unexpected(planned.error());
     m_plan = std::move(*planned);
     m_env = current_environment();
     m_flags_ctx = context_from_flags(m_flags.common, m_flags.identity);
@@ -477,13 +485,13 @@ int RunCommand::execute() {
     core::RunResults probe;
     probe.context = m_file_ctx;
     auto identity = resolve_run(probe, m_flags_ctx, m_env);
-    if (!identity) throw core::ErrorException(identity.error());
+    if (!identity) return tl::unexpected(identity.error());
     // Shards join into one run through a shared run key; a random one would not be shared.
     if (m_plan.shard && identity->run_key.empty())
-        throw core::ErrorException(core::Error{
-            core::ErrorKind::usage, "--shard needs a run group so the shards form one run",
-            "pass the same --run-group to every shard (CI providers supply one on GitHub "
-            "Actions, GitLab, Buildkite, CircleCI and Jenkins)"});
+        return core::fail(core::ErrorKind::usage,
+                          "--shard needs a run group so the shards form one run",
+                          "pass the same --run-group to every shard (CI providers supply one on "
+                          "GitHub Actions, GitLab, Buildkite, CircleCI and Jenkins)");
     if (m_plan.ab) m_flags_ctx.testbed = ab_testbed(identity->testbed);
 
     m_progress =
@@ -509,10 +517,13 @@ int RunCommand::execute() {
         for (const auto& w : runner::machine_warnings(m_machine)) warn(w.message);
         int sig = 0;
         if (m_plan.ab) {
-            sig = run_ab(outcomes);
-            if (sig != 0) return interrupted(sig, "the A/B rounds");
+            const auto ab = run_ab(outcomes);
+            if (!ab) return ab;
+            if (*ab != 0) return interrupted(*ab, "the A/B rounds");
         } else {
-            work = list_suites();
+            auto listed = list_suites();
+            if (!listed) return tl::unexpected(listed.error());
+            work = std::move(*listed);
             if (runner::process::pending_interrupt() != 0)
                 return interrupted(runner::process::pending_interrupt(), "the benchmark listing");
             sig = run_suites(work, outcomes);
@@ -525,7 +536,9 @@ int RunCommand::execute() {
     std::size_t failed_suites = 0;
     for (const auto& o : outcomes)
         if (o.failed || !o.results.failures.empty()) ++failed_suites;
-    store::RunToStore run = assemble(outcomes, started_us, ended_us, std::nullopt);
+    auto assembled = assemble(outcomes, started_us, ended_us, std::nullopt);
+    if (!assembled) return tl::unexpected(assembled.error());
+    store::RunToStore run = std::move(*assembled);
     if (run.results.measurements.empty() && run.results.failures.empty()) {
         if (!m_flags.common.quiet)
             fmt::print("nothing to store: {}\n",
@@ -554,11 +567,16 @@ int RunCommand::execute() {
     const bool checking = m_flags.check || m_flags.confirm;
     int check_code = 0;
     if (checking && m_plan.ab) {
-        if (print_ab_check(run.results.measurements, ab_settings(detection()),
-                           m_flags.check_format))
-            check_code = static_cast<int>(core::ExitCode::regression);
+        const auto settings = detection();
+        if (!settings) return tl::unexpected(settings.error());
+        const auto regression = print_ab_check(run.results.measurements, ab_settings(*settings),
+                                               m_flags.check_format);
+        if (!regression) return tl::unexpected(regression.error());
+        if (*regression) check_code = static_cast<int>(core::ExitCode::regression);
     } else if (checking && store_code == 0) {
-        check_code = check_and_confirm(run, work);
+        const auto checked = check_and_confirm(run, work);
+        if (!checked) return checked;
+        check_code = *checked;
     } else if (checking) {
         print_error("the check needs the database: skipped",
                     "after 'perftrack push', run 'perftrack check'");

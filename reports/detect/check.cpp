@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "core/display.hpp"
+#include "reports/detect/parallel.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/series_data.hpp"
 
@@ -196,17 +198,24 @@ core::Result<CheckResult> check_on_baseline_branch(store::HistoryReader& reader,
 
     CheckResult out = start_result(r, settings, false);
     if (p > 0) out.baseline_commit = w.timeline.commits[p - 1].commit;
-    std::vector<core::SeriesId> infos;
-    std::vector<Assessment> assessments;
-    for (const auto& series : w.history.series) {
+    // Series are replayed independently: over the machine's cores, collected in series order.
+    std::vector<std::optional<Assessment>> replayed_at(w.history.series.size());
+    parallel_for(w.history.series.size(), [&](std::size_t i) {
+        const auto& series = w.history.series[i];
         const auto points = series_points(series, w.position_of_run);
         const auto resets = reset_positions(series.id, w.history.resets, w.timeline);
         auto replayed = replay_window(points, series.id.direction, settings,
                                       thresholds_for(settings, series.id.metric), resets,
                                       w.window_start, p, p + 1);
-        if (replayed.empty()) continue;  // not measured by this commit
-        infos.push_back(series.id);
-        assessments.push_back(std::move(replayed.back().assessment));
+        if (replayed.empty()) return;  // not measured by this commit
+        replayed_at[i] = std::move(replayed.back().assessment);
+    });
+    std::vector<core::SeriesId> infos;
+    std::vector<Assessment> assessments;
+    for (std::size_t i = 0; i < replayed_at.size(); ++i) {
+        if (!replayed_at[i]) continue;
+        infos.push_back(w.history.series[i].id);
+        assessments.push_back(std::move(*replayed_at[i]));
     }
     std::vector<const Assessment*> ptrs;
     for (const auto& a : assessments) ptrs.push_back(&a);
@@ -285,16 +294,21 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
                                         r.baseline_branch));
     }
 
-    std::vector<core::SeriesId> infos;
-    std::vector<Assessment> assessments;
-    std::vector<std::string> reset_notes;
-    for (const auto& series : candidate.series) {
+    // Series are assessed independently: over the machine's cores, collected in series order.
+    struct Assessed {
+        bool measured = false;  // the commit has a usable run of the series
+        Assessment a;
+        std::string note;
+    };
+    std::vector<Assessed> assessed(candidate.series.size());
+    parallel_for(candidate.series.size(), [&](std::size_t index) {
+        const auto& series = candidate.series[index];
         std::vector<double> runs;
         for (const auto& p : series.points) {
             if (candidate.runs[p.run].commit != r.commit) continue;
             if (auto v = run_value(p.samples)) runs.push_back(*v);
         }
-        if (runs.empty()) continue;
+        if (runs.empty()) return;
         Assessment a;
         std::string note;
         for (const auto& reset : candidate.resets) {
@@ -322,9 +336,16 @@ core::Result<CheckResult> check_pull_request(store::HistoryReader& reader, const
             a.candidate_median =
                 m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
         }
-        infos.push_back(series.id);
-        assessments.push_back(std::move(a));
-        reset_notes.push_back(note);
+        assessed[index] = {true, std::move(a), std::move(note)};
+    });
+    std::vector<core::SeriesId> infos;
+    std::vector<Assessment> assessments;
+    std::vector<std::string> reset_notes;
+    for (std::size_t i = 0; i < assessed.size(); ++i) {
+        if (!assessed[i].measured) continue;
+        infos.push_back(candidate.series[i].id);
+        assessments.push_back(std::move(assessed[i].a));
+        reset_notes.push_back(std::move(assessed[i].note));
     }
     std::vector<const Assessment*> ptrs;
     for (const auto& a : assessments) ptrs.push_back(&a);
@@ -380,6 +401,15 @@ std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result) {
         if (again) out.push_back(&v);
     }
     return out;
+}
+
+std::optional<std::string> newest_commit(store::HistoryReader& reader, const std::string& project,
+                                         const std::string& testbed, const std::string& branch) {
+    store::History meta;
+    meta.runs = reader.list_runs({project, testbed, branch, std::nullopt, std::nullopt});
+    const Timeline timeline = build_timeline(meta);
+    if (timeline.commits.empty()) return std::nullopt;
+    return timeline.commits.back().commit;
 }
 
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

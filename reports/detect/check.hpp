@@ -94,6 +94,13 @@ std::vector<const SeriesVerdict*> series_to_rerun(const CheckResult& result);
 // ("3, re-runs confirm", "2, re-run clears", "1, no re-run", "6, undecided", "1").
 std::string runs_summary(const SeriesVerdict& verdict);
 
+// The newest commit with runs on project x testbed x branch: the last commit of the branch's
+// timeline, the commit `report` gives its verdict for when no --commit is given (and `check`
+// checks when it has no commit from a flag, CI or git). Nothing when the branch has no runs.
+// Reads the run list only, not the samples.
+std::optional<std::string> newest_commit(store::HistoryReader& reader, const std::string& project,
+                                         const std::string& testbed, const std::string& branch);
+
 // Loads what the check needs through `reader` and judges the commit. Errors (input): the commit
 // has no runs on the branch for this project and testbed. StoreError propagates.
 core::Result<CheckResult> run_check(store::HistoryReader& reader, const CheckRequest& request,

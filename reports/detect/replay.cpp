@@ -74,10 +74,11 @@ std::span<const SeriesPoint> window_of(std::span<const SeriesPoint> points, std:
     return {first, last};
 }
 
-// Steps the detector over the window, applying resets; calls `visit(i, assessment)`.
-template <typename Visit>
+// Steps the detector over the window, applying resets; calls `before(i)` ahead of each step and
+// `visit(i, assessment)` after it.
+template <typename Before, typename Visit>
 void run_window(OnlineDetector& detector, std::span<const SeriesPoint> window,
-                std::span<const std::size_t> resets, Visit&& visit) {
+                std::span<const std::size_t> resets, Before&& before, Visit&& visit) {
     auto next_reset = std::upper_bound(resets.begin(), resets.end(), window.front().position);
     for (std::size_t i = 0; i < window.size(); ++i) {
         // Resets after the previous point and at or before this one start a new level here.
@@ -87,6 +88,7 @@ void run_window(OnlineDetector& detector, std::span<const SeriesPoint> window,
             ++next_reset;
         }
         if (reset) detector.reset_at(i);
+        before(i);
         visit(i, detector.step(i));
     }
 }
@@ -104,12 +106,18 @@ std::vector<PointAssessment> replay_window(std::span<const SeriesPoint> points,
     std::vector<PointAssessment> out;
     if (window.empty()) return out;
     OnlineDetector detector(window, direction, settings, thresholds);
-    detector.set_baseline_medians(baseline_medians);
-    run_window(detector, window, resets, [&](std::size_t i, Assessment a) {
-        if (window[i].position < report_begin) return;
-        to_positions(a, window);
-        out.push_back({window[i].position, std::move(a)});
-    });
+    // The baseline median (a sort per commit) is only shown, never part of the detector's
+    // state: the warm-up points, whose assessments are dropped, go without it.
+    run_window(
+        detector, window, resets,
+        [&](std::size_t i) {
+            detector.set_baseline_medians(baseline_medians && window[i].position >= report_begin);
+        },
+        [&](std::size_t i, Assessment a) {
+            if (window[i].position < report_begin) return;
+            to_positions(a, window);
+            out.push_back({window[i].position, std::move(a)});
+        });
     return out;
 }
 
@@ -123,9 +131,14 @@ Assessment assess_after_window(std::span<const SeriesPoint> points, core::Direct
     bool base_pending =
         false;  // the newest point of the baseline branch shifted worse, unconfirmed
     if (!window.empty())
-        run_window(detector, window, resets, [&](std::size_t, const Assessment& last) {
-            base_pending = last.pending && last.current.sign > 0;
-        });
+        run_window(
+            detector, window, resets,
+            // Only the state after the window is used: no baseline medians on the way.
+            [&](std::size_t) { detector.set_baseline_medians(false); },
+            [&](std::size_t, const Assessment& last) {
+                base_pending = last.pending && last.current.sign > 0;
+            });
+    detector.set_baseline_medians(true);  // the candidate's assessment shows it
     Assessment a = detector.assess_candidate(candidate_runs);
     // A pull request branched right after the baseline branch itself got slower (one shifted
     // run there, not confirmed yet) measures the merge-base's level: the change is not its own.

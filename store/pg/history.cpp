@@ -2,6 +2,7 @@
 // runs through one COPY ... TO STDOUT (the fastest way out of PostgreSQL), then the names of
 // the benchmarks and metrics involved.
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -28,6 +29,25 @@ struct PairHash {
         return std::hash<std::int64_t>()(p.first * 1000003 + p.second);
     }
 };
+
+// The sample rows of some runs. Integers only are spliced in (COPY takes no parameters); they
+// are our own ids, formatted by us. One primary-key range per run (LATERAL): with
+// `run_id = ANY(...)` PostgreSQL reads the whole table as soon as the runs are a sizeable part
+// of it (a report over the main branch), so the read would grow with every other branch and
+// testbed stored; by key it costs the rows read, wherever they are. OFFSET 0 keeps the planner
+// from flattening the subquery back into a hash join over the whole table.
+std::string sample_rows_query(const std::vector<std::int64_t>& run_ids) {
+    return fmt::format(
+        "SELECT s.run_id, s.benchmark_id, s.metric_id, s.samples "
+        "FROM unnest('{}'::bigint[]) AS r(id) CROSS JOIN LATERAL "
+        "(SELECT run_id, benchmark_id, metric_id, samples FROM sample WHERE run_id = r.id "
+        "OFFSET 0) s",
+        bigint_array_literal(run_ids));
+}
+
+std::string sql_literal(const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : std::string("NULL");
+}
 
 }  // namespace
 
@@ -108,14 +128,9 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
     }
     if (run_ids.empty()) return history;
 
-    // Integers only are spliced into the COPY query (COPY takes no parameters); they are our
-    // own ids, formatted by us.
     std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::size_t, PairHash> series_index;
     {
-        pqxx::stream_from copy(
-            tx, fmt::format("(SELECT run_id, benchmark_id, metric_id, samples FROM sample "
-                            "WHERE run_id = ANY('{}'::bigint[]))",
-                            bigint_array_literal(run_ids)));
+        pqxx::stream_from copy(tx, "(" + sample_rows_query(run_ids) + ")");
         std::string line;
         std::vector<std::string> fields;
         std::vector<double> values;
@@ -183,6 +198,37 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
     std::sort(history.series.begin(), history.series.end(),
               [](const SeriesHistory& a, const SeriesHistory& b) { return a.id < b.id; });
     return history;
+}
+
+std::vector<std::string> explain_history_reads(pqxx::connection& conn, const HistoryQuery& query) {
+    std::vector<std::string> plans;
+    pqxx::work tx(conn);
+    auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
+    if (ids.empty()) return plans;
+    std::optional<std::int64_t> limit;
+    if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
+    auto plan_of = [&](const std::string& statement) {
+        std::string text;
+        for (const auto& row : tx.exec("EXPLAIN " + statement))
+            text += row[0].as<std::string>() + "\n";
+        return text;
+    };
+    const auto project_id = ids[0][0].as<std::int64_t>();
+    const auto testbed_id = ids[0][1].as<std::int64_t>();
+    const auto branch_id = ids[0][2].as<std::int64_t>();
+    std::vector<std::int64_t> run_ids;
+    for (const auto& row : tx.exec_prepared(sql::k_history_runs, project_id, testbed_id, branch_id,
+                                            query.until_commit_time_us, limit))
+        run_ids.push_back(row[0].as<std::int64_t>());
+    // The prepared statement itself (libpqxx prepares it on first use, just above), with the
+    // values load_history binds (our own integers).
+    plans.push_back(plan_of(fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs,
+                                        project_id, testbed_id, branch_id,
+                                        sql_literal(query.until_commit_time_us),
+                                        sql_literal(limit))));
+    plans.push_back(plan_of(sample_rows_query(run_ids)));
+    tx.commit();
+    return plans;
 }
 
 }  // namespace perftrack::store::pg

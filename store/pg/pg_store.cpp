@@ -159,4 +159,15 @@ MigrationReport migrate(const std::string& conninfo) {
     });
 }
 
+std::vector<std::string> explain_history_reads(const std::string& conninfo,
+                                               const HistoryQuery& query) {
+    const auto secrets = secrets_of(conninfo, {});
+    return guarded(secrets, [&] {
+        pqxx::connection conn(conninfo);
+        check_schema(conn);
+        sql::prepare_all(conn);
+        return pg::explain_history_reads(conn, query);
+    });
+}
+
 }  // namespace perftrack::store::pg

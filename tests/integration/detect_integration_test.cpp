@@ -152,6 +152,59 @@ TEST_F(DetectIntegration, ExitCodesAndFormats) {
     EXPECT_EQ(quiet.exit_code, 0) << quiet.out << quiet.err;
 }
 
+// Outside a git checkout (the fixture's temporary directory) and with no commit from a flag or
+// CI, check picks the branch's newest stored commit, as report does, and says which on stderr.
+TEST_F(DetectIntegration, CheckWithoutACommitOutsideGitChecksTheNewestStoredCommit) {
+    // Ingested newest first: the newest commit is the newest by commit time, not the last stored.
+    std::vector<std::string> args{"ingest", "--format", "perftrack"};
+    for (std::size_t i = k_commits; i-- > 0;)
+        args.push_back(dir.write(fmt::format("{:04d}.json", i), commit_doc(i).dump()).string());
+    auto ingest = perftrack(args);
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+
+    ProcessOptions o = options();
+    // No commit may come from this process's environment either (a CI job running the tests).
+    o.unset_env = {"GITHUB_ACTIONS",   "GITHUB_SHA",       "GITLAB_CI",        "CI_COMMIT_SHA",
+                   "JENKINS_URL",      "JENKINS_HOME",     "GIT_COMMIT",       "BUILDKITE",
+                   "BUILDKITE_COMMIT", "CIRCLECI",         "CIRCLE_SHA1",      "PERFTRACK_COMMIT",
+                   "PERFTRACK_BRANCH", "PERFTRACK_PROJECT", "PERFTRACK_TESTBED"};
+    const auto run = [&](std::vector<std::string> a) {
+        a.insert(a.begin() + 1, {"--db", schema.dsn(), "--project", "demo", "--testbed", "ci",
+                                 "--branch", "main"});
+        return run_perftrack(a, o);
+    };
+    const std::string newest = sha(k_commits - 1);
+    auto check = run({"check", "--format", "json"});
+    ASSERT_TRUE(check.exit_code == 0 || check.exit_code == 1) << check.err;
+    const auto verdict = json::parse(check.out);
+    EXPECT_EQ(verdict["summary"]["commit"], newest);
+    EXPECT_EQ(check.err.find("no commit"), std::string::npos) << check.err;
+    EXPECT_NE(check.err.find("perftrack: note: no --commit and no git commit here: checking " +
+                             newest + ", the newest commit stored for branch main"),
+              std::string::npos)
+        << check.err;
+    // The same verdict as with --commit given, and the commit report picks in the same place.
+    auto explicit_commit = run({"check", "--format", "json", "--commit", newest});
+    ASSERT_EQ(explicit_commit.exit_code, check.exit_code) << explicit_commit.err;
+    EXPECT_EQ(json::parse(explicit_commit.out)["results"], verdict["results"]);
+    EXPECT_EQ(explicit_commit.err.find("note: no --commit"), std::string::npos);
+    auto report = run({"report", "--format", "json"});
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    EXPECT_EQ(json::parse(report.out)["verdicts"]["commit"], newest);
+    // --quiet: no note; a branch with no runs has nothing to pick: still "no commit", exit 2.
+    auto quiet = run({"check", "--quiet", "--format", "json"});
+    EXPECT_EQ(quiet.exit_code, check.exit_code);
+    EXPECT_EQ(quiet.err, "");
+    auto empty = run_perftrack({"check", "--db", schema.dsn(), "--project", "demo", "--testbed",
+                                "ci", "--branch", "nothing-here"},
+                               o);
+    EXPECT_EQ(empty.exit_code, 2) << empty.err;
+    EXPECT_NE(empty.err.find("no commit: pass --commit (or run inside a git repository); branch "
+                             "nothing-here of project demo on testbed ci has no stored runs"),
+              std::string::npos)
+        << empty.err;
+}
+
 TEST_F(DetectIntegration, BaselineResetSilencesAnIntendedChange) {
     ingest_history();
     // `baseline reset` is a sub-subcommand: its flags follow "reset".

@@ -326,7 +326,7 @@ TEST(RunProcess, MissingProgramOrDirectoryIsAnErrorThatNamesIt) {
     spec.argv = {"/nonexistent/bench"};
     auto o = run_process(spec);
     ASSERT_FALSE(o);
-    EXPECT_EQ(o.error().kind, ErrorKind::internal);
+    EXPECT_EQ(o.error().kind, ErrorKind::input) << "a wrong path is bad input, not a bug";
     EXPECT_EQ(o.error().message, "cannot run /nonexistent/bench: No such file or directory");
 
     spec.argv = {RUSAGE_PROBE, "exit", "0"};
