@@ -24,8 +24,14 @@ bash ci/setup.sh
 commits_wanted=${PERFTRACK_MAIN_COMMITS:-4}
 build_dir=${PERFTRACK_BUILD_DIR:-build}
 jobs=$(nproc)
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPERFTRACK_WERROR=OFF >/dev/null
+# Compile caching (ci/lib/ccache.sh): the per-commit builds below compile mostly the same files
+# as this one, and a second run compiles nothing it compiled before.
+source ci/lib/ccache.sh
+use_ccache "$repo"
+started=$SECONDS
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPERFTRACK_WERROR=OFF "${ccache_flags[@]}" >/dev/null
 cmake --build "$build_dir" -j "$jobs" --target perftrack
+echo "main: perftrack built in $((SECONDS - started)) s"
 perftrack="$repo/$build_dir/perftrack"
 
 "$perftrack" db start
@@ -62,11 +68,17 @@ for sha in "${commits[@]}"; do
   fi
   echo "main: $short: building ($subject)"
   git -C "$worktree" checkout --quiet --detach --force "$sha"
-  if ! { cmake -S "$worktree" -B "$worktree/build" -DCMAKE_BUILD_TYPE=Release -DPERFTRACK_WERROR=OFF >/dev/null &&
+  # Only the suite (it depends on the perftrack binary, whose path it embeds): no tests. The
+  # worktree lies under the repository, so with CCACHE_BASEDIR at the repository its files
+  # compile to the same cache entries as the build above wherever they did not change.
+  started=$SECONDS
+  if ! { cmake -S "$worktree" -B "$worktree/build" -DCMAKE_BUILD_TYPE=Release -DPERFTRACK_WERROR=OFF \
+      -DPERFTRACK_BUILD_TESTS=OFF "${ccache_flags[@]}" >/dev/null &&
     cmake --build "$worktree/build" -j "$jobs" --target perftrack_bench >"$worktree/build.log" 2>&1; }; then
     echo "main: $short does not build; skipped (see $worktree/build.log)" >&2
     continue
   fi
+  echo "main: $short: built in $((SECONDS - started)) s"
   # The suite as the repository describes it today, run against this commit's binary: the
   # config is copied beside the worktree's build so its relative binary path resolves there.
   cp "$repo/perftrack.toml" "$worktree/.perftrack-main.toml"

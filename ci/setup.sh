@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake pkg-config git ca-certificates ccache
   postgresql libpqxx-dev libbenchmark-dev libcurl4-openssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libboost-math-dev libtomlplusplus-dev
   libpugixml-dev libcpp-httplib-dev libexpected-dev libssl-dev libsimdjson-dev libpq-dev

@@ -8,7 +8,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash ci/setup.sh --test
 
 build_dir=${PERFTRACK_BUILD_DIR:-build-ci}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFTRACK_WERROR=ON
+# Compile caching (ci/lib/ccache.sh): a second run, or a run of a clone elsewhere on the same
+# machine, compiles only what changed. The tests run against the same binaries either way.
+source ci/lib/ccache.sh
+use_ccache "$(pwd)"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFTRACK_WERROR=ON "${ccache_flags[@]}"
 cmake --build "$build_dir" -j "$(nproc)"
 
 source ci/lib/test_postgres.sh

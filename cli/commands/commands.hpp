@@ -17,6 +17,8 @@ using Action = std::function<CommandResult()>;
 
 void register_ingest(CLI::App& app, Action& action);
 void register_db(CLI::App& app, Action& action);
+// `db prune`, added to the `db` command by register_db (cli/commands/db_prune.cpp).
+void register_db_prune(CLI::App& db, Action& action);
 void register_push(CLI::App& app, Action& action);
 void register_alerts(CLI::App& app, Action& action);
 void register_check(CLI::App& app, Action& action);

@@ -118,7 +118,8 @@ CommandResult run_status(const CommonOptions& o) {
 
 void register_db(CLI::App& app, Action& action) {
     auto options = std::make_shared<CommonOptions>();
-    auto* db = app.add_subcommand("db", "Manage the database: migrate, status, start, stop");
+    auto* db =
+        app.add_subcommand("db", "Manage the database: migrate, status, start, stop, prune");
     db->require_subcommand(1);
     struct Sub {
         const char* name;
@@ -142,6 +143,7 @@ void register_db(CLI::App& app, Action& action) {
         auto fn = sub.fn;
         cmd->callback([options, fn, &action] { action = [options, fn] { return fn(*options); }; });
     }
+    register_db_prune(*db, action);
 }
 
 }  // namespace perftrack::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "store/retention.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::store::pg {
@@ -50,6 +51,9 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
 // Baseline resets (resets.cpp).
 std::optional<BaselineReset> insert_baseline_reset(pqxx::connection& conn,
                                                    const BaselineResetRequest& request);
+
+// Retention (retention.cpp): one transaction; rolled back on a dry run.
+PruneReport prune_runs(pqxx::connection& conn, const PruneRequest& request);
 
 // Status (pg_store.cpp).
 StoreStatus read_status(pqxx::connection& conn);

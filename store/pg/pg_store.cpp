@@ -142,6 +142,15 @@ int verify_schema(const std::string& conninfo) {
     });
 }
 
+PruneReport prune(const std::string& conninfo, const PruneRequest& request) {
+    const auto secrets = secrets_of(conninfo, {});
+    return guarded(secrets, [&] {
+        pqxx::connection conn(conninfo);
+        check_schema(conn);
+        return prune_runs(conn, request);
+    });
+}
+
 MigrationReport migrate(const std::string& conninfo) {
     const auto secrets = secrets_of(conninfo, {});
     return guarded(secrets, [&] {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "store/retention.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::store::pg {
@@ -40,6 +41,11 @@ MigrationReport migrate(const std::string& conninfo);
 // Connects and checks that this binary can use the schema; returns its version. Throws
 // SchemaVersionError (with the command to run) or StoreError.
 int verify_schema(const std::string& conninfo);
+
+// `perftrack db prune`: deletes the old runs nothing needs, in one transaction that takes only
+// row locks (concurrent ingest goes on), and reports them; a dry run deletes nothing. The
+// schema must be one this binary can use (SchemaVersionError). Throws StoreError.
+PruneReport prune(const std::string& conninfo, const PruneRequest& request);
 
 // The plans PostgreSQL chooses (EXPLAIN, text, one string per statement) for the reads
 // load_history makes for `query` (check's windows and report's whole branch): the run listing,
