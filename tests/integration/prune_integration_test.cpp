@@ -10,9 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/cli_process.hpp"
-#include "tests/support/temp_dir.hpp"
-#include "tests/support/test_database.hpp"
+#include "tests/support/cli_schema_fixture.hpp"
 
 namespace perftrack::testing {
 namespace {
@@ -92,18 +90,8 @@ INSERT INTO baseline_reset (project_id, testbed_id, benchmark_glob, commit_id, r
     tx.commit();
 }
 
-class Prune : public ::testing::Test {
+class Prune : public CliAgainstTestSchema {
   protected:
-    TestSchema schema;
-    TempDir dir;
-
-    ProcessOptions options() {
-        ProcessOptions o;
-        o.cwd = dir.path();
-        o.env["PERFTRACK_HOME"] = (dir / "home").string();
-        o.env["NO_COLOR"] = "1";
-        return o;
-    }
     // perftrack db prune --db <schema> args...
     ProcessResult prune(std::vector<std::string> args) {
         args.insert(args.begin(), {"db", "prune", "--db", schema.dsn()});
