@@ -32,23 +32,9 @@ while [[ $# -gt 0 ]]; do
 done
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 
-cmake --build "$build_dir" -j2 --target perftrack >/dev/null
-perftrack=$(realpath "$build_dir/perftrack")
-work=$(mktemp -d)
-source ci/lib/test_postgres.sh
-cleanup() { stop_test_postgres >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-start_test_postgres >/dev/null
-export PERFTRACK_HOME=$work/home NO_COLOR=1
-"$perftrack" db migrate --quiet --db "$PERFTRACK_TEST_DSN"
-
-data=$build_dir/bench-report-data/${series}x${long}x${reps}
-if [[ ! -f $data/done ]]; then
-  echo "generating $series series x $long commits x $reps repetitions ..." >&2
-  rm -rf "$data"
-  python3 ci/lib/report_history.py "$data" --series "$series" --commits "$long" --reps "$reps"
-  touch "$data/done"
-fi
+source ci/lib/bench_database.sh
+bench_database_start "$build_dir"
+bench_history "$build_dir" "$series" "$long" "$reps"
 mapfile -t files < <(find "$data" -name 'run_*.json' | sort)
 
 # Runs the check of the newest commit and the two SQL fetches; prints one result line.

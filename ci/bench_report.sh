@@ -25,26 +25,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-cmake --build "$build_dir" -j2 --target perftrack >/dev/null
-perftrack=$(realpath "$build_dir/perftrack")
-work=$(mktemp -d)
-source ci/lib/test_postgres.sh
-cleanup() { stop_test_postgres >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-start_test_postgres >/dev/null
-export PERFTRACK_HOME=$work/home NO_COLOR=1
+source ci/lib/bench_database.sh
+bench_database_start "$build_dir"
 common=(--db "$PERFTRACK_TEST_DSN" --project bench --testbed ci --branch main)
-"$perftrack" db migrate --quiet --db "$PERFTRACK_TEST_DSN"
-
-# The generated result files are kept in the build directory: generating 10 M samples takes
-# minutes, and the same files give the same measurement.
-data=$build_dir/bench-report-data/${series}x${commits}x${reps}
-if [[ ! -f $data/done ]]; then
-  echo "generating $series series x $commits commits x $reps repetitions ..." >&2
-  rm -rf "$data"
-  python3 ci/lib/report_history.py "$data" --series "$series" --commits "$commits" --reps "$reps"
-  touch "$data/done"
-fi
+bench_history "$build_dir" "$series" "$commits" "$reps"
 echo "ingesting ..." >&2
 start=$(date +%s.%N)
 find "$data" -name '*.json' | sort | xargs -n 50 "$perftrack" ingest --quiet \
