@@ -15,7 +15,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/run_assembly.hpp"
-#include "cli/run_plan.hpp"
+#include "cli/run_flags.hpp"
 #include "cli/store_or_spool.hpp"
 #include "core/display.hpp"
 #include "core/exit_code.hpp"
@@ -78,7 +78,7 @@ class SuiteDurations {
 };
 
 struct SuiteWork {
-    const PlannedSuite* suite = nullptr;
+    const runner::PlannedSuite* suite = nullptr;
     std::vector<std::string> names;  // gbench: the benchmarks to run
     bool all = true;                 // names are every benchmark the suite's filter selects
     std::optional<runner::SuiteOutcome> listing_failure;
@@ -121,7 +121,7 @@ class RunCommand {
     void print_check(const reports::detect::CheckResult& result) const;
 
     const RunFlags& m_flags;
-    RunPlan m_plan;
+    runner::RunPlan m_plan;
     ResolveEnvironment m_env;
     core::RunContext m_flags_ctx;
     core::RunContext m_file_ctx;
@@ -157,7 +157,7 @@ int RunCommand::interrupted(int signal, const std::string& where) {
 }
 
 core::Result<std::vector<SuiteWork>> RunCommand::list_suites() {
-    const RunPlan& plan = m_plan;
+    const runner::RunPlan& plan = m_plan;
     std::vector<SuiteWork> work;
     for (const auto& s : plan.suites) {
         SuiteWork w;
@@ -244,7 +244,7 @@ void RunCommand::report_suite(const runner::SuiteOutcome& o) {
 int RunCommand::run_suites(const std::vector<SuiteWork>& work,
                            std::vector<runner::SuiteOutcome>& out) {
     for (std::size_t i = 0; i < work.size(); ++i) {
-        const PlannedSuite& s = *work[i].suite;
+        const runner::PlannedSuite& s = *work[i].suite;
         if (work[i].listing_failure) {
             report_suite(*work[i].listing_failure);
             out.push_back(*work[i].listing_failure);
@@ -304,8 +304,7 @@ CommandResult RunCommand::run_ab(std::vector<runner::SuiteOutcome>& out) {
 }
 
 core::Result<store::RunToStore> RunCommand::assemble(std::vector<runner::SuiteOutcome>& outcomes,
-                                                     std::int64_t started_us,
-                                                     std::int64_t ended_us,
+                                                     std::int64_t started_us, std::int64_t ended_us,
                                                      const std::optional<std::string>& run_id) {
     core::RunResults all;
     all.context = m_file_ctx;
@@ -402,7 +401,7 @@ std::vector<SuiteWork> RunCommand::confirmation_work(
     std::vector<SuiteWork> out;
     for (const auto& w : work) {
         if (w.listing_failure) continue;
-        const PlannedSuite& s = *w.suite;
+        const runner::PlannedSuite& s = *w.suite;
         const std::string& suite_name = s.kind == runner::SuiteKind::gbench
                                             ? s.gbench.adapter_options.suite
                                             : s.command.adapter_options.suite;
@@ -442,8 +441,8 @@ CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
         if (targets.empty()) break;
         std::string names;
         for (const auto* v : targets)
-            names += fmt::format("\n  {} {} {}", core::series_name(v->series),
-                                 v->series.metric, core::format_change(v->change));
+            names += fmt::format("\n  {} {} {}", core::series_name(v->series), v->series.metric,
+                                 core::format_change(v->change));
         print_note(fmt::format(
             "{} series {} regressed; re-run {} of at most {} of their "
             "benchmarks:{}",
@@ -472,7 +471,9 @@ CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
 
 CommandResult RunCommand::execute() {
     const auto command_started = Clock::now();
-    auto planned = build_run_plan(m_flags);
+    auto request = run_request(m_flags);
+    if (!request) return tl::unexpected(request.error());
+    auto planned = runner::plan_run(*request);
     if (!planned) return tl::unexpected(planned.error());
     m_plan = std::move(*planned);
     m_env = current_environment();
@@ -569,8 +570,8 @@ CommandResult RunCommand::execute() {
     if (checking && m_plan.ab) {
         const auto settings = detection();
         if (!settings) return tl::unexpected(settings.error());
-        const auto regression = print_ab_check(run.results.measurements, ab_settings(*settings),
-                                               m_flags.check_format);
+        const auto regression =
+            print_ab_check(run.results.measurements, ab_settings(*settings), m_flags.check_format);
         if (!regression) return tl::unexpected(regression.error());
         if (*regression) check_code = static_cast<int>(core::ExitCode::regression);
     } else if (checking && store_code == 0) {

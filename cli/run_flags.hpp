@@ -1,8 +1,7 @@
 #pragma once
-// `perftrack run`: from flags and perftrack.toml to the list of suites to run, each with its
-// settings resolved (flags > the suite's keys > the file's defaults > built-in defaults), and
-// checked before anything runs: a missing binary, an unknown format or a bad flag ends the
-// command with exit 2 and nothing is run.
+// `perftrack run`'s flags, and their translation into the runner's plan request. The flags that
+// only make sense with --check are refused without it here; what the suites need is checked by
+// runner::plan_run.
 
 #include <optional>
 #include <string>
@@ -12,11 +11,7 @@
 #include "cli/detection_options.hpp"
 #include "cli/run_assembly.hpp"
 #include "core/error.hpp"
-#include "runner/ab_runner.hpp"
-#include "runner/command_suite.hpp"
-#include "runner/gbench_suite.hpp"
-#include "runner/shard.hpp"
-#include "runner/suite_config.hpp"
+#include "runner/run_plan.hpp"
 
 namespace perftrack::cli {
 
@@ -53,25 +48,8 @@ struct RunFlags {
     std::vector<std::string> command;  // after "--"
 };
 
-struct PlannedSuite {
-    runner::SuiteKind kind = runner::SuiteKind::gbench;
-    runner::GbenchSuite gbench;
-    runner::CommandSuite command;
-    std::string where;  // "perftrack.toml:12" or "the command line", for messages
-    const std::string& name() const {
-        return kind == runner::SuiteKind::gbench ? gbench.name : command.name;
-    }
-};
-
-struct RunPlan {
-    runner::RunConfig config;  // empty without a file
-    std::optional<runner::Shard> shard;
-    std::vector<PlannedSuite> suites;
-    std::optional<runner::AbSpec> ab;
-};
-
-// Reads the config (--config, else ./perftrack.toml when present), builds the suites and checks
-// that each can be started. Errors: kind config (the file), usage (flags), both exit 2.
-core::Result<RunPlan> build_run_plan(const RunFlags& flags);
+// The request for runner::plan_run. Errors (kind usage, exit 2): a check flag without --check,
+// --check with --shard, --confirm with --ab, a bad --direction or --metric value.
+core::Result<runner::RunRequest> run_request(const RunFlags& flags);
 
 }  // namespace perftrack::cli
