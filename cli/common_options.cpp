@@ -29,6 +29,19 @@ void add_common_options(CLI::App& command, CommonOptions& o) {
     command.add_flag("-v,--verbose", o.verbose, "Print more detail");
 }
 
+core::RunContext context_from_flags(const CommonOptions& common, const IdentityFlags& identity) {
+    core::RunContext c;
+    c.project = common.project;
+    c.testbed = common.testbed;
+    c.branch = common.branch;
+    c.commit = common.commit;
+    c.commit_time = common.commit_time;
+    c.run_id = identity.run_id;
+    c.run_group = identity.run_group;
+    c.shard = identity.shard;
+    return c;
+}
+
 std::string describe_target(const store::ConnectionTarget& t) {
     if (t.embedded) return fmt::format("embedded database under {}", t.home.string());
     return fmt::format("{} ({})", core::redact_database_url(t.url), t.source);

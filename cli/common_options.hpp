@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/model.hpp"
 #include "store/connection_target.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +24,16 @@ struct CommonOptions {
     bool quiet = false;
     bool verbose = false;
 };
+
+// --run-id, --run-group, --shard (ingest and run).
+struct IdentityFlags {
+    std::optional<std::string> run_id;
+    std::optional<std::string> run_group;
+    std::optional<std::string> shard;  // "I/N"
+};
+
+// The flags as a run context (the highest precedence of runner::resolve_run).
+core::RunContext context_from_flags(const CommonOptions& common, const IdentityFlags& identity);
 
 // Adds --db, --project, --testbed, --branch, --commit, --commit-time, --quiet, --verbose.
 void add_common_options(CLI::App& command, CommonOptions& options);

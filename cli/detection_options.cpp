@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/run_assembly.hpp"
 #include "core/error.hpp"
 #include "runner/context/git_info.hpp"
+#include "runner/run_assembly.hpp"
 
 namespace perftrack::cli {
 
@@ -21,8 +21,7 @@ void add_detection_options(CLI::App& command, DetectionFlags& flags) {
                        "(default 0: any change flags)");
 }
 
-core::Result<reports::detect::DetectionSettings> detection_settings(
-    const DetectionFlags& flags) {
+core::Result<reports::detect::DetectionSettings> detection_settings(const DetectionFlags& flags) {
     reports::detect::DetectionSettings s;
     if (flags.baseline_runs) s.baseline_runs = *flags.baseline_runs;
     if (flags.alpha) s.alpha = *flags.alpha;
@@ -38,7 +37,7 @@ core::Result<reports::detect::DetectionSettings> detection_settings(
 
 core::Result<SeriesIdentity> resolve_identity(const CommonOptions& common, bool need_branch,
                                               bool need_commit) {
-    const ResolveEnvironment env = current_environment();
+    const runner::ResolveEnvironment env = runner::current_environment();
     core::RunContext ctx;
     ctx.project = common.project;
     ctx.testbed = common.testbed;

@@ -9,7 +9,6 @@
 
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
-#include "cli/run_assembly.hpp"
 #include "core/error.hpp"
 #include "runner/run_plan.hpp"
 

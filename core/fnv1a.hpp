@@ -15,7 +15,7 @@ inline constexpr std::uint64_t k_fnv1a_prime = 1099511628211ull;
 // The offset basis perftrack used from its first release for identities it stores, one digit
 // short of FNV-1a's (a typo). It stays wherever a hash is an identity that already exists on
 // disk or in databases: changing it would change the identity.
-//   - run part keys (cli/run_assembly.cpp): stored in run_part; re-ingesting the same results
+//   - run part keys (runner/run_assembly.cpp): stored in run_part; re-ingesting the same results
 //     must still find the key stored before, or the samples would be stored twice;
 //   - the directory of an embedded cluster relocated under /var/lib/perftrack/clusters, and its
 //     socket directory, which initdb wrote into that cluster's postgresql.conf

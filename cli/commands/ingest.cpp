@@ -2,19 +2,19 @@
 // Parses every file first (any bad file: exit 2, nothing written), groups the files that belong
 // to the same run, and stores each run in its own transaction. When the database cannot be
 // reached, the runs not yet stored are spooled and the command exits 3.
-#include <fmt/format.h>
-
 #include <map>
+
+#include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
-#include "cli/run_assembly.hpp"
 #include "cli/store_or_spool.hpp"
 #include "cli/value_parsers.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
 #include "formats/adapter.hpp"
+#include "runner/run_assembly.hpp"
 
 namespace perftrack::cli {
 
@@ -50,7 +50,7 @@ CommandResult run_ingest(const IngestOptions& o) {
     adapter_options.ignored_fields = split_list(o.ignore_fields);
 
     const core::RunContext flags = context_from_flags(o.common, o.identity);
-    const ResolveEnvironment env = current_environment();
+    const runner::ResolveEnvironment env = runner::current_environment();
 
     // Parse and resolve everything before writing anything.
     std::vector<store::RunToStore> runs;
@@ -64,15 +64,16 @@ CommandResult run_ingest(const IngestOptions& o) {
         for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
         if (!o.common.quiet)
             for (const auto& n : parsed->notes) print_note(fmt::format("{}: {}", file, n));
-        auto run = resolve_run(std::move(*parsed), flags, env);
+        auto run = runner::resolve_run(std::move(*parsed), flags, env);
         if (!run) {
             auto e = run.error();
             e.message = fmt::format("{}: {}", file, e.message);
             return tl::unexpected(std::move(e));
         }
-        const std::string key = run_group_key(*run);
+        const std::string key = runner::run_group_key(*run);
         if (auto it = by_group.find(key); it != by_group.end()) {
-            auto merged = merge_into(runs[it->second], std::move(*run), sources[it->second], file);
+            auto merged =
+                runner::merge_into(runs[it->second], std::move(*run), sources[it->second], file);
             if (!merged) return tl::unexpected(merged.error());
             sources[it->second] += ", " + file;
         } else {
@@ -81,7 +82,7 @@ CommandResult run_ingest(const IngestOptions& o) {
             sources.push_back(file);
         }
     }
-    for (auto& run : runs) finish_run(run);
+    for (auto& run : runs) runner::finish_run(run);
     return store_runs_or_spool(o.common, runs);
 }
 

@@ -14,7 +14,7 @@
 #include "cli/baseline_target.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
-#include "cli/run_assembly.hpp"
+#include "runner/run_assembly.hpp"
 #include "cli/run_flags.hpp"
 #include "cli/store_or_spool.hpp"
 #include "core/display.hpp"
@@ -122,7 +122,7 @@ class RunCommand {
 
     const RunFlags& m_flags;
     runner::RunPlan m_plan;
-    ResolveEnvironment m_env;
+    runner::ResolveEnvironment m_env;
     core::RunContext m_flags_ctx;
     core::RunContext m_file_ctx;
     runner::TestbedFacts m_machine;
@@ -324,7 +324,7 @@ core::Result<store::RunToStore> RunCommand::assemble(std::vector<runner::SuiteOu
 
     core::RunContext flags_ctx = m_flags_ctx;
     if (run_id) flags_ctx.run_id = run_id;
-    auto resolved = resolve_run(std::move(all), flags_ctx, m_env);
+    auto resolved = runner::resolve_run(std::move(all), flags_ctx, m_env);
     if (!resolved) return tl::unexpected(resolved.error());
     store::RunToStore run = std::move(*resolved);
     run.started_at_us = started_us;
@@ -336,7 +336,7 @@ core::Result<store::RunToStore> RunCommand::assemble(std::vector<runner::SuiteOu
         run.context["mode"] = "ab";
         run.context["ab"] = m_ab_context;
     }
-    finish_run(run);
+    runner::finish_run(run);
     return run;
 }
 
@@ -476,7 +476,7 @@ CommandResult RunCommand::execute() {
     auto planned = runner::plan_run(*request);
     if (!planned) return tl::unexpected(planned.error());
     m_plan = std::move(*planned);
-    m_env = current_environment();
+    m_env = runner::current_environment();
     m_flags_ctx = context_from_flags(m_flags.common, m_flags.identity);
     m_file_ctx.project = m_plan.config.project;
     m_file_ctx.testbed = m_plan.config.testbed;
@@ -485,7 +485,7 @@ CommandResult RunCommand::execute() {
     // cost the whole suite's time.
     core::RunResults probe;
     probe.context = m_file_ctx;
-    auto identity = resolve_run(probe, m_flags_ctx, m_env);
+    auto identity = runner::resolve_run(probe, m_flags_ctx, m_env);
     if (!identity) return tl::unexpected(identity.error());
     // Shards join into one run through a shared run key; a random one would not be shared.
     if (m_plan.shard && identity->run_key.empty())

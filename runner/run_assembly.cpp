@@ -1,4 +1,4 @@
-#include "cli/run_assembly.hpp"
+#include "runner/run_assembly.hpp"
 
 #include <cstring>
 #include <random>
@@ -12,27 +12,25 @@
 #include "runner/context/ci_environment.hpp"
 #include "runner/context/git_info.hpp"
 
-namespace perftrack::cli {
+namespace perftrack::runner {
 
 using core::ErrorKind;
 using core::fail;
 
-core::RunContext context_from_flags(const CommonOptions& common, const IdentityFlags& identity) {
-    core::RunContext c;
-    c.project = common.project;
-    c.testbed = common.testbed;
-    c.branch = common.branch;
-    c.commit = common.commit;
-    c.commit_time = common.commit_time;
-    c.run_id = identity.run_id;
-    c.run_group = identity.run_group;
-    c.shard = identity.shard;
-    return c;
+namespace {
+
+std::string random_hex(std::size_t bytes) {
+    std::random_device rd;
+    std::string out;
+    for (std::size_t i = 0; i < bytes; ++i) out += fmt::format("{:02x}", rd() & 0xffu);
+    return out;
 }
+
+}  // namespace
 
 ResolveEnvironment current_environment() {
     ResolveEnvironment env;
-    env.ci = runner::context_from_ci();
+    env.ci = context_from_ci();
     env.git_dir = std::filesystem::current_path();
     env.now_us = core::now_epoch_us();
     char host[256] = {};
@@ -42,13 +40,6 @@ ResolveEnvironment current_environment() {
         env.host_name = "localhost";
     }
     return env;
-}
-
-std::string random_hex(std::size_t bytes) {
-    std::random_device rd;
-    std::string out;
-    for (std::size_t i = 0; i < bytes; ++i) out += fmt::format("{:02x}", rd() & 0xffu);
-    return out;
 }
 
 core::Result<store::RunToStore> resolve_run(core::RunResults results, const core::RunContext& flags,
@@ -64,22 +55,23 @@ core::Result<store::RunToStore> resolve_run(core::RunResults results, const core
     }
     core::merge_context(ctx, ci);
 
-    const bool need_git = !ctx.commit || !ctx.branch || !ctx.project || !ctx.commit_time ||
-                          !ctx.commit_subject;
+    const bool need_git =
+        !ctx.commit || !ctx.branch || !ctx.project || !ctx.commit_time || !ctx.commit_subject;
     if (need_git && !env.git_dir.empty()) {
-        core::RunContext head = runner::context_from_git(env.git_dir);
+        core::RunContext head = context_from_git(env.git_dir);
         if (!ctx.commit || (head.commit && *ctx.commit == *head.commit)) {
             core::merge_context(ctx, head);
         } else {
             if (!ctx.branch) ctx.branch = head.branch;
             if (!ctx.project) ctx.project = head.project;
             if (!ctx.commit_time || !ctx.commit_subject)
-                core::merge_context(ctx, runner::context_from_git(env.git_dir, ctx.commit));
+                core::merge_context(ctx, context_from_git(env.git_dir, ctx.commit));
         }
     }
     if (!ctx.testbed) ctx.testbed = env.host_name;
     if (!ctx.project)
-        return fail(ErrorKind::usage, "no project: pass --project (or run inside a git repository)");
+        return fail(ErrorKind::usage,
+                    "no project: pass --project (or run inside a git repository)");
     if (!ctx.branch)
         return fail(ErrorKind::usage,
                     "no branch: pass --branch (or run inside a git repository on a branch)");
@@ -94,9 +86,10 @@ core::Result<store::RunToStore> resolve_run(core::RunResults results, const core
     if (ctx.commit_time) {
         auto t = core::parse_iso8601_us(*ctx.commit_time);
         if (!t)
-            return fail(ErrorKind::usage,
-                        fmt::format("commit time \"{}\" is not ISO 8601 (e.g. 2024-05-01T12:30:00Z)",
-                                    *ctx.commit_time));
+            return fail(
+                ErrorKind::usage,
+                fmt::format("commit time \"{}\" is not ISO 8601 (e.g. 2024-05-01T12:30:00Z)",
+                            *ctx.commit_time));
         run.commit_time_us = *t;
     }
     run.commit_subject = ctx.commit_subject.value_or("");
@@ -165,4 +158,4 @@ void finish_run(store::RunToStore& run) {
         fmt::format("{}{:016x}", shard ? "shard " + *shard + " " : std::string(), h.value());
 }
 
-}  // namespace perftrack::cli
+}  // namespace perftrack::runner
