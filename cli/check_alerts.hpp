@@ -1,15 +1,18 @@
 #pragma once
-// What follows a check's verdict (for `check` and `run --check`): the alert lifecycle, the
-// change-point alerts of the baseline branch, delivery to the configured channels, and the
-// GitHub Actions job summary. The verdict is printed and the exit code decided before this runs;
-// nothing here can change either.
+// What follows a check's verdict (for `check` and `run --check`), wired together: the GitHub
+// Actions job summary, the baseline resets and (on the baseline branch) the regressing steps
+// of recent history read from the store, then the alert stage (alerts/stage.hpp). The verdict
+// is printed and the exit code decided before this runs; nothing here can change either.
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cli/alert_stage.hpp"
+#include "alerts/channels.hpp"
+#include "alerts/lifecycle.hpp"
+#include "alerts/notice.hpp"
 #include "reports/detect/check.hpp"
+#include "reports/detect/regressing_steps.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::cli {
@@ -18,18 +21,9 @@ namespace perftrack::cli {
 // (NaN) as absent.
 std::vector<alerts::NoticeVerdict> alert_verdicts(const reports::detect::CheckResult& result);
 
-// The newest change point of each series of `history` that is a regression (and so still the
-// series' current level), with the median levels on either side: those of at least
-// `min_change` (a fraction) whose Benjamini-Hochberg q-value across all series of `history` is
-// at most `alpha` (the check's thresholds), each step's p-value first multiplied by the number
-// of positions the segmentation chose it from.
-std::vector<alerts::ChangePointFinding> regressing_change_points(
-    const store::History& history, double alpha, double min_change);
-
-// How many of the baseline branch's newest runs change-point analysis looks at after a check
-// on that branch: enough for segments of a few commits on both sides of a step the online
-// check may have seen late.
-inline constexpr std::size_t k_change_point_window_runs = 60;
+// Regressing steps as the alert lifecycle records them: change in percent.
+std::vector<alerts::ChangePointFinding> change_point_findings(
+    const std::vector<reports::detect::RegressingStep>& steps);
 
 struct AfterCheckOptions {
     bool quiet = false;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/ab_check.hpp"
-#include "cli/alert_stage.hpp"
+#include "cli/alert_options.hpp"
 #include "cli/baseline_target.hpp"
 #include "cli/check_alerts.hpp"
 #include "cli/commands/commands.hpp"
@@ -53,9 +53,10 @@ core::Result<std::string> newest_stored_commit(store::HistoryReader& reader,
                         id.branch, id.project, id.testbed),
             "check --project, --testbed and --branch");
     if (!quiet)
-        print_note(fmt::format("no --commit and no git commit here: checking {}, the newest "
-                               "commit stored for branch {}",
-                               *newest, id.branch));
+        print_note(
+            fmt::format("no --commit and no git commit here: checking {}, the newest "
+                        "commit stored for branch {}",
+                        *newest, id.branch));
     return *newest;
 }
 

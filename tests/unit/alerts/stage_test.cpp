@@ -1,4 +1,6 @@
-#include "cli/alert_stage.hpp"
+// The alert stage after a check: alerts recorded, updated and resolved, channels told once,
+// and every failure (a channel, a lost database, an unwritable job summary) a warning.
+#include "alerts/stage.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +10,7 @@
 #include "tests/unit/alerts/memory_alert_store.hpp"
 #include "tests/unit/alerts/sample_notice.hpp"
 
-namespace perftrack::cli {
+namespace perftrack::alerts {
 namespace {
 
 namespace ra = alerts;
@@ -193,4 +195,4 @@ TEST(StepSummary, UnsetMeansNothingAndAnUnwritableFileIsAWarning) {
 }
 
 }  // namespace
-}  // namespace perftrack::cli
+}  // namespace perftrack::alerts

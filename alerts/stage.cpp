@@ -1,4 +1,4 @@
-#include "cli/alert_stage.hpp"
+#include "alerts/stage.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -6,11 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/output.hpp"
 #include "core/redact.hpp"
-#include "alerts/dispatch.hpp"
 
-namespace perftrack::cli {
+namespace perftrack::alerts {
 
 namespace {
 
@@ -21,10 +19,10 @@ std::string ids_phrase(const std::vector<store::Alert>& alerts) {
 }
 
 // A change-point alert as a line of the notice.
-alerts::NoticeVerdict located_step(const store::Alert& a) {
-    alerts::NoticeVerdict v;
+NoticeVerdict located_step(const store::Alert& a) {
+    NoticeVerdict v;
     v.series = a.series;
-    v.status = std::string(alerts::k_status_regression);
+    v.status = std::string(k_status_regression);
     v.change_pct = a.change_pct;
     v.p_value = a.p_value;
     v.baseline_median = a.baseline_value;
@@ -44,33 +42,7 @@ void append_new(std::vector<store::Alert>& into, std::vector<store::Alert> more)
 
 }  // namespace
 
-void add_alert_options(CLI::App& command, AlertOptions& o) {
-    auto& c = o.channels;
-    command.add_option("--webhook-url", c.webhook_url,
-                       "POST the JSON verdict of new regressions here (else "
-                       "$PERFTRACK_WEBHOOK_URL; signed with $PERFTRACK_WEBHOOK_SECRET)");
-    command.add_option("--slack-webhook-url", c.slack_webhook_url,
-                       "Slack-compatible incoming webhook for new regressions (else "
-                       "$PERFTRACK_SLACK_WEBHOOK_URL)");
-    command.add_flag("--github", c.github,
-                     "Commit status and a sticky PR comment on GitHub (on by default in GitHub "
-                     "Actions when GITHUB_TOKEN is set)");
-    command.add_option("--report-url", c.report_url,
-                       "Link to the report in alerts (else $PERFTRACK_REPORT_URL, else the CI "
-                       "job's page)");
-    command.add_flag("--no-notify", c.no_notify,
-                     "Record alerts but send nothing (whatever the environment configures)");
-}
-
-core::Result<alerts::ChannelSettings> resolve_alert_settings(
-    const AlertOptions& options, const std::optional<std::string>& ci_job_url) {
-    auto flags = options.channels;
-    flags.ci_job_url = ci_job_url;
-    return alerts::resolve_channels(flags, alerts::process_environment());
-}
-
-AlertStageReport run_alert_stage(store::AlertStore& store,
-                                 const alerts::ChannelSettings& settings,
+AlertStageReport run_alert_stage(store::AlertStore& store, const ChannelSettings& settings,
                                  AlertStageInput input) {
     AlertStageReport report;
     const auto secrets = settings.secrets();
@@ -78,9 +50,8 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
         return core::redact_secrets(std::move(text), secrets);
     };
     try {
-        report.changes = alerts::apply_check(store, input.scope, input.notice.verdicts);
-        auto located =
-            alerts::apply_change_points(store, input.scope, input.change_points);
+        report.changes = apply_check(store, input.scope, input.notice.verdicts);
+        auto located = apply_change_points(store, input.scope, input.change_points);
         for (auto& a : located.opened) {
             input.notice.located_steps.push_back(located_step(a));
             report.changes.opened.push_back(std::move(a));
@@ -93,8 +64,8 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
             if (!opened_now) located_updates.push_back(std::move(a));
         }
         append_new(report.changes.updated, std::move(located_updates));
-        auto closed = alerts::close_superseded_alerts(store, input.scope.project,
-                                                               input.scope.testbed, input.resets);
+        auto closed =
+            close_superseded_alerts(store, input.scope.project, input.scope.testbed, input.resets);
         for (auto& a : closed) report.changes.resolved.push_back(std::move(a));
     } catch (const std::exception& e) {
         report.warnings.push_back(redact(
@@ -120,12 +91,11 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
     if (!settings.any()) return report;
 
     try {
-        alerts::HttpClient client(settings.http, secrets);
+        HttpClient client(settings.http, secrets);
         std::vector<std::string> retries;
         client.set_retry_observer([&](const std::string& m) { retries.push_back(m); });
-        const auto sinks = alerts::make_sinks(settings, client);
-        report.channels =
-            alerts::dispatch(sinks, store, input.scope, ch, std::move(input.notice));
+        const auto sinks = make_sinks(settings, client);
+        report.channels = dispatch(sinks, store, input.scope, ch, std::move(input.notice));
         for (const auto& m : retries) report.details.push_back(redact(m));
         for (const auto& c : report.channels) {
             const auto& r = c.result;
@@ -146,16 +116,7 @@ AlertStageReport run_alert_stage(store::AlertStore& store,
     return report;
 }
 
-void print_alert_stage(const AlertStageReport& report, bool quiet, bool verbose) {
-    for (const auto& w : report.warnings) print_warning(w);
-    if (quiet) return;
-    if (!report.summary.empty()) print_note(report.summary);
-    if (!verbose) return;
-    for (const auto& d : report.details) print_note(d);
-}
-
-std::string append_step_summary(const std::string& markdown,
-                                const alerts::EnvLookup& env) {
+std::string append_step_summary(const std::string& markdown, const EnvLookup& env) {
     const auto path = env("GITHUB_STEP_SUMMARY");
     if (!path) return "";
     std::ofstream out(*path, std::ios::app | std::ios::binary);
@@ -167,4 +128,4 @@ std::string append_step_summary(const std::string& markdown,
     return "";
 }
 
-}  // namespace perftrack::cli
+}  // namespace perftrack::alerts
