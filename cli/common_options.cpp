@@ -47,12 +47,9 @@ std::string describe_target(const store::ConnectionTarget& t) {
     return fmt::format("{} ({})", core::redact_database_url(t.url), t.source);
 }
 
-std::string conninfo_for(const store::ConnectionTarget& target) {
+core::Result<std::string> conninfo_for(const store::ConnectionTarget& target) {
     if (!target.embedded) return target.url;
-    store::LocalCluster cluster(target.home);
-    auto started = cluster.ensure_running();
-    if (!started) throw core::ErrorException(started.error());
-    return *started;
+    return store::LocalCluster(target.home).ensure_running();
 }
 
 std::unique_ptr<store::Store> open_store(const CommonOptions& options) {
@@ -60,7 +57,9 @@ std::unique_ptr<store::Store> open_store(const CommonOptions& options) {
     // The embedded database migrates itself; a shared one only through `perftrack db migrate`.
     store::pg::ConnectOptions connect_options;
     connect_options.migrate = target.embedded;
-    return store::pg::connect(conninfo_for(target), connect_options);
+    const auto conninfo = conninfo_for(target);
+    if (!conninfo) throw core::ErrorException(conninfo.error());
+    return store::pg::connect(*conninfo, connect_options);
 }
 
 }  // namespace perftrack::cli

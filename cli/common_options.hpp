@@ -42,11 +42,15 @@ void add_db_option(CLI::App& command, CommonOptions& options);
 
 // Connects, starting and migrating the embedded cluster when that is the target; a shared
 // database must already have a schema this binary can use. Throws StoreError (unavailable() for
-// exit 3), store::SchemaVersionError or core::ErrorException.
+// exit 3), store::SchemaVersionError, or core::ErrorException with the embedded cluster's start
+// failure (kind database_unavailable: exit 3, and store_or_spool spools the run): connecting is
+// the errors rule's standing database case, so every command that uses a store handles a lost
+// database in one place.
 std::unique_ptr<store::Store> open_store(const CommonOptions& options);
 
-// The connection string of the target, starting the embedded cluster when needed.
-std::string conninfo_for(const store::ConnectionTarget& target);
+// The connection string of the target, starting the embedded cluster when needed. Errors: the
+// cluster's (kind database_unavailable, with a hint).
+core::Result<std::string> conninfo_for(const store::ConnectionTarget& target);
 
 // The target with the password hidden, for messages: "embedded (/root/.local/share/perftrack)".
 std::string describe_target(const store::ConnectionTarget& target);

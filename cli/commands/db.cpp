@@ -1,7 +1,6 @@
 // perftrack db migrate|status|start|stop
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
@@ -18,7 +17,9 @@ namespace {
 
 CommandResult run_migrate(const CommonOptions& o) {
     const auto target = store::resolve_connection_target(o.db);
-    const auto report = store::pg::migrate(conninfo_for(target));
+    const auto conninfo = conninfo_for(target);
+    if (!conninfo) return tl::unexpected(conninfo.error());
+    const auto report = store::pg::migrate(*conninfo);
     if (o.quiet) return 0;
     if (report.to_version > store::pg::latest_schema_version()) {
         fmt::print(
@@ -26,7 +27,8 @@ CommandResult run_migrate(const CommonOptions& o) {
             "additive, so it can use it as it is ({})\n",
             report.to_version, store::pg::latest_schema_version(), describe_target(target));
     } else if (report.applied.empty()) {
-        fmt::print("schema is current (version {}) in {}\n", report.to_version, describe_target(target));
+        fmt::print("schema is current (version {}) in {}\n", report.to_version,
+                   describe_target(target));
     } else {
         for (const auto& name : report.applied) fmt::print("applied {}\n", name);
         fmt::print("schema migrated from version {} to {} in {}\n", report.from_version,
@@ -49,7 +51,8 @@ CommandResult run_start(const CommonOptions& o) {
     store::LocalCluster cluster(target.home);
     const bool was_running = cluster.running_pid().has_value();
     const auto conninfo = conninfo_for(target);
-    store::pg::migrate(conninfo);
+    if (!conninfo) return tl::unexpected(conninfo.error());
+    store::pg::migrate(*conninfo);
     if (!o.quiet) {
         const auto layout = cluster.layout();
         fmt::print("embedded database {} (data in {}, pid {})\n",
@@ -88,7 +91,8 @@ CommandResult run_status(const CommonOptions& o) {
         fmt::print("size on disk: {}\n", core::human_bytes(cluster.data_bytes()));
         const auto pid = cluster.running_pid();
         if (!pid) {
-            fmt::print("state: stopped (perftrack starts it when needed; or 'perftrack db start')\n");
+            fmt::print(
+                "state: stopped (perftrack starts it when needed; or 'perftrack db start')\n");
             return 0;
         }
         fmt::print("state: running (pid {}, socket in {})\n", *pid, layout->socket_dir.string());
@@ -98,19 +102,20 @@ CommandResult run_status(const CommonOptions& o) {
     connect_options.migrate = target.embedded;
     connect_options.check_schema = false;
     const auto conninfo = conninfo_for(target);
-    auto db = store::pg::connect(conninfo, connect_options);
+    if (!conninfo) return tl::unexpected(conninfo.error());
+    auto db = store::pg::connect(*conninfo, connect_options);
     const auto s = db->status();
     fmt::print("schema version: {} (this perftrack: {})\n", s.schema_version,
                store::pg::latest_schema_version());
     fmt::print("projects: {}\nruns: {}\nseries values: {}\nsamples: {}\n", s.projects, s.runs,
                s.series_values, s.samples);
-    fmt::print("database size: {}\n", core::human_bytes(static_cast<std::uint64_t>(s.database_bytes)));
+    fmt::print("database size: {}\n",
+               core::human_bytes(static_cast<std::uint64_t>(s.database_bytes)));
     const auto spooled = store::spooled_files(target.home).size();
-    if (spooled > 0)
-        fmt::print("spooled runs waiting for 'perftrack push': {}\n", spooled);
+    if (spooled > 0) fmt::print("spooled runs waiting for 'perftrack push': {}\n", spooled);
     std::fflush(stdout);
     // A schema this perftrack cannot use ends the status with the error and what to run.
-    store::pg::verify_schema(conninfo);
+    store::pg::verify_schema(*conninfo);
     return 0;
 }
 
@@ -118,8 +123,7 @@ CommandResult run_status(const CommonOptions& o) {
 
 void register_db(CLI::App& app, Action& action) {
     auto options = std::make_shared<CommonOptions>();
-    auto* db =
-        app.add_subcommand("db", "Manage the database: migrate, status, start, stop, prune");
+    auto* db = app.add_subcommand("db", "Manage the database: migrate, status, start, stop, prune");
     db->require_subcommand(1);
     struct Sub {
         const char* name;

@@ -28,30 +28,34 @@ struct PruneOptions {
     std::size_t baseline_runs = reports::detect::DetectionSettings{}.baseline_runs;
 };
 
-core::ErrorException usage(std::string message, std::string hint = {}) {
-    return core::ErrorException(core::Error{core::ErrorKind::usage, std::move(message), std::move(hint)});
-}
-
 // "90d", "12w", "36h" -> seconds. Months and years are not offered: their length varies, and a
 // retention rule should say exactly what it keeps.
-std::int64_t parse_duration_seconds(const std::string& text) {
+core::Result<std::int64_t> parse_duration_seconds(const std::string& text) {
     const auto bad = [&] {
-        return usage(fmt::format("--older-than \"{}\": expected a positive whole number of hours, "
-                                 "days or weeks, such as 36h, 90d or 12w",
-                                 text));
+        return core::fail(core::ErrorKind::usage,
+                          fmt::format("--older-than \"{}\": expected a positive whole number of "
+                                      "hours, days or weeks, such as 36h, 90d or 12w",
+                                      text));
     };
     std::size_t digits = 0;
     while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-    if (digits == 0 || digits > 6 || digits + 1 != text.size()) throw bad();
+    if (digits == 0 || digits > 6 || digits + 1 != text.size()) return bad();
     const std::int64_t n = std::stoll(text.substr(0, digits));
     std::int64_t unit = 0;
     switch (text.back()) {
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: throw bad();
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return bad();
     }
-    if (n <= 0) throw bad();
+    if (n <= 0) return bad();
     return n * unit;
 }
 
@@ -60,13 +64,20 @@ std::string utc_minute(std::int64_t epoch_us) {
     return fmt::format("{:%Y-%m-%d %H:%M} UTC", fmt::gmtime(t));
 }
 
-int run_prune(const PruneOptions& o) {
-    const std::int64_t age_s = parse_duration_seconds(o.older_than);
+CommandResult run_prune(const PruneOptions& o) {
+    using core::ErrorKind;
+    const auto age = parse_duration_seconds(o.older_than);
+    if (!age) return tl::unexpected(age.error());
+    const std::int64_t age_s = *age;
     if (o.keep_every && *o.keep_every < 2)
-        throw usage(fmt::format("--keep-every {}: must be at least 2 (keep one run in N)", *o.keep_every));
-    if (o.baseline_runs == 0) throw usage("--baseline-runs must be at least 1");
+        return core::fail(
+            ErrorKind::usage,
+            fmt::format("--keep-every {}: must be at least 2 (keep one run in N)", *o.keep_every));
+    if (o.baseline_runs == 0)
+        return core::fail(ErrorKind::usage, "--baseline-runs must be at least 1");
     for (const auto& b : o.baseline_branches)
-        if (b.empty()) throw usage("--baseline-branch: a branch name cannot be empty");
+        if (b.empty())
+            return core::fail(ErrorKind::usage, "--baseline-branch: a branch name cannot be empty");
 
     reports::detect::DetectionSettings settings;
     settings.baseline_runs = o.baseline_runs;
@@ -78,7 +89,8 @@ int run_prune(const PruneOptions& o) {
     request.baseline_branches = o.baseline_branches;
     // What `check` replays to judge the newest commit: the detector's warm-up before the block
     // of positions the commit falls in (reports/detect/replay.hpp), whatever block that is.
-    request.window_runs = reports::detect::replay_warmup(settings) + reports::detect::k_replay_block;
+    request.window_runs =
+        reports::detect::replay_warmup(settings) + reports::detect::k_replay_block;
     if (o.keep_every) {
         request.thinning = store::PruneThinning::every_n;
         request.every_n = *o.keep_every;
@@ -90,15 +102,17 @@ int run_prune(const PruneOptions& o) {
     // open_store starts and migrates the embedded database, or checks a shared one's schema.
     const auto target = store::resolve_connection_target(o.common.db);
     (void)open_store(o.common);
-    const auto report = store::pg::prune(conninfo_for(target), request);
+    const auto conninfo = conninfo_for(target);
+    if (!conninfo) return tl::unexpected(conninfo.error());
+    const auto report = store::pg::prune(*conninfo, request);
 
     if (o.common.quiet) return 0;
     fmt::print("{} {} run(s) ({} series values, {} samples) started before {}\n",
                report.dry_run ? "would delete" : "deleted", report.runs, report.series_values,
                report.samples, utc_minute(request.cutoff_us));
     for (const auto& g : report.groups)
-        fmt::print("  {} / {} / {}: {} run(s), {} series values, {} samples\n", g.project, g.testbed,
-                   g.branch, g.runs, g.series_values, g.samples);
+        fmt::print("  {} / {} / {}: {} run(s), {} series values, {} samples\n", g.project,
+                   g.testbed, g.branch, g.runs, g.series_values, g.samples);
     fmt::print(
         "kept {} older run(s) that a baseline window (newest {} runs on {}), an active alert, a "
         "change point or a baseline reset needs\n",
