@@ -18,18 +18,7 @@ in_private_namespace "$@"
 skip_source=0
 [[ ${1:-} == --skip-source ]] && skip_source=1
 
-t_start=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-step() { echo "== $*"; }
-fail() {
-  echo "ci/test_action.sh: FAILED: $*" >&2
-  exit 1
-}
-
-bash ci/setup.sh --package-test
-deb=$(bash ci/package.sh | tee /dev/stderr | tail -1)
-deb_name=$(basename "$deb")
-version=$(dpkg-deb --field "$deb" Version)
+source ci/lib/package_test.sh
 commit=$(git rev-parse --short=12 HEAD)
 
 step "the workflows pass actionlint (the examples, the release workflow, the README's job)"

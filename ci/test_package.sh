@@ -12,18 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source ci/lib/debian_root.sh
 in_private_namespace "$@"
 
-t_start=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-step() { echo "== $*"; }
-fail() {
-  echo "ci/test_package.sh: FAILED: $*" >&2
-  exit 1
-}
-
-bash ci/setup.sh --package-test
-deb=$(bash ci/package.sh | tee /dev/stderr | tail -1)
-deb_name=$(basename "$deb")
-version=$(dpkg-deb --field "$deb" Version)
+source ci/lib/package_test.sh
 expected_version="perftrack $version (commit $(git rev-parse --short=12 HEAD))"
 
 root=$(realpath -m build-pkg/test-root)

@@ -1,0 +1,18 @@
+# The start shared by ci/test_package.sh and ci/test_action.sh, sourced after
+# ci/lib/debian_root.sh and in_private_namespace: the step / fail / elapsed helpers, the tools
+# both need (ci/setup.sh --package-test), and the Debian package built from this checkout:
+# $deb (its path), $deb_name and $version.
+
+t_start=$(date +%s.%N)
+# Seconds since the date +%s.%N value $1, to a tenth.
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+step() { echo "== $*"; }
+fail() {
+  echo "ci/$(basename "$0"): FAILED: $*" >&2
+  exit 1
+}
+
+bash ci/setup.sh --package-test
+deb=$(bash ci/package.sh | tee /dev/stderr | tail -1)
+deb_name=$(basename "$deb")
+version=$(dpkg-deb --field "$deb" Version)
