@@ -19,7 +19,8 @@ for flag in "$@"; do
   case $flag in
     --test)
       # Real tools whose output the tests capture, and the browser for the HTML report tests.
-      packages+=(chromium hyperfine catch2 python3 python3-pytest-benchmark) ;;
+      # clang-format: ci/format.sh.
+      packages+=(chromium hyperfine catch2 python3 python3-pytest-benchmark clang-format) ;;
     --ml)
       # Optional: the ML framework suite's virtual environment (below), ~3 GB.
       ml=1 ;;
