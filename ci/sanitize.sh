@@ -11,11 +11,16 @@ bash ci/setup.sh --test
 
 build_dir=${PERFTRACK_SANITIZE_BUILD_DIR:-build-asan}
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# GCC 12 reports false -Wmaybe-uninitialized inside std::function and <regex> once ASan's
+# instrumentation changes what it inlines (GCC's manual warns that -fsanitize=address can give
+# false warnings); with warnings as errors that stops the build, so this one warning is off
+# here, and stays on in every other build.
+compile_only=-Wno-maybe-uninitialized
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFTRACK_WERROR=ON \
   -DPERFTRACK_BUILD_BENCH=OFF "${launcher[@]}" \
-  -DCMAKE_CXX_FLAGS="$sanitize" -DCMAKE_EXE_LINKER_FLAGS="$sanitize"
+  -DCMAKE_CXX_FLAGS="$sanitize $compile_only" -DCMAKE_EXE_LINKER_FLAGS="$sanitize"
 cmake --build "$build_dir" -j "$(nproc)"
 
 source ci/lib/test_postgres.sh
