@@ -15,6 +15,7 @@
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/output.hpp"
+#include "cli/read_target.hpp"
 #include "core/exit_code.hpp"
 #include "reports/output/check_output.hpp"
 
@@ -72,7 +73,7 @@ CommandResult run_check(const CheckOptions& o) {
     const auto ci = runner::context_from_ci(env);
     const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
     if (!alert_settings) return tl::unexpected(alert_settings.error());
-    auto store = open_store(o.common);
+    auto store = open_read_stores(o.common).store;
     reports::detect::CheckRequest request;
     request.project = id.project;
     request.testbed = id.testbed;
@@ -121,6 +122,7 @@ void register_check(CLI::App& app, Action& action) {
         "Compare one commit's results with the baseline branch and flag significant changes.\n"
         "Exits 1 when a benchmark regressed (unless --no-fail).");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
     cmd->add_option("--baseline-branch", options->baseline_branch,
                     "Branch whose history is the baseline (else the CI target branch, else main)");

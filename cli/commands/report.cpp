@@ -10,6 +10,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
+#include "cli/read_target.hpp"
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
@@ -101,9 +102,10 @@ CommandResult run_report(const ReportOptions& o) {
     const auto seconds_since = [](Clock::time_point start) {
         return std::chrono::duration<double>(Clock::now() - start).count();
     };
-    auto store = open_store(o.common);
+    // The report writes nothing: history and alerts both come from the replica when given.
+    auto stores = open_read_stores(o.common);
     const auto started = Clock::now();
-    auto model = reports::render::build_report(*store, store.get(), request);
+    auto model = reports::render::build_report(*stores.reader, stores.reader, request);
     if (!model) return tl::unexpected(model.error());
     const double model_s = seconds_since(started);
 
@@ -145,6 +147,7 @@ void register_report(CLI::App& app, Action& action) {
         "its newest commit (or --commit), every series' trend with its baseline band and change\n"
         "points, a comparison across params, and the alerts.");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
     cmd->get_option("--commit")
         ->description("The commit whose verdict the page shows (default: the branch's newest)");
