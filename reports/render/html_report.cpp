@@ -6,6 +6,7 @@
 #include "reports/render/html_assets.hpp"
 #include "reports/render/html_escape.hpp"
 #include "reports/render/html_sections.hpp"
+#include "reports/render/variants_html.hpp"
 
 namespace perftrack::reports::render {
 
@@ -58,6 +59,7 @@ std::string render_html(const ReportModel& model, const HtmlOptions& options) {
     append_verdict(out, model);
     append_trends(out, model, options.open_all_suites_up_to);
     append_comparison(out, model);
+    append_variants(out, model.variants);
     append_alerts(out, model);
     out += "</main>\n";
     append_footer(out, model);

@@ -83,6 +83,28 @@ std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query
     return runs;
 }
 
+std::vector<StoredFailure> read_failures(pqxx::connection& conn, const HistoryQuery& query,
+                                         const std::string& commit) {
+    std::vector<StoredFailure> out;
+    pqxx::work tx(conn);
+    auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
+    if (ids.empty()) return out;
+    for (const auto& row : tx.exec_prepared(sql::k_history_failures, ids[0][0].as<std::int64_t>(),
+                                            ids[0][1].as<std::int64_t>(),
+                                            ids[0][2].as<std::int64_t>(), commit)) {
+        StoredFailure f;
+        f.commit = row[0].as<std::string>();
+        f.run_key = row[1].as<std::string>();
+        f.suite = row[2].as<std::string>();
+        f.benchmark = row[3].as<std::string>();
+        f.params = nlohmann::json::parse(row[4].as<std::string>());
+        f.message = row[5].as<std::string>();
+        out.push_back(std::move(f));
+    }
+    tx.commit();
+    return out;
+}
+
 History read_history(pqxx::connection& conn, const HistoryQuery& query) {
     History history;
     pqxx::work tx(conn);

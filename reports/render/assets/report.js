@@ -1,5 +1,6 @@
 // perftrack HTML report: sorting and filtering of the flagged-changes table, series search,
-// collapsible suites, lazily drawn SVG trend charts with tooltips, and the params pivot table.
+// collapsible suites, lazily drawn SVG trend charts with tooltips, the params pivot table, and
+// the metric selector of the variant tables.
 //
 // Safety: every piece of report data (benchmark names, params, commit subjects) reaches the DOM
 // through textContent, createTextNode or setAttribute on non-event attributes; links only ever
@@ -806,10 +807,43 @@
       if (pinners[point[1]]) pinners[point[1]](Number(point[2]));
     }
   }
+  // ---- variant tables: one metric at a time ----------------------------------------------------
+  // Without the script every table is open under an index of links; with it a selector shows
+  // one. "#variants-METRIC" (the table's id) selects that metric.
+  var variantsPicker = document.getElementById('variants-picker');
+  var variantsSelect = document.getElementById('variants-metric');
+  var variantTables = Array.prototype.slice.call(document.querySelectorAll('details.variants'));
+  function showVariants(anchor) {
+    var found = variantTables.some(function (t) { return t.id === anchor; });
+    if (!found) return false;
+    variantTables.forEach(function (t) {
+      t.hidden = t.id !== anchor;
+      if (t.id === anchor) t.open = true;
+    });
+    variantsSelect.value = anchor;
+    return true;
+  }
+  function variantsFromFragment() {
+    if (!variantsSelect) return;
+    var hash = location.hash.replace(/^#/, '');
+    if (hash.indexOf('variants-') === 0 && showVariants(hash)) {
+      document.getElementById('variants').scrollIntoView();
+    }
+  }
+  if (variantsPicker && variantsSelect && variantTables.length > 0) {
+    variantsPicker.hidden = false;
+    var variantsIndex = document.querySelector('nav.variants-index');
+    if (variantsIndex) variantsIndex.hidden = true;
+    variantsSelect.addEventListener('change', function () { showVariants(variantsSelect.value); });
+    showVariants(variantTables[0].id);
+    window.addEventListener('hashchange', variantsFromFragment);
+  }
+
   window.addEventListener('hashchange', applyFragment);
   applySearch();
   if (table) filterTable();
   applyFragment();
+  variantsFromFragment();
   drawInView();
   document.body.setAttribute('data-ready', '1');
 })();
