@@ -304,7 +304,48 @@ struct BaselineResetRequest {
     std::string reason;
 };
 
-class Store : public HistoryReader, public AlertStore {
+// ---- API access (perftrack serve) ------------------------------------------------------------
+// Tokens are per project with one scope; a larger scope includes the smaller ones
+// (admin > ingest, admin > read). Stored as text; never rename a value.
+enum class TokenScope { ingest, read, admin };
+std::string_view to_string(TokenScope scope);
+std::optional<TokenScope> parse_token_scope(std::string_view text);
+
+struct TokenInfo {
+    std::int64_t id = 0;
+    std::string project;
+    TokenScope scope = TokenScope::read;
+    std::string prefix;  // the token's first characters, for `token list`; never the secret
+    std::int64_t created_at_us = 0;
+    std::optional<std::int64_t> expires_at_us;
+    std::optional<std::int64_t> revoked_at_us;
+};
+
+struct NewToken {
+    std::string project;  // created when it does not exist yet
+    TokenScope scope = TokenScope::read;
+    std::string hash_hex;  // SHA-256 of the token, 64 lowercase hex digits
+    std::string prefix;
+    std::optional<std::int64_t> expires_at_us;
+};
+
+class AccessStore {
+public:
+    virtual ~AccessStore() = default;
+    virtual TokenInfo create_token(const NewToken& token) = 0;
+    // The token with this hash (revoked and expired ones too: the caller says why it refuses).
+    virtual std::optional<TokenInfo> find_token(const std::string& hash_hex) = 0;
+    // Every token (of one project when given), oldest first.
+    virtual std::vector<TokenInfo> list_tokens(const std::optional<std::string>& project) = 0;
+    // False when no token has this id; revoking twice keeps the first time.
+    virtual bool revoke_token(std::int64_t id) = 0;
+    // Whether the project can be read without a token; nullopt for an unknown project.
+    virtual std::optional<bool> project_public(const std::string& project) = 0;
+    // False when the project does not exist.
+    virtual bool set_project_public(const std::string& project, bool is_public) = 0;
+};
+
+class Store : public HistoryReader, public AlertStore, public AccessStore {
 public:
     // Stores one run in one transaction: all of it or nothing. Idempotent per
     // (run_key, part_key): a second call stores nothing and says so.

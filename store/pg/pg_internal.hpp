@@ -69,4 +69,13 @@ AlertUpdate resolve_alert(pqxx::connection& conn, std::int64_t id, AlertResoluti
 void record_delivery(pqxx::connection& conn, std::int64_t alert_id, const std::string& channel,
                      bool delivered, int attempts, const std::string& error);
 
+// API tokens and public projects (access.cpp): each call is one transaction.
+TokenInfo create_token(pqxx::connection& conn, const NewToken& token);
+std::optional<TokenInfo> find_token(pqxx::connection& conn, const std::string& hash_hex);
+std::vector<TokenInfo> list_tokens(pqxx::connection& conn,
+                                   const std::optional<std::string>& project);
+bool revoke_token(pqxx::connection& conn, std::int64_t id);
+std::optional<bool> project_public(pqxx::connection& conn, const std::string& project);
+bool set_project_public(pqxx::connection& conn, const std::string& project, bool is_public);
+
 }  // namespace perftrack::store::pg

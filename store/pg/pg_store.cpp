@@ -83,6 +83,26 @@ public:
         return guarded(m_secrets, [&] { return insert_baseline_reset(*m_conn, request); });
     }
 
+    TokenInfo create_token(const NewToken& token) override {
+        return guarded(m_secrets, [&] { return pg::create_token(*m_conn, token); });
+    }
+    std::optional<TokenInfo> find_token(const std::string& hash_hex) override {
+        return guarded(m_secrets, [&] { return pg::find_token(*m_conn, hash_hex); });
+    }
+    std::vector<TokenInfo> list_tokens(const std::optional<std::string>& project) override {
+        return guarded(m_secrets, [&] { return pg::list_tokens(*m_conn, project); });
+    }
+    bool revoke_token(std::int64_t id) override {
+        return guarded(m_secrets, [&] { return pg::revoke_token(*m_conn, id); });
+    }
+    std::optional<bool> project_public(const std::string& project) override {
+        return guarded(m_secrets, [&] { return pg::project_public(*m_conn, project); });
+    }
+    bool set_project_public(const std::string& project, bool is_public) override {
+        return guarded(m_secrets,
+                       [&] { return pg::set_project_public(*m_conn, project, is_public); });
+    }
+
 private:
     std::vector<std::string> m_secrets;
     std::unique_ptr<pqxx::connection> m_conn;

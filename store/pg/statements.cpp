@@ -53,6 +53,30 @@ void prepare_all(pqxx::connection& conn) {
                  "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
                  "ON CONFLICT DO NOTHING");
 
+    // API tokens (access.cpp); times as epoch microseconds.
+    const std::string token_columns =
+        "t.id, p.name, t.scope, t.token_prefix, "
+        "(extract(epoch FROM t.created_at) * 1000000)::bigint, "
+        "(extract(epoch FROM t.expires_at) * 1000000)::bigint, "
+        "(extract(epoch FROM t.revoked_at) * 1000000)::bigint";
+    conn.prepare(k_token_insert,
+                 "WITH t AS (INSERT INTO api_token (project_id, scope, token_hash, token_prefix, "
+                 "expires_at) VALUES ($1, $2, $3, $4, (timestamptz 'epoch' + $5::bigint * "
+                 "interval '1 microsecond')) RETURNING *) SELECT " +
+                     token_columns + " FROM t JOIN project p ON p.id = t.project_id");
+    conn.prepare(k_token_by_hash, "SELECT " + token_columns +
+                                      " FROM api_token t JOIN project p ON p.id = t.project_id "
+                                      "WHERE t.token_hash = $1");
+    conn.prepare(k_token_list, "SELECT " + token_columns +
+                                   " FROM api_token t JOIN project p ON p.id = t.project_id "
+                                   "WHERE $1::text IS NULL OR p.name = $1 ORDER BY t.id");
+    conn.prepare(k_token_revoke,
+                 "UPDATE api_token SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 "
+                 "RETURNING id");
+    conn.prepare(k_project_public, "SELECT public FROM project WHERE name = $1");
+    conn.prepare(k_project_set_public,
+                 "UPDATE project SET public = $2 WHERE name = $1 RETURNING id");
+
     // History.
     conn.prepare(k_ids_for_history,
                  "SELECT p.id, t.id, b.id FROM project p "
