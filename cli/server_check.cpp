@@ -24,9 +24,9 @@ ServerCheck check_through_server(const client::ApiClient& api,
     if (!result) {
         // The server answered something that is not a check: its bug or a version mismatch,
         // not the user's input.
-        print_error(fmt::format("perftrack server {}: {}", api.target().describe(),
-                                result.error().message),
-                    "is the server the same perftrack version as this client?");
+        print_error(
+            fmt::format("perftrack server {}: {}", api.target().describe(), result.error().message),
+            "is the server the same perftrack version as this client?");
         return {std::nullopt, 5};
     }
     if (request.commit.empty() && !quiet)

@@ -39,7 +39,8 @@ int upload_runs_or_spool(const CommonOptions& options, const client::ApiClient& 
                         "spooled runs later");
             break;
         }
-        if (!options.quiet) fmt::print("{}\n", describe_outcome(runs[next], outcome_of(runs[next], *reply)));
+        if (!options.quiet)
+            fmt::print("{}\n", describe_outcome(runs[next], outcome_of(runs[next], *reply)));
     }
     std::fflush(stdout);
     if (next == runs.size()) return 0;
@@ -61,8 +62,7 @@ int upload_runs_or_spool(const CommonOptions& options, const client::ApiClient& 
     return static_cast<int>(core::ExitCode::database_unavailable);
 }
 
-int store_or_upload(const CommonOptions& options,
-                    const std::optional<client::ServerTarget>& server,
+int store_or_upload(const CommonOptions& options, const std::optional<client::ServerTarget>& server,
                     const std::vector<store::RunToStore>& runs) {
     if (!server) return store_runs_or_spool(options, runs);
     return upload_runs_or_spool(options, api_client_for(*server, options.verbose), runs);

@@ -21,8 +21,7 @@ int upload_runs_or_spool(const CommonOptions& options, const client::ApiClient& 
                          const std::vector<store::RunToStore>& runs);
 
 // The server when there is one, else the database.
-int store_or_upload(const CommonOptions& options,
-                    const std::optional<client::ServerTarget>& server,
+int store_or_upload(const CommonOptions& options, const std::optional<client::ServerTarget>& server,
                     const std::vector<store::RunToStore>& runs);
 
 // `perftrack push --server`: uploads the spool oldest first; a file is removed only after the

@@ -44,11 +44,14 @@ ApiResult<UploadReply> upload_run(const ApiClient& api, const store::RunToStore&
                                   bool with_check) {
     // The body's context says everything; the parameters repeat what the contract names, so a
     // server that reads them (flags > file) agrees with the body.
-    Query query = {{"format", "perftrack"}, {"run-id", run.run_key}, {"branch", run.branch},
-                   {"commit", run.commit},  {"testbed", run.testbed}};
+    Query query = {{"format", "perftrack"},
+                   {"run-id", run.run_key},
+                   {"branch", run.branch},
+                   {"commit", run.commit},
+                   {"testbed", run.testbed}};
     if (with_check) query.emplace_back("check", "1");
-    auto reply = api.post(project_path(run.project, "runs") + query_string(query),
-                          upload_body(run), "application/json");
+    auto reply = api.post(project_path(run.project, "runs") + query_string(query), upload_body(run),
+                          "application/json");
     if (!reply) return tl::unexpected(reply.error());
     auto doc = parse_body(api, *reply);
     if (!doc) return tl::unexpected(doc.error());
@@ -72,8 +75,8 @@ ApiResult<JsonReply> get_json(const ApiClient& api, const std::string& project,
 
 ApiResult<JsonReply> post_json(const ApiClient& api, const std::string& project,
                                const std::string& what, const Query& query) {
-    auto reply = api.post(project_path(project, what) + query_string(query), "{}",
-                          "application/json");
+    auto reply =
+        api.post(project_path(project, what) + query_string(query), "{}", "application/json");
     if (!reply) return tl::unexpected(reply.error());
     if (reply->body.empty()) return JsonReply{nlohmann::json::object(), reply->exit_code};
     auto doc = parse_body(api, *reply);

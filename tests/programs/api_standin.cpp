@@ -15,10 +15,9 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "core/process.hpp"
 
@@ -46,8 +45,9 @@ CliResult run_cli(const Settings& s, std::vector<std::string> args) {
     spec.argv = argv;
     spec.env = {{"PERFTRACK_HOME", s.home}, {"PERFTRACK_DB", s.dsn}, {"NO_COLOR", "1"}};
     // The stand-in's children judge what they are given, not the CI job the test runs in.
-    spec.unset_env = {"GITHUB_ACTIONS", "GITLAB_CI", "CI", "PERFTRACK_SERVER", "PERFTRACK_TOKEN",
-                      "GITHUB_BASE_REF", "GITHUB_HEAD_REF", "GITHUB_EVENT_NAME"};
+    spec.unset_env = {"GITHUB_ACTIONS",   "GITLAB_CI",        "CI",
+                      "PERFTRACK_SERVER", "PERFTRACK_TOKEN",  "GITHUB_BASE_REF",
+                      "GITHUB_HEAD_REF",  "GITHUB_EVENT_NAME"};
     spec.working_dir = s.home;  // no git repository there
     auto outcome = perftrack::core::run_process(spec);
     if (!outcome) return {5, "", outcome.error().message};
@@ -108,12 +108,12 @@ int main(int argc, char** argv) {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
     server.Post(R"(/api/v1/projects/([^/]+)/runs)", [&](const httplib::Request& req,
-                                                       httplib::Response& res) {
+                                                        httplib::Response& res) {
         if (!authorised(s, req, res)) return;
         const std::string project = std::string(req.matches[1]);
-        const auto file = std::filesystem::path(s.home) /
-                          ("upload-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(g_counter++) + ".json");
+        const auto file =
+            std::filesystem::path(s.home) /
+            ("upload-" + std::to_string(::getpid()) + "-" + std::to_string(g_counter++) + ".json");
         std::ofstream(file, std::ios::binary) << req.body;
         std::vector<std::string> args = {"ingest", "--project", project};
         auto flags = flags_of(req, {"check"});
@@ -139,34 +139,34 @@ int main(int argc, char** argv) {
         res.status = stored ? 201 : 200;
         res.set_content(body.dump(), "application/json");
     });
-    server.Get(R"(/api/v1/projects/([^/]+)/check)", [&](const httplib::Request& req,
-                                                       httplib::Response& res) {
-        if (!authorised(s, req, res)) return;
-        std::vector<std::string> args = {"check", "--format", "json", "--project",
-                                         std::string(req.matches[1])};
-        auto flags = flags_of(req, {});
-        args.insert(args.end(), flags.begin(), flags.end());
-        const CliResult r = run_cli(s, args);
-        if (r.exit_code != 0 && r.exit_code != 1) return reply_error(res, r);
-        res.set_header("X-Perftrack-Exit-Code", std::to_string(r.exit_code));
-        res.set_content(r.out, "application/json");
-    });
-    server.Get(R"(/api/v1/projects/([^/]+)/report)", [&](const httplib::Request& req,
-                                                        httplib::Response& res) {
-        if (!authorised(s, req, res)) return;
-        std::vector<std::string> args = {"report", "--format", "json", "--project",
-                                         std::string(req.matches[1])};
-        auto flags = flags_of(req, {});
-        args.insert(args.end(), flags.begin(), flags.end());
-        const CliResult r = run_cli(s, args);
-        if (r.exit_code != 0) return reply_error(res, r);
-        res.set_content(r.out, "application/json");
-    });
+    server.Get(R"(/api/v1/projects/([^/]+)/check)",
+               [&](const httplib::Request& req, httplib::Response& res) {
+                   if (!authorised(s, req, res)) return;
+                   std::vector<std::string> args = {"check", "--format", "json", "--project",
+                                                    std::string(req.matches[1])};
+                   auto flags = flags_of(req, {});
+                   args.insert(args.end(), flags.begin(), flags.end());
+                   const CliResult r = run_cli(s, args);
+                   if (r.exit_code != 0 && r.exit_code != 1) return reply_error(res, r);
+                   res.set_header("X-Perftrack-Exit-Code", std::to_string(r.exit_code));
+                   res.set_content(r.out, "application/json");
+               });
+    server.Get(R"(/api/v1/projects/([^/]+)/report)",
+               [&](const httplib::Request& req, httplib::Response& res) {
+                   if (!authorised(s, req, res)) return;
+                   std::vector<std::string> args = {"report", "--format", "json", "--project",
+                                                    std::string(req.matches[1])};
+                   auto flags = flags_of(req, {});
+                   args.insert(args.end(), flags.begin(), flags.end());
+                   const CliResult r = run_cli(s, args);
+                   if (r.exit_code != 0) return reply_error(res, r);
+                   res.set_content(r.out, "application/json");
+               });
     server.Get(R"(/api/v1/projects/([^/]+)/alerts)", [&](const httplib::Request& req,
-                                                        httplib::Response& res) {
+                                                         httplib::Response& res) {
         if (!authorised(s, req, res)) return;
-        std::vector<std::string> args = {"alerts", "list", "--format", "json", "--project",
-                                         std::string(req.matches[1])};
+        std::vector<std::string> args = {"alerts", "list",      "--format",
+                                         "json",   "--project", std::string(req.matches[1])};
         if (req.get_param_value("state") == "open") args.push_back("--open");
         auto flags = flags_of(req, {"state"});
         args.insert(args.end(), flags.begin(), flags.end());
@@ -189,17 +189,17 @@ int main(int argc, char** argv) {
                     if (r.exit_code != 0) return reply_error(res, r);
                     res.set_content(nlohmann::json{{"message", r.out}}.dump(), "application/json");
                 });
-    server.Post(R"(/api/v1/projects/([^/]+)/baseline/reset)", [&](const httplib::Request& req,
-                                                                 httplib::Response& res) {
-        if (!authorised(s, req, res)) return;
-        std::vector<std::string> args = {"baseline", "reset", "--project",
-                                         std::string(req.matches[1])};
-        auto flags = flags_of(req, {});
-        args.insert(args.end(), flags.begin(), flags.end());
-        const CliResult r = run_cli(s, args);
-        if (r.exit_code != 0) return reply_error(res, r);
-        res.set_content(nlohmann::json{{"message", r.out}}.dump(), "application/json");
-    });
+    server.Post(R"(/api/v1/projects/([^/]+)/baseline/reset)",
+                [&](const httplib::Request& req, httplib::Response& res) {
+                    if (!authorised(s, req, res)) return;
+                    std::vector<std::string> args = {"baseline", "reset", "--project",
+                                                     std::string(req.matches[1])};
+                    auto flags = flags_of(req, {});
+                    args.insert(args.end(), flags.begin(), flags.end());
+                    const CliResult r = run_cli(s, args);
+                    if (r.exit_code != 0) return reply_error(res, r);
+                    res.set_content(nlohmann::json{{"message", r.out}}.dump(), "application/json");
+                });
     if (!server.bind_to_port("127.0.0.1", port)) {
         std::fprintf(stderr, "api_standin: cannot listen on 127.0.0.1:%d\n", port);
         return 3;
