@@ -23,6 +23,10 @@ class ReadSplitStore final : public Store {
     std::vector<RunInfo> list_runs(const HistoryQuery& query) override {
         return m_replica->list_runs(query);
     }
+    std::vector<StoredFailure> load_failures(const HistoryQuery& query,
+                                             const std::string& commit) override {
+        return m_replica->load_failures(query, commit);
+    }
 
     IngestOutcome ingest(const RunToStore& run) override { return m_primary->ingest(run); }
     StoreStatus status() override { return m_primary->status(); }
@@ -47,6 +51,25 @@ class ReadSplitStore final : public Store {
     void record_delivery(std::int64_t alert_id, const std::string& channel, bool delivered,
                          int attempts, const std::string& error) override {
         m_primary->record_delivery(alert_id, channel, delivered, attempts, error);
+    }
+
+    // Tokens and project visibility: the primary, so that a revoked token is refused at once
+    // and not after the replica has caught up.
+    TokenInfo create_token(const NewToken& token) override {
+        return m_primary->create_token(token);
+    }
+    std::optional<TokenInfo> find_token(const std::string& hash_hex) override {
+        return m_primary->find_token(hash_hex);
+    }
+    std::vector<TokenInfo> list_tokens(const std::optional<std::string>& project) override {
+        return m_primary->list_tokens(project);
+    }
+    bool revoke_token(std::int64_t id) override { return m_primary->revoke_token(id); }
+    std::optional<bool> project_public(const std::string& project) override {
+        return m_primary->project_public(project);
+    }
+    bool set_project_public(const std::string& project, bool is_public) override {
+        return m_primary->set_project_public(project, is_public);
     }
 
   private:
