@@ -91,11 +91,10 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
 core::Result<CommitMeasurements> measurements_at_commit(const store::History& history,
                                                         std::string_view commit,
                                                         std::string_view where) {
-    // A stored commit named in full is always taken as it is (the report passes the commit it
-    // resolved, and test or non-git commit names can be short); only a prefix needs 4
-    // characters, so that a typo does not silently match some other commit.
+    // A commit stored under exactly this name is that commit, however short (commits given
+    // by --commit when ingesting need not be git shas); otherwise a prefix of 4 or more.
     const bool exact = std::any_of(history.runs.begin(), history.runs.end(),
-                                   [&](const auto& run) { return run.commit == commit; });
+                                   [&](const store::RunInfo& r) { return r.commit == commit; });
     if (!exact && commit.size() < 4)
         return core::fail(core::ErrorKind::input,
                           fmt::format("commit '{}': give at least 4 characters", commit));

@@ -57,9 +57,11 @@ std::string render_html(const ReportModel& model, const HtmlOptions& options) {
     append_header(out, model);
     out += "<main>\n";
     append_verdict(out, model);
+    // Right after the verdict: which variant is faster is what such a project reads first, and
+    // the trends below can be thousands of charts.
+    append_variants(out, model.variants);
     append_trends(out, model, options.open_all_suites_up_to);
     append_comparison(out, model);
-    append_variants(out, model.variants);
     append_alerts(out, model);
     out += "</main>\n";
     append_footer(out, model);

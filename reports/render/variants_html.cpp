@@ -67,8 +67,8 @@ std::string mark_html(const VariantCell& c) {
                            up ? "\u25B2" : "\u25BC", esc(c.verdict_words));
     }
     if (c.verdict == Verdict::no_difference)
-        return "<span class=\"vc-mark vc-same\" title=\"no significant difference\">= no "
-               "significant difference</span>";
+        return "<span class=\"vc-mark vc-same\" title=\"no significant difference\">= not "
+               "significant</span>";
     return "";
 }
 
@@ -109,9 +109,12 @@ std::string cell_html(const VariantCell& c, const VariantTable& t, const std::st
             } else if (!c.note.empty()) {
                 body += fmt::format("<br><span class=\"vc-note\">{}</span>", esc(c.note));
             }
-            if (c.q_value)
-                body += fmt::format("<br>{} <span class=\"vc-q\">q={}</span>", mark_html(c),
-                                    esc(core::format_probability(*c.q_value)));
+            if (c.q_value) {
+                // "q=0.003", or "q<0.0001" for the smallest.
+                const std::string q = core::format_probability(*c.q_value);
+                body += fmt::format("<br>{} <span class=\"vc-q\">q{}{}</span>", mark_html(c),
+                                    q.starts_with('<') ? "" : "=", esc(q));
+            }
             if (c.verdict == compare::Verdict::better) cls += " vc-is-better";
             if (c.verdict == compare::Verdict::worse) cls += " vc-is-worse";
             break;
@@ -189,7 +192,7 @@ void append_variants(std::string& out, const VariantsSection& s) {
         "(Hodges-Lehmann on log values, Mann-Whitney); q after Benjamini-Hochberg across the "
         "table. <span class=\"vc-worse\">\u25B2</span>/<span class=\"vc-better\">\u25BC</span> "
         "with a word: significantly larger/smaller (q \u2264 {:g}), in words by the metric's "
-        "direction; = no significant difference; \u2605 best median in the row; REF the "
+        "direction; = not significant (no significant difference); \u2605 best median in the row; REF the "
         "reference; \u2014 not measured; \u2717 failed, with the reason.</p>\n",
         esc(ref_name), esc(same_text), 100 * s.settings.confidence, s.settings.alpha);
     for (const auto& note : s.notes)

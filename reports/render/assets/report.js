@@ -10,8 +10,9 @@
 // `chromium --dump-dom` cannot click): "#sort=change&dir=desc&filter=text&status=regression&
 // q=search+terms&draw=all". sort/dir/filter/status act on the flagged-changes table, q on the
 // series search, draw=all opens every suite and draws every chart that is not filtered out,
-// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40. A plain
-// "#s-12" opens that series' suite and scrolls to it.
+// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40,
+// variants=METRIC shows that metric's variant table. A plain "#s-12" opens that series' suite
+// and scrolls to it; "#variants-METRIC" selects and scrolls to that variant table.
 (function () {
   'use strict';
 
@@ -801,6 +802,7 @@
       if (params.has('sort')) sortTable(params.get('sort'), params.get('dir') === 'asc' ? 'asc' : 'desc');
     }
     if (params.get('draw') === 'all') drawAllVisible();
+    if (params.has('variants') && variantsSelect) showVariants('variants-' + params.get('variants'));
     var point = /^([0-9]+):([0-9]+)$/.exec(params.get('point') || '');
     if (point && jumpToSeries('s-' + point[1])) {
       drawChart(Number(point[1]));
@@ -809,7 +811,8 @@
   }
   // ---- variant tables: one metric at a time ----------------------------------------------------
   // Without the script every table is open under an index of links; with it a selector shows
-  // one. "#variants-METRIC" (the table's id) selects that metric.
+  // one. "#variants-METRIC" (the table's id) selects that metric and scrolls to it;
+  // "#variants=METRIC" only selects it.
   var variantsPicker = document.getElementById('variants-picker');
   var variantsSelect = document.getElementById('variants-metric');
   var variantTables = Array.prototype.slice.call(document.querySelectorAll('details.variants'));
