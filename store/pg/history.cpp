@@ -209,8 +209,8 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
     if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
     auto plan_of = [&](const std::string& statement) {
         std::string text;
-        for (const auto& row : tx.exec("EXPLAIN " + statement))
-            text += row[0].as<std::string>() + "\n";
+        for (const auto& row : tx.exec("EXPLAIN (FORMAT JSON) " + statement))
+            text += row[0].as<std::string>();
         return text;
     };
     const auto project_id = ids[0][0].as<std::int64_t>();
