@@ -133,6 +133,8 @@ CommandResult run_check(const CheckOptions& o) {
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
+    // Change points for the alert stage, from the runs the check reads anyway (after_check).
+    request.change_points = true;
     auto result = reports::detect::run_check(*store, request, *settings);
     if (!result) return tl::unexpected(result.error());
     if (o.format == "json") {
