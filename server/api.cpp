@@ -55,11 +55,16 @@ std::string required(const Query& q, const std::string& name, std::string_view w
     return *v;
 }
 
-// Names arrive from the path; the decoder already refused control characters.
-void check_name(const std::string& what, const std::string& name) {
-    if (name.empty() || name.size() > k_max_name_bytes || name == "." || name == "..")
-        fail(400, fmt::format("invalid {} name (1 to {} bytes, not '.' or '..')", what,
-                              k_max_name_bytes));
+// Project names come from the path: data, never paths; refusing separators keeps them out of
+// any URL or file name built from them later (dashboard links, report files). Branches and
+// testbeds may hold '/' (feature/x); they only must not be empty or huge. The decoder already
+// refused control characters.
+void check_name(const std::string& what, const std::string& name, bool path_segment) {
+    const bool bad_segment = path_segment && (name == "." || name == ".." ||
+                                              name.find_first_of("/\\") != std::string::npos);
+    if (name.empty() || name.size() > k_max_name_bytes || bad_segment)
+        fail(400, fmt::format("invalid {} name: 1 to {} bytes{}", what, k_max_name_bytes,
+                              path_segment ? ", no '/' or '\\', not '.' or '..'" : ""));
 }
 
 std::int64_t parse_id(const std::string& text) {
@@ -220,8 +225,8 @@ Response post_runs(Context& c) {
     auto runs = std::move(assembly).finish(runner::KeyWhenNone::content);
     auto& run = runs.at(0);
     if (run.testbed.empty()) fail(400, "no testbed: pass the query parameter testbed=TESTBED");
-    check_name("testbed", run.testbed);
-    check_name("branch", run.branch);
+    check_name("testbed", run.testbed, false);
+    check_name("branch", run.branch, false);
     if (run.results.measurements.size() > c.options.max_series)
         fail(413, fmt::format("the upload holds {} series (benchmark x metric); this server "
                               "accepts at most {} in one upload (perftrack serve --max-series); "
@@ -421,7 +426,7 @@ Api::Api(StorePool& pool, RateLimiter& limiter, ApiOptions options)
     // the handler; store failures become 503 (unavailable) or 500.
     const auto project_route = [this](store::TokenScope need, ContextHandler handler) {
         return [this, need, handler](const Request& request, const RouteMatch& match) {
-            check_name("project", match.params.at("project"));
+            check_name("project", match.params.at("project"), true);
             const std::string token = bearer(request);
             const std::string key =
                 token.empty() ? "addr:" + request.remote_addr : "token:" + token_hash_hex(token);
