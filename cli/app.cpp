@@ -80,6 +80,9 @@ int run(int argc, char** argv) {
     register_baseline(app, action);
     register_run(app, action);
     register_compare(app, action);
+    register_serve(app, action);
+    register_token(app, action);
+    register_project(app, action);
     register_completion(app, action);
 
     return run_guarded([&]() -> core::Result<int> {

@@ -88,4 +88,33 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
+core::Result<std::int64_t> parse_duration_seconds(const std::string& flag, const std::string& text) {
+    const auto bad = [&] {
+        return core::fail(core::ErrorKind::usage,
+                          fmt::format("{} \"{}\": expected a positive whole number of "
+                                      "hours, days or weeks, such as 36h, 90d or 12w",
+                                      flag, text));
+    };
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 6 || digits + 1 != text.size()) return bad();
+    const std::int64_t n = std::stoll(text.substr(0, digits));
+    std::int64_t unit = 0;
+    switch (text.back()) {
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return bad();
+    }
+    if (n <= 0) return bad();
+    return n * unit;
+}
+
 }  // namespace perftrack::cli

@@ -31,4 +31,8 @@ core::Result<std::pair<std::string, formats::MetricOverride>> parse_metric_overr
 // "a, b,c" -> {"a","b","c"}; empty -> {}
 std::vector<std::string> split_list(std::string_view text);
 
+// "90d", "12w", "36h" -> seconds (db prune --older-than, token create --expires). Months and
+// years are not offered: their length varies, and a rule should say exactly what it means.
+core::Result<std::int64_t> parse_duration_seconds(const std::string& flag, const std::string& text);
+
 }  // namespace perftrack::cli

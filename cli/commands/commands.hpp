@@ -27,6 +27,10 @@ void register_report(CLI::App& app, Action& action);
 void register_baseline(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
 void register_compare(CLI::App& app, Action& action);
+// perftrack serve, and who may use its API (cli/commands/serve.cpp, token.cpp).
+void register_serve(CLI::App& app, Action& action);
+void register_token(CLI::App& app, Action& action);
+void register_project(CLI::App& app, Action& action);
 // Last: it prints the tree the others built.
 void register_completion(CLI::App& app, Action& action);
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "cli/value_parsers.hpp"
 #include "cli/common_options.hpp"
 #include "core/error.hpp"
 #include "reports/detect/replay.hpp"
@@ -28,36 +29,6 @@ struct PruneOptions {
     std::size_t baseline_runs = reports::detect::DetectionSettings{}.baseline_runs;
 };
 
-// "90d", "12w", "36h" -> seconds. Months and years are not offered: their length varies, and a
-// retention rule should say exactly what it keeps.
-core::Result<std::int64_t> parse_duration_seconds(const std::string& text) {
-    const auto bad = [&] {
-        return core::fail(core::ErrorKind::usage,
-                          fmt::format("--older-than \"{}\": expected a positive whole number of "
-                                      "hours, days or weeks, such as 36h, 90d or 12w",
-                                      text));
-    };
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-    if (digits == 0 || digits > 6 || digits + 1 != text.size()) return bad();
-    const std::int64_t n = std::stoll(text.substr(0, digits));
-    std::int64_t unit = 0;
-    switch (text.back()) {
-        case 'h':
-            unit = 3600;
-            break;
-        case 'd':
-            unit = 86400;
-            break;
-        case 'w':
-            unit = 7 * 86400;
-            break;
-        default:
-            return bad();
-    }
-    if (n <= 0) return bad();
-    return n * unit;
-}
 
 std::string utc_minute(std::int64_t epoch_us) {
     const std::time_t t = static_cast<std::time_t>(epoch_us / 1'000'000);
@@ -66,7 +37,7 @@ std::string utc_minute(std::int64_t epoch_us) {
 
 CommandResult run_prune(const PruneOptions& o) {
     using core::ErrorKind;
-    const auto age = parse_duration_seconds(o.older_than);
+    const auto age = parse_duration_seconds("--older-than", o.older_than);
     if (!age) return tl::unexpected(age.error());
     const std::int64_t age_s = *age;
     if (o.keep_every && *o.keep_every < 2)

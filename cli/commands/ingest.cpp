@@ -3,8 +3,6 @@
 // to the same run, and stores each run in its own transaction. When the database cannot be
 // reached, the runs not yet stored are spooled and the command exits 3. With --server the runs
 // go through the perftrack server's API instead, with the same exit codes and the same spool.
-#include <map>
-
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
@@ -17,7 +15,7 @@
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
 #include "formats/adapter.hpp"
-#include "runner/run_assembly.hpp"
+#include "runner/ingest_assembly.hpp"
 
 namespace perftrack::cli {
 
@@ -56,40 +54,20 @@ CommandResult run_ingest(const IngestOptions& o) {
     adapter_options.param_fields = split_list(o.params);
     adapter_options.ignored_fields = split_list(o.ignore_fields);
 
-    const core::RunContext flags = context_from_flags(o.common, o.identity);
-    const runner::ResolveEnvironment env = runner::current_environment();
-
     // Parse and resolve everything before writing anything.
-    std::vector<store::RunToStore> runs;
-    std::vector<std::string> sources;
-    std::map<std::string, std::size_t> by_group;
+    runner::IngestAssembly assembly(o.format, std::move(adapter_options),
+                                    context_from_flags(o.common, o.identity),
+                                    runner::current_environment());
     for (const auto& file : o.files) {
         auto text = core::read_input_file(file, o.max_input_bytes);
         if (!text) return tl::unexpected(text.error());
-        auto parsed = formats::parse_results(o.format, *text, file, adapter_options);
-        if (!parsed) return tl::unexpected(parsed.error());
-        for (const auto& w : parsed->warnings) print_warning(fmt::format("{}: {}", file, w));
+        auto messages = assembly.add(file, *text);
+        if (!messages) return tl::unexpected(messages.error());
+        for (const auto& w : messages->warnings) print_warning(w);
         if (!o.common.quiet)
-            for (const auto& n : parsed->notes) print_note(fmt::format("{}: {}", file, n));
-        auto run = runner::resolve_run(std::move(*parsed), flags, env);
-        if (!run) {
-            auto e = run.error();
-            e.message = fmt::format("{}: {}", file, e.message);
-            return tl::unexpected(std::move(e));
-        }
-        const std::string key = runner::run_group_key(*run);
-        if (auto it = by_group.find(key); it != by_group.end()) {
-            auto merged =
-                runner::merge_into(runs[it->second], std::move(*run), sources[it->second], file);
-            if (!merged) return tl::unexpected(merged.error());
-            sources[it->second] += ", " + file;
-        } else {
-            by_group.emplace(key, runs.size());
-            runs.push_back(std::move(*run));
-            sources.push_back(file);
-        }
+            for (const auto& n : messages->notes) print_note(n);
     }
-    for (auto& run : runs) runner::finish_run(run);
+    const auto runs = std::move(assembly).finish();
     return store_or_upload(o.common, *server, runs);
 }
 

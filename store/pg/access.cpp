@@ -31,8 +31,9 @@ TokenInfo create_token(pqxx::connection& conn, const NewToken& token) {
     tx.exec_prepared(sql::k_project_insert, token.project);
     const auto project_id =
         tx.exec_prepared(sql::k_project_select, token.project)[0][0].as<std::int64_t>();
-    const auto row = tx.exec_prepared1(sql::k_token_insert, project_id, std::string(to_string(token.scope)),
-                                       token.hash_hex, token.prefix, token.expires_at_us);
+    const auto row =
+        tx.exec_prepared1(sql::k_token_insert, project_id, std::string(to_string(token.scope)),
+                          token.hash_hex, token.prefix, token.expires_at_us);
     tx.commit();
     return token_from_row(row);
 }

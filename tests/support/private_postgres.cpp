@@ -13,9 +13,6 @@
 
 namespace perftrack::testing {
 
-namespace {
-
-// run_process executes without a PATH search.
 std::string program_path(const std::string& name) {
     for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
         const auto p = std::filesystem::path(dir) / name;
@@ -23,8 +20,6 @@ std::string program_path(const std::string& name) {
     }
     return name;
 }
-
-}  // namespace
 
 bool PrivatePostgres::make_directory() {
     const char* bin = std::getenv("PERFTRACK_TEST_PG_BIN");

@@ -12,6 +12,9 @@
 
 namespace perftrack::testing {
 
+// run_process executes without a PATH search: /usr/sbin/NAME, /usr/bin/NAME, ...
+std::string program_path(const std::string& name);
+
 class PrivatePostgres {
   public:
     // A new cluster (initdb), started. `extra_conf` lines are appended to postgresql.conf (for
