@@ -16,5 +16,9 @@ status=0
 # 4: some configurations failed (they are stored as failures, the rest as results): still worth
 # a report. Anything else is an error of the run itself.
 if ((status != 0 && status != 4)); then exit "$status"; fi
-"$build_dir/perftrack" report --project ml-frameworks --out build/ml-suite/report.html
+# The variant tables (framework x mode against each framework's eager mode) show these metrics,
+# in this order, in the page's selector.
+"$build_dir/perftrack" report --project ml-frameworks --out build/ml-suite/report.html \
+  --compare-metric step_time --compare-metric p95_latency --compare-metric throughput \
+  --compare-metric peak_memory --compare-metric compile_time
 exit "$status"

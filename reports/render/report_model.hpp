@@ -151,7 +151,7 @@ struct ReportModel {
     VerdictSection verdict;
     AlertsSection alerts;
     std::vector<ComparisonGroup> comparisons;
-    VariantsSection variants;  // execution variants side by side (--compare-by)
+    VariantsSection variants;        // execution variants side by side (--compare-by)
     std::vector<std::string> notes;  // shown at the end of the page ("alerts not tracked", ...)
 };
 

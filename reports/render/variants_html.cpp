@@ -192,8 +192,8 @@ void append_variants(std::string& out, const VariantsSection& s) {
         "(Hodges-Lehmann on log values, Mann-Whitney); q after Benjamini-Hochberg across the "
         "table. <span class=\"vc-worse\">\u25B2</span>/<span class=\"vc-better\">\u25BC</span> "
         "with a word: significantly larger/smaller (q \u2264 {:g}), in words by the metric's "
-        "direction; = not significant (no significant difference); \u2605 best median in the row; REF the "
-        "reference; \u2014 not measured; \u2717 failed, with the reason.</p>\n",
+        "direction; = not significant (no significant difference); \u2605 best median in the "
+        "row; REF the reference; \u2014 not measured; \u2717 failed, with the reason.</p>\n",
         esc(ref_name), esc(same_text), 100 * s.settings.confidence, s.settings.alpha);
     for (const auto& note : s.notes)
         out += fmt::format("<p class=\"section-note\">{}</p>\n", esc(note));
