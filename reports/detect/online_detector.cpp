@@ -1,6 +1,7 @@
 #include "reports/detect/online_detector.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -170,6 +171,15 @@ void OnlineDetector::set_change(GroupTest& g, double effect, double se, double d
     g.candidate_value = to_metric(centre + effect);
 }
 
+double OnlineDetector::Baseline::z(double y, int sign) const {
+    const auto bits = std::bit_cast<std::uint64_t>(y);
+    for (const auto& [memo_bits, memo_sign, memo_z] : z_memo)
+        if (memo_bits == bits && memo_sign == sign) return memo_z;
+    const double value = model->z(y, sign);
+    z_memo.emplace_back(bits, sign, value);
+    return value;
+}
+
 std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span<const double> xs,
                                                     std::span<const std::size_t> point_of_run,
                                                     std::size_t first_point, int sign) const {
@@ -177,7 +187,7 @@ std::optional<GroupTest> OnlineDetector::test_group(const Baseline& b, std::span
     const std::size_t k = xs.size();
     if (k == 0) return std::nullopt;
     std::vector<double> z(k);
-    for (std::size_t i = 0; i < k; ++i) z[i] = m.z(xs[i], sign);
+    for (std::size_t i = 0; i < k; ++i) z[i] = b.z(xs[i], sign);
     // Stouffer's z of correlated deviates: var(sum) = sum of pairwise correlations, through the
     // shared level estimate and, for runs of different commits, the runs' autocorrelation.
     const double rho = m.level_correlation();

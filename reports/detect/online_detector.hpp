@@ -28,10 +28,12 @@
 // flag at once.
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/model.hpp"
@@ -122,6 +124,12 @@ class OnlineDetector {
         std::optional<BaselineModel> model;
         std::size_t level_first = 0, level_end = 0;  // points [first, end) of the current level
         std::size_t borrowed = 0;
+        // model->z(y, sign), remembered: a step tests each run against the baseline of every
+        // confirmation window that holds it, so the same (run, baseline) pair recurs at up to
+        // confirm_commits consecutive steps. A pure function of the model, keyed by the exact
+        // bits of y: the same values as computing it again. Dies with the cached baseline.
+        double z(double y, int sign) const;
+        mutable std::vector<std::tuple<std::uint64_t, int, double>> z_memo;
     };
     Baseline baseline_before(std::size_t s) const;
     const Baseline& cached_baseline(std::size_t s);
