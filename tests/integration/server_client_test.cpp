@@ -211,6 +211,48 @@ TEST_F(ServerClientTest, CheckThroughTheServerIsByteIdenticalToTheDatabase) {
     EXPECT_NE(refused.err.find("--min-change"), std::string::npos) << refused.err;
 }
 
+TEST_F(ServerClientTest, AlertsReportAndBaselineResetThroughTheServer) {
+    StandIn server(m_schema.dsn(), m_dir / "standin");
+    server.start();
+    // A step at commit 16, confirmed by the commits after it: the check opens an alert.
+    for (int c = 0; c < 18; ++c) {
+        const auto file = m_dir.write(fmt::format("c{}.json", c), native_run(c, c < 16 ? 100 : 125));
+        auto r =
+            cli({"ingest", "-q", "--server", server.url(), "--project", "p", "--branch", "main",
+                 "--commit", fmt::format("c{:07}", c), "--testbed", "t", file.string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    auto check = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
+                      "--testbed", "t", "--commit", "c0000017"});
+    EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+    for (const std::string format : {"text", "json"}) {
+        auto s =
+            cli({"alerts", "list", "--server", server.url(), "--project", "p", "--format", format});
+        auto d =
+            cli({"alerts", "list", "--db", m_schema.dsn(), "--project", "p", "--format", format});
+        EXPECT_EQ(s.exit_code, 0) << s.err;
+        EXPECT_EQ(s.out, d.out) << format;
+    }
+    EXPECT_NE(m_schema.scalar("SELECT count(*) FROM alert"), "0");
+    const std::string id = m_schema.scalar("SELECT min(id) FROM alert");
+    auto no_project = cli({"alerts", "ack", id, "--note", "on it", "--server", server.url()});
+    EXPECT_EQ(no_project.exit_code, 2);
+    auto ack =
+        cli({"alerts", "ack", id, "--note", "on it", "--server", server.url(), "--project", "p"});
+    EXPECT_EQ(ack.exit_code, 0) << ack.err;
+    EXPECT_EQ(m_schema.scalar("SELECT status FROM alert WHERE id = " + id), "acknowledged");
+    auto reset = cli({"baseline", "reset", "--server", server.url(), "--project", "p",
+                      "--benchmark", "bench*", "--commit", "c0000016", "--reason", "intended"});
+    EXPECT_EQ(reset.exit_code, 0) << reset.err;
+    EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM baseline_reset"), "1");
+    auto report = cli({"report", "--server", server.url(), "--project", "p", "--testbed", "t"});
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    EXPECT_TRUE(nlohmann::json::accept(report.out));
+    auto html = cli({"report", "--server", server.url(), "--project", "p", "--format", "html"});
+    EXPECT_EQ(html.exit_code, 2);
+    EXPECT_NE(html.err.find("dashboard"), std::string::npos) << html.err;
+}
+
 // 6 clients x 20 runs; the server is killed (SIGKILL) mid-way and stays down longer than the
 // clients' retries, then comes back: every run is stored directly or spooled (exit 3), and after
 // `push --server` exactly 120 runs are stored, none twice.
