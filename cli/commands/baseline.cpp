@@ -4,6 +4,7 @@
 // server (an admin token's write).
 #include <fmt/format.h>
 
+#include "alerts/lifecycle.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
@@ -12,7 +13,6 @@
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
-#include "alerts/lifecycle.hpp"
 
 namespace perftrack::cli {
 
@@ -49,6 +49,13 @@ CommandResult reset_on_server(const ResetOptions& o, const client::ServerTarget&
         fmt::print("baseline reset {} recorded: benchmarks matching '{}', {}, from commit {}: {}\n",
                    id->get<std::int64_t>(), request.benchmark_glob,
                    scope_text(request.metric, request.testbed), request.commit, request.reason);
+        if (auto closed = body.find("closed_alerts");
+            closed != body.end() && closed->is_array() && !closed->empty()) {
+            std::string ids;
+            for (const auto& a : *closed) ids += (ids.empty() ? "#" : ", #") + a.dump();
+            fmt::print("closed {} alert{} it supersedes: {}\n", closed->size(),
+                       closed->size() == 1 ? "" : "s", ids);
+        }
     } else if (auto m = body.find("message"); m != body.end() && m->is_string()) {
         fmt::print("{}", m->get<std::string>());
     } else {
@@ -101,8 +108,8 @@ CommandResult run_reset(const ResetOptions& o) {
                             : fmt::format("project {} has no results yet", request.project),
             "check --project and --testbed"});
     // The reset declares the change intended: the alerts it supersedes are closed now.
-    const auto closed = alerts::close_superseded_alerts(*store, request.project,
-                                                                 request.testbed, {*reset});
+    const auto closed =
+        alerts::close_superseded_alerts(*store, request.project, request.testbed, {*reset});
     if (!o.common.quiet)
         fmt::print(
             "baseline reset {} recorded: benchmarks matching '{}', {}, {}, from commit {}: {}\n",
