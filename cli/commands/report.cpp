@@ -12,6 +12,7 @@
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/output.hpp"
+#include "cli/server_check.hpp"
 #include "cli/server_options.hpp"
 #include "client/api_calls.hpp"
 #include "core/error.hpp"
@@ -73,6 +74,8 @@ CommandResult report_on_server(const ReportOptions& o, const client::ServerTarge
     if (!request.commit.empty()) query.emplace_back("commit", request.commit);
     query.emplace_back("baseline-branch", request.baseline_branch);
     if (request.base_commit) query.emplace_back("base-commit", *request.base_commit);
+    const auto detection = detection_query(o.detection);
+    query.insert(query.end(), detection.begin(), detection.end());
     const auto api = api_client_for(target, o.common.verbose);
     auto reply = api.get(fmt::format("/projects/{}/report{}", client::url_encode(request.project),
                                      client::query_string(query)));
@@ -210,9 +213,7 @@ void register_report(CLI::App& app, Action& action) {
     add_server_option(*cmd, options->server);
     cmd->callback([options, cmd, &action] {
         // The server renders with its own settings.
-        note_refused_flags(*cmd, options->server,
-                           {"--baseline-runs", "--alpha", "--min-change", "--exact-tolerance",
-                            "--commit-url", "--title"});
+        note_refused_flags(*cmd, options->server, {"--commit-url", "--title"});
         action = [options] { return run_report(*options); };
     });
 }

@@ -204,11 +204,21 @@ TEST_F(ServerClientTest, CheckThroughTheServerIsByteIdenticalToTheDatabase) {
                        "--testbed", "t", "--no-fail"});
     EXPECT_EQ(newest.exit_code, 0) << newest.err;
     EXPECT_NE(newest.err.find("the server checked c0000009"), std::string::npos) << newest.err;
+    // Detection flags travel as query parameters: the same verdicts as --db with them.
+    auto tuned_s = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
+                        "--testbed", "t", "--commit", "c0000009", "--min-change", "50", "--alpha",
+                        "0.05", "--format", "json"});
+    auto tuned_d = cli({"check", "--db", m_schema.dsn(), "--no-notify", "--project", "p",
+                        "--branch", "main", "--testbed", "t", "--commit", "c0000009",
+                        "--min-change", "50", "--alpha", "0.05", "--format", "json"});
+    EXPECT_EQ(tuned_s.exit_code, tuned_d.exit_code) << tuned_s.err;
+    EXPECT_EQ(tuned_s.out, tuned_d.out);
+    EXPECT_NE(tuned_s.out.find("\"min_change\": 0.5"), std::string::npos) << tuned_s.out;
     // What the API does not carry is refused, not ignored.
     auto refused = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
-                        "--testbed", "t", "--min-change", "5"});
+                        "--testbed", "t", "--ab"});
     EXPECT_EQ(refused.exit_code, 2);
-    EXPECT_NE(refused.err.find("--min-change"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--ab"), std::string::npos) << refused.err;
 }
 
 TEST_F(ServerClientTest, AlertsReportAndBaselineResetThroughTheServer) {
