@@ -9,12 +9,25 @@
 
 namespace perftrack::cli {
 
+client::Query detection_query(const DetectionFlags& flags) {
+    client::Query q;
+    if (flags.alpha) q.emplace_back("alpha", fmt::format("{}", *flags.alpha));
+    if (flags.baseline_runs) q.emplace_back("baseline-runs", std::to_string(*flags.baseline_runs));
+    if (flags.min_change_percent)
+        q.emplace_back("min-change", fmt::format("{}", *flags.min_change_percent));
+    if (flags.exact_tolerance_percent)
+        q.emplace_back("exact-tolerance", fmt::format("{}", *flags.exact_tolerance_percent));
+    return q;
+}
+
 ServerCheck check_through_server(const client::ApiClient& api,
-                                 const reports::detect::CheckRequest& request, bool quiet) {
+                                 const reports::detect::CheckRequest& request, bool quiet,
+                                 const client::Query& detection) {
     client::Query query = {{"branch", request.branch}, {"testbed", request.testbed}};
     if (!request.commit.empty()) query.emplace_back("commit", request.commit);
     query.emplace_back("baseline-branch", request.baseline_branch);
     if (request.base_commit) query.emplace_back("base-commit", *request.base_commit);
+    query.insert(query.end(), detection.begin(), detection.end());
     auto reply = client::get_json(api, request.project, "check", query);
     if (!reply) {
         print_error(reply.error().message, reply.error().hint);

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "cli/commands/commands.hpp"
+#include "cli/detection_options.hpp"
+#include "client/api_calls.hpp"
 #include "client/api_client.hpp"
 #include "core/error.hpp"
 #include "reports/detect/check.hpp"
@@ -21,7 +23,12 @@ struct ServerCheck {
     int failure_exit_code = 0;  // set when result is empty
 };
 ServerCheck check_through_server(const client::ApiClient& api,
-                                 const reports::detect::CheckRequest& request, bool quiet);
+                                 const reports::detect::CheckRequest& request, bool quiet,
+                                 const client::Query& detection = {});
+
+// --alpha, --baseline-runs, --min-change, --exact-tolerance as the API's query parameters
+// (the same names), so the server judges with the settings the user asked for.
+client::Query detection_query(const DetectionFlags& flags);
 
 // Prints a check as `check --format FORMAT` does (text in colour only on a terminal).
 void print_check_result(const reports::detect::CheckResult& result, const std::string& format,

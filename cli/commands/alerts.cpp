@@ -1,5 +1,6 @@
 // perftrack alerts list [--open] | ack ID --note "..." | resolve ID
-// The stored alerts: what regressed, where, since which commit, and who knows about it.
+// The stored alerts: what regressed, where, since which commit, and who knows about it. With
+// --server (which needs --project: the API is per project) the server's alerts, printed alike.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -9,10 +10,13 @@
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
 #include "cli/read_target.hpp"
+#include "cli/server_options.hpp"
+#include "client/api_calls.hpp"
 #include "core/display.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
 #include "reports/output/alert_json.hpp"
+#include "reports/output/alert_json_reader.hpp"
 
 namespace perftrack::cli {
 
@@ -20,6 +24,7 @@ namespace {
 
 struct AlertsOptions {
     CommonOptions common;  // --db only
+    ServerOptions server;
     bool open_only = false;
     std::optional<std::string> project;
     std::optional<std::string> testbed;
@@ -102,11 +107,73 @@ void print_table(const std::vector<store::Alert>& alerts) {
     for (const auto& r : rows) print_row(r);
 }
 
+// The API is per project: --server needs --project.
+core::Result<std::string> project_for_server(const AlertsOptions& o, std::string_view command) {
+    if (o.project && !o.project->empty()) return *o.project;
+    return core::fail(core::ErrorKind::usage,
+                      fmt::format("{} --server needs --project (the API is per project)", command),
+                      "pass --project NAME");
+}
+
+CommandResult list_on_server(const AlertsOptions& o, const client::ServerTarget& target) {
+    auto project = project_for_server(o, "alerts list");
+    if (!project) return tl::unexpected(project.error());
+    client::Query query = {{"state", o.open_only ? "open" : "all"}};
+    if (o.testbed) query.emplace_back("testbed", *o.testbed);
+    if (o.branch) query.emplace_back("branch", *o.branch);
+    if (o.limit > 0) query.emplace_back("limit", std::to_string(o.limit));
+    auto reply =
+        client::get_json(api_client_for(target, o.common.verbose), *project, "alerts", query);
+    if (!reply) return api_failure(reply.error());
+    auto alerts = reports::output::alerts_from_json(reply->body);
+    if (!alerts) {
+        print_error(fmt::format("perftrack server {}: {}", target.describe(),
+                                alerts.error().message),
+                    "is the server the same perftrack version as this client?");
+        return static_cast<int>(core::ExitCode::internal_error);
+    }
+    if (o.format == "json") {
+        // The server's list is the JSON `alerts list --format json` prints (read above, so it
+        // is known to be alerts); printed as that command prints it.
+        fmt::print("{}\n", reply->body.dump(2));
+        return 0;
+    }
+    if (alerts->empty()) {
+        fmt::print("{}\n", o.open_only ? "no open alerts" : "no alerts");
+        return 0;
+    }
+    print_table(*alerts);
+    return 0;
+}
+
+// ack / resolve through the server; prints what the server answered about the alert.
+CommandResult change_on_server(const AlertsOptions& o, const client::ServerTarget& target,
+                               const std::string& action, const client::Query& query) {
+    auto project = project_for_server(o, "alerts " + action);
+    if (!project) return tl::unexpected(project.error());
+    auto reply = client::post_json(api_client_for(target, o.common.verbose), *project,
+                                   fmt::format("alerts/{}/{}", o.id, action), query);
+    if (!reply) return api_failure(reply.error());
+    if (o.common.quiet) return 0;
+    const std::string done = action == "ack" ? "acknowledged" : "resolved";
+    const nlohmann::json& body = reply->body.contains("alert") ? reply->body["alert"] : reply->body;
+    auto alerts = reports::output::alerts_from_json(body);
+    if (alerts && alerts->size() == 1) {
+        fmt::print("{} alert {}: {}\n", done, o.id, describe(alerts->front()));
+    } else {
+        fmt::print("{} alert {}\n", done, o.id);
+    }
+    return 0;
+}
+
 CommandResult run_list(const AlertsOptions& o) {
     if (o.format != "text" && o.format != "json")
         return tl::unexpected(
             core::Error{core::ErrorKind::usage,
                         fmt::format("--format {}: expected text or json", o.format), ""});
+    const auto server = server_target_for(o.server, o.common.db, "alerts list");
+    if (!server) return tl::unexpected(server.error());
+    if (*server) return list_on_server(o, **server);
     auto stores = open_read_stores(o.common);
     auto* db = stores.reader;
     store::AlertQuery q;
@@ -138,6 +205,9 @@ CommandResult run_ack(const AlertsOptions& o) {
         return tl::unexpected(core::Error{core::ErrorKind::usage,
                                           "alerts ack: --note must say something",
                                           "for example --note \"expected: new allocator\""});
+    const auto server = server_target_for(o.server, o.common.db, "alerts ack");
+    if (!server) return tl::unexpected(server.error());
+    if (*server) return change_on_server(o, **server, "ack", {{"note", o.note}});
     auto db = open_store(o.common);
     const auto update = db->acknowledge_alert(o.id, o.note);
     if (!update.alert) return tl::unexpected(no_such_alert(o.id));
@@ -151,6 +221,9 @@ CommandResult run_ack(const AlertsOptions& o) {
 }
 
 CommandResult run_resolve(const AlertsOptions& o) {
+    const auto server = server_target_for(o.server, o.common.db, "alerts resolve");
+    if (!server) return tl::unexpected(server.error());
+    if (*server) return change_on_server(o, **server, "resolve", {});
     auto db = open_store(o.common);
     const auto update = db->resolve_alert(o.id, store::AlertResolution::manual, {});
     if (!update.alert) return tl::unexpected(no_such_alert(o.id));
@@ -183,6 +256,7 @@ void register_alerts(CLI::App& app, Action& action) {
     list->add_option("--branch", options->branch, "Only this branch");
     list->add_option("--format", options->format, "text or json")->capture_default_str();
     list->add_option("--limit", options->limit, "At most N alerts (0: all)");
+    add_server_option(*list, options->server);
     list->callback([options, &action] { action = [options] { return run_list(*options); }; });
 
     auto* ack = alerts->add_subcommand(
@@ -192,12 +266,16 @@ void register_alerts(CLI::App& app, Action& action) {
     ack->add_option("--note", options->note, "Why: who is on it, or why it is expected")
         ->required();
     ack->add_flag("-q,--quiet", options->common.quiet, "Print only errors");
+    add_server_option(*ack, options->server);
+    ack->add_option("--project", options->project, "With --server: the alert's project");
     ack->callback([options, &action] { action = [options] { return run_ack(*options); }; });
 
     auto* resolve = alerts->add_subcommand("resolve", "Mark an alert resolved");
     add_db_option(*resolve, options->common);
     resolve->add_option("id", options->id, "Alert id (from 'alerts list')")->required();
     resolve->add_flag("-q,--quiet", options->common.quiet, "Print only errors");
+    add_server_option(*resolve, options->server);
+    resolve->add_option("--project", options->project, "With --server: the alert's project");
     resolve->callback([options, &action] { action = [options] { return run_resolve(*options); }; });
 }
 

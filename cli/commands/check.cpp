@@ -88,7 +88,8 @@ CommandResult check_on_server(const CheckOptions& o, const client::ServerTarget&
                               const runner::EnvLookup& env) {
     complete_request(o, request, env);
     const auto checked =
-        check_through_server(api_client_for(target, o.common.verbose), request, o.common.quiet);
+        check_through_server(api_client_for(target, o.common.verbose), request, o.common.quiet,
+                             detection_query(o.detection));
     if (!checked.result) return checked.failure_exit_code;
     print_check_result(*checked.result, o.format, use_colour());
     if (checked.result->has_regression() && !o.no_fail)
@@ -179,11 +180,11 @@ void register_check(CLI::App& app, Action& action) {
     add_alert_options(*cmd, options->alerts);
     add_server_option(*cmd, options->server);
     cmd->callback([options, cmd, &action] {
-        // The server judges with its own settings and delivers its own alerts.
+        // The detection flags travel as query parameters; the A/B check and the notification
+        // channels have no place in the API (the server records and delivers alerts itself).
         note_refused_flags(*cmd, options->server,
-                           {"--ab", "--baseline-runs", "--alpha", "--min-change",
-                            "--exact-tolerance", "--webhook-url", "--slack-webhook-url",
-                            "--github", "--report-url"});
+                           {"--ab", "--webhook-url", "--slack-webhook-url", "--github",
+                            "--report-url"});
         action = [options] { return run_check(*options); };
     });
 }

@@ -1,6 +1,7 @@
 // perftrack report: one self-contained HTML page (or the same content as JSON) of a branch:
 // header, the verdicts at its newest commit (or --commit), every series' trend with the
-// baseline band and change points, the comparison across params, and the alerts.
+// baseline band and change points, the comparison across params, and the alerts. With --server,
+// the server's report JSON (the page itself is the server's dashboard).
 #include <cctype>
 #include <chrono>
 
@@ -11,6 +12,10 @@
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/read_target.hpp"
+#include "cli/output.hpp"
+#include "cli/server_check.hpp"
+#include "cli/server_options.hpp"
+#include "client/api_calls.hpp"
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
@@ -27,6 +32,7 @@ namespace {
 
 struct ReportOptions {
     CommonOptions common;
+    ServerOptions server;
     DetectionFlags detection;
     std::optional<std::string> format;
     std::optional<std::string> out;
@@ -81,8 +87,46 @@ core::Result<void> check_commit_url(const std::string& text) {
     return {};
 }
 
+// The server renders the report JSON; it is printed (or written) byte for byte.
+CommandResult report_on_server(const ReportOptions& o, const client::ServerTarget& target,
+                               const reports::render::ReportRequest& request) {
+    client::Query query = {{"branch", request.branch}, {"testbed", request.testbed}};
+    if (!request.commit.empty()) query.emplace_back("commit", request.commit);
+    query.emplace_back("baseline-branch", request.baseline_branch);
+    if (request.base_commit) query.emplace_back("base-commit", *request.base_commit);
+    const auto detection = detection_query(o.detection);
+    query.insert(query.end(), detection.begin(), detection.end());
+    const auto api = api_client_for(target, o.common.verbose);
+    auto reply = api.get(fmt::format("/projects/{}/report{}", client::url_encode(request.project),
+                                     client::query_string(query)));
+    if (!reply) return api_failure(reply.error());
+    if (!nlohmann::json::accept(reply->body)) {
+        print_error(fmt::format("perftrack server {}: the report is not JSON", target.describe()),
+                    "is the server the same perftrack version as this client?");
+        return static_cast<int>(core::ExitCode::internal_error);
+    }
+    if (o.out) {
+        auto written = core::write_file_atomic(*o.out, reply->body);
+        if (!written) return tl::unexpected(written.error());
+        if (!o.common.quiet)
+            fmt::print(stderr, "perftrack: wrote {} ({:.1f} MB)\n", *o.out,
+                       static_cast<double>(reply->body.size()) / 1e6);
+    } else {
+        fmt::print("{}", reply->body);
+    }
+    return static_cast<int>(core::ExitCode::ok);
+}
+
 CommandResult run_report(const ReportOptions& o) {
+    const auto server = server_target_for(o.server, o.common.db, "report");
+    if (!server) return tl::unexpected(server.error());
     const std::string format = output_format(o);
+    if (*server && format == "html")
+        return core::fail(core::ErrorKind::usage,
+                          "report --server writes the report JSON; the HTML page is the "
+                          "server's dashboard",
+                          fmt::format("open {} in a browser, or pass --format json",
+                                      (*server)->describe()));
     if (auto url = check_commit_url(o.commit_url); !url) return tl::unexpected(url.error());
     const auto settings = detection_settings(o.detection);
     if (!settings) return tl::unexpected(settings.error());
@@ -118,6 +162,7 @@ CommandResult run_report(const ReportOptions& o) {
     request.generated_at_us = core::now_epoch_us();
     request.perftrack_version = core::k_version;
     request.variants = std::move(*variants);
+    if (*server) return report_on_server(o, **server, request);
 
     // --verbose prints where the time goes (ci/bench_report.sh reads these lines).
     using Clock = std::chrono::steady_clock;
@@ -202,7 +247,13 @@ void register_report(CLI::App& app, Action& action) {
     cmd->add_option("--compare-metric", options->compare_metrics,
                     "Variant tables: only this metric (repeatable; the order of the selector); "
                     "default every metric");
-    cmd->callback([options, &action] { action = [options] { return run_report(*options); }; });
+    add_server_option(*cmd, options->server);
+    cmd->callback([options, cmd, &action] {
+        // The server renders with its own settings.
+        note_refused_flags(*cmd, options->server, {"--commit-url", "--title", "--compare-by", "--compare-ref",
+                                                      "--compare-metric"});
+        action = [options] { return run_report(*options); };
+    });
 }
 
 }  // namespace perftrack::cli

@@ -393,11 +393,12 @@ core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToS
         // rather than apply them silently to nothing.
         if (!settings->per_metric.empty() && !m_warned_thresholds) {
             m_warned_thresholds = true;
-            warn("perftrack.toml's min_change_pct is not sent to the server, which judges with "
-                 "its own thresholds; check with --db to apply them");
+            warn("perftrack.toml's per-metric min_change_pct has no API parameter: the server "
+                 "judges with --min-change or its default; check with --db to apply it");
         }
         auto checked = check_through_server(api_client_for(*m_server, m_flags.common.verbose),
-                                            request, m_flags.common.quiet);
+                                            request, m_flags.common.quiet,
+                                            detection_query(m_flags.detection));
         if (checked.result) return std::move(*checked.result);
         m_check_failure = checked.failure_exit_code;
         return core::fail(core::ErrorKind::internal, "the server's check failed (printed above)");
@@ -697,11 +698,6 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("command", flags->command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
     cmd->callback([flags, cmd, &action] {
-        // With --server the check is the server's, judged with its own settings (an A/B
-        // check is computed here from the samples, so it keeps them).
-        if (flags->ab.empty())
-            note_refused_flags(*cmd, flags->server,
-                               {"--baseline-runs", "--alpha", "--min-change", "--exact-tolerance"});
         action = [flags] { return RunCommand(*flags).execute(); };
     });
 }

@@ -204,11 +204,121 @@ TEST_F(ServerClientTest, CheckThroughTheServerIsByteIdenticalToTheDatabase) {
                        "--testbed", "t", "--no-fail"});
     EXPECT_EQ(newest.exit_code, 0) << newest.err;
     EXPECT_NE(newest.err.find("the server checked c0000009"), std::string::npos) << newest.err;
+    // Detection flags travel as query parameters: the same verdicts as --db with them.
+    auto tuned_s = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
+                        "--testbed", "t", "--commit", "c0000009", "--min-change", "50", "--alpha",
+                        "0.05", "--format", "json"});
+    auto tuned_d = cli({"check", "--db", m_schema.dsn(), "--no-notify", "--project", "p",
+                        "--branch", "main", "--testbed", "t", "--commit", "c0000009",
+                        "--min-change", "50", "--alpha", "0.05", "--format", "json"});
+    EXPECT_EQ(tuned_s.exit_code, tuned_d.exit_code) << tuned_s.err;
+    EXPECT_EQ(tuned_s.out, tuned_d.out);
+    EXPECT_NE(tuned_s.out.find("\"min_change\": 0.5"), std::string::npos) << tuned_s.out;
     // What the API does not carry is refused, not ignored.
     auto refused = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
-                        "--testbed", "t", "--min-change", "5"});
+                        "--testbed", "t", "--ab"});
     EXPECT_EQ(refused.exit_code, 2);
-    EXPECT_NE(refused.err.find("--min-change"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--ab"), std::string::npos) << refused.err;
+}
+
+TEST_F(ServerClientTest, AlertsReportAndBaselineResetThroughTheServer) {
+    StandIn server(m_schema.dsn(), m_dir / "standin");
+    server.start();
+    // A step at commit 16, confirmed by the commits after it: the check opens an alert.
+    for (int c = 0; c < 18; ++c) {
+        const auto file =
+            m_dir.write(fmt::format("c{}.json", c), native_run(c, c < 16 ? 100 : 125));
+        auto r =
+            cli({"ingest", "-q", "--server", server.url(), "--project", "p", "--branch", "main",
+                 "--commit", fmt::format("c{:07}", c), "--testbed", "t", file.string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    auto check = cli({"check", "--server", server.url(), "--project", "p", "--branch", "main",
+                      "--testbed", "t", "--commit", "c0000017"});
+    EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+    for (const std::string format : {"text", "json"}) {
+        auto s =
+            cli({"alerts", "list", "--server", server.url(), "--project", "p", "--format", format});
+        auto d =
+            cli({"alerts", "list", "--db", m_schema.dsn(), "--project", "p", "--format", format});
+        EXPECT_EQ(s.exit_code, 0) << s.err;
+        EXPECT_EQ(s.out, d.out) << format;
+    }
+    EXPECT_NE(m_schema.scalar("SELECT count(*) FROM alert"), "0");
+    const std::string id = m_schema.scalar("SELECT min(id) FROM alert");
+    auto no_project = cli({"alerts", "ack", id, "--note", "on it", "--server", server.url()});
+    EXPECT_EQ(no_project.exit_code, 2);
+    auto ack =
+        cli({"alerts", "ack", id, "--note", "on it", "--server", server.url(), "--project", "p"});
+    EXPECT_EQ(ack.exit_code, 0) << ack.err;
+    EXPECT_EQ(m_schema.scalar("SELECT status FROM alert WHERE id = " + id), "acknowledged");
+    auto reset = cli({"baseline", "reset", "--server", server.url(), "--project", "p",
+                      "--benchmark", "bench*", "--commit", "c0000016", "--reason", "intended"});
+    EXPECT_EQ(reset.exit_code, 0) << reset.err;
+    EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM baseline_reset"), "1");
+    auto report = cli({"report", "--server", server.url(), "--project", "p", "--testbed", "t"});
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    EXPECT_TRUE(nlohmann::json::accept(report.out));
+    auto html = cli({"report", "--server", server.url(), "--project", "p", "--format", "html"});
+    EXPECT_EQ(html.exit_code, 2);
+    EXPECT_NE(html.err.find("dashboard"), std::string::npos) << html.err;
+}
+
+// ci/examples/fork-pr: the untrusted job's script runs a real benchmark binary with no token
+// and no server; the trusted job's script stores its files through the server with the token
+// and writes the PR comment. A re-run of the trusted job stores nothing twice.
+TEST_F(ServerClientTest, ForkPullRequestScriptsCollectThenUpload) {
+    const std::string token = "pt_fork_pr_token_99";
+    StandIn server(m_schema.dsn(), m_dir / "standin", token);
+    server.start();
+    const std::string scripts = std::string(PERFTRACK_SOURCE_DIR) + "/ci/examples/fork-pr/";
+    const auto results = m_dir / "perf-results";
+    ProcessOptions untrusted;
+    untrusted.env = {{"PERFTRACK_REPETITIONS", "3"}, {"BENCHMARK_FILTER", "BM_Accumulate"}};
+    untrusted.unset_env = {"PERFTRACK_SERVER", "PERFTRACK_TOKEN", "PERFTRACK_DB"};
+    auto collect =
+        run_process({"bash", scripts + "collect.sh", results.string(), SAMPLE_GBENCH}, untrusted);
+    ASSERT_EQ(collect.exit_code, 0) << collect.err;
+    ASSERT_TRUE(std::filesystem::exists(results / "sample_gbench.json"));
+
+    const std::string path =
+        std::filesystem::path(perftrack_binary()).parent_path().string() + ":" + getenv("PATH");
+    ProcessOptions trusted;
+    trusted.env = {{"PATH", path},
+                   {"PERFTRACK_HOME", (m_dir / "trusted-home").string()},
+                   {"PERFTRACK_SERVER", server.url()},
+                   {"PERFTRACK_TOKEN", token},
+                   {"PROJECT", "forked"},
+                   {"TESTBED", "gha"},
+                   {"PR_NUMBER", "42"},
+                   {"HEAD_SHA", "0123456789abcdef0123456789abcdef01234567"},
+                   {"RUN_KEY", "gh-1234-1"},
+                   {"BASE_BRANCH", "main"}};
+    trusted.cwd = m_dir.path();
+    const auto comment = m_dir / "comment.md";
+    const std::vector<std::string> upload = {"bash", scripts + "upload.sh", results.string(),
+                                             comment.string()};
+    auto first = run_process(upload, trusted);
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    EXPECT_EQ(first.out.find(token), std::string::npos);
+    EXPECT_EQ(first.err.find(token), std::string::npos);
+    EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), "1");
+    EXPECT_EQ(m_schema.scalar("SELECT b.name FROM run r JOIN branch b ON b.id = r.branch_id"),
+              "pr-42");
+    std::ifstream in(comment);
+    const std::string markdown((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(markdown.find("perftrack"), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find("Accumulate"), std::string::npos) << markdown;
+    auto again = run_process(upload, trusted);
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already ingested"), std::string::npos) << again.out;
+    EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), "1");
+    // A refused token fails the job with perftrack's exit code and stores nothing.
+    trusted.env["PERFTRACK_TOKEN"] = "pt_wrong";
+    trusted.env["RUN_KEY"] = "gh-1234-2";
+    auto refused = run_process(upload, trusted);
+    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), "1");
 }
 
 // 6 clients x 20 runs; the server is killed (SIGKILL) mid-way and stays down longer than the
