@@ -104,7 +104,8 @@ reports::detect::DetectionSettings detection_settings(const Query& q) {
 Response json_response(int status, const nlohmann::json& body) {
     Response r;
     r.status = status;
-    r.body = body.dump(2) + "\n";
+    // Messages may quote the uploaded text: bytes that are not UTF-8 become U+FFFD, not a throw.
+    r.body = body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     return r;
 }
 

@@ -1,5 +1,7 @@
 #include "server/router.hpp"
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 namespace perftrack::server {
@@ -13,6 +15,43 @@ int hex_digit(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
+}
+
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF). Names and
+// parameters are stored in a UTF-8 database, which refuses anything else.
+bool valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1;
+            cp = c & 0x1fu;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2;
+            cp = c & 0x0fu;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xc0u) != 0x80u) return false;
+            cp = (cp << 6) | (cc & 0x3fu);
+        }
+        if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        i += extra + 1;
+    }
+    return true;
 }
 
 // Percent-decoding; '+' is a space only in the query. Control characters are refused: names
@@ -35,6 +74,7 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
         out += c;
     }
+    if (!valid_utf8(out)) return std::nullopt;
     return out;
 }
 
@@ -109,7 +149,7 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
 Response Router::dispatch(const Request& request) const {
     auto target = parse_target(request.target);
     if (!target)
-        return error_response(400, "the request path or query is not valid percent-encoding",
+        return error_response(400, "the request path or query is not valid percent-encoded UTF-8",
                               k_exit_usage);
     bool path_known = false;
     for (const auto& route : m_routes) {
@@ -128,7 +168,9 @@ Response Router::dispatch(const Request& request) const {
 Response error_response(int status, const std::string& message, int exit_code) {
     Response r;
     r.status = status;
-    r.body = nlohmann::json{{"error", message}, {"exit_code", exit_code}}.dump();
+    // Messages may quote the request: bytes that are not UTF-8 become U+FFFD, not a throw.
+    r.body = nlohmann::json{{"error", message}, {"exit_code", exit_code}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
 }
 

@@ -30,7 +30,7 @@ struct Response {
 };
 
 // The target split and percent-decoded. nullopt when the path or a query item is not valid
-// percent-encoding, or decodes to a NUL or control character.
+// percent-encoding, or decodes to a NUL or control character or to bytes that are not UTF-8.
 struct ParsedTarget {
     std::vector<std::string> segments;         // "/api/v1/health" -> {"api", "v1", "health"}
     std::map<std::string, std::string> query;  // the last of repeated names wins

@@ -19,6 +19,10 @@ TEST(ParseTarget, RefusesBrokenEscapesAndControlCharacters) {
     EXPECT_FALSE(parse_target("/api/%4"));
     EXPECT_FALSE(parse_target("/api/a%00b"));
     EXPECT_FALSE(parse_target("/api?a=%0a"));
+    EXPECT_FALSE(parse_target("/api?branch=ma%C2in"));  // not UTF-8
+    EXPECT_FALSE(parse_target("/api/%C0%AF"));          // overlong '/'
+    EXPECT_FALSE(parse_target("/api/%ED%A0%80"));       // a surrogate
+    EXPECT_TRUE(parse_target("/api/%C2%B5s?t=%F0%9F%98%80"));
     EXPECT_FALSE(parse_target("api"));
     EXPECT_FALSE(parse_target(""));
 }
