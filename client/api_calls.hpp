@@ -1,5 +1,5 @@
 #pragma once
-// The calls of API v1 the CLI makes (API_CONTRACT.md), each one request through ApiClient.
+// The calls of API v1 the CLI makes (docs/api.yaml), each one request through ApiClient.
 
 #include <cstdint>
 #include <optional>

@@ -17,9 +17,9 @@ std::string server_label(const ServerTarget& target) {
 
 ApiError error_from_reply(const ServerTarget& target, long status, std::string_view body) {
     ApiError e;
-    if (status == 401 || status == 403) {
-        e.exit_code = 5;
-    } else if (status >= 400 && status <= 499 && status != 429) {
+    // Every 4xx but 429 is the caller's to fix, tokens included (401/403): exit 2. Exit 5 is
+    // kept for bugs in perftrack.
+    if (status >= 400 && status <= 499 && status != 429) {
         e.exit_code = 2;
     } else {
         e.exit_code = 3;
@@ -31,7 +31,7 @@ ApiError error_from_reply(const ServerTarget& target, long status, std::string_v
             message = it->get<std::string>();
         if (auto it = doc.find("exit_code"); it != doc.end() && it->is_number_integer()) {
             const int code = it->get<int>();
-            if (code >= 1 && code <= 5) e.exit_code = code;
+            if (code >= 1 && code <= 4) e.exit_code = code;
         }
     }
     if (message.empty()) message = fmt::format("HTTP {} from {}", status, server_label(target));

@@ -1,10 +1,10 @@
 #pragma once
 // One request to the perftrack server's API v1, with the server's retry policy, and its failure
-// as the exit code the same failure gives against a database (API_CONTRACT, "Errors"):
+// as the exit code the same failure gives against a database (docs/api.yaml, "Error"):
 //   no answer, or 429/5xx after the retries  -> 3 (the caller spools what it was storing)
-//   401 / 403                                -> 5 (the token is missing, wrong or too small)
-//   any other 4xx                            -> 2, with the server's own message
-// A JSON error body's "exit_code" wins over these defaults. The token is scrubbed from every
+//   any other 4xx, 401/403 included          -> 2, with the server's own message (a missing,
+//                                               wrong or too small token is the caller's to fix)
+// A JSON error body's "exit_code" (1-4) wins over these defaults; 5 stays for perftrack's bugs. The token is scrubbed from every
 // message; URLs are never quoted beyond the server's base.
 
 #include <chrono>

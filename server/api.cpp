@@ -28,8 +28,10 @@ using Query = std::map<std::string, std::string>;
 constexpr int k_exit_usage = static_cast<int>(core::ExitCode::bad_input);
 constexpr int k_exit_unavailable = static_cast<int>(core::ExitCode::database_unavailable);
 constexpr int k_exit_internal = static_cast<int>(core::ExitCode::internal_error);
-// Authentication and authorisation failures: the contract's exit code 5 for the client.
-constexpr int k_exit_auth = 5;
+// Authentication and authorisation failures are the caller's configuration (a missing, wrong,
+// expired or revoked token, or one of another project): exit 2 like any bad input. Exit 5
+// means a bug in perftrack and must not be what a typo in PERFTRACK_TOKEN gives.
+constexpr int k_exit_auth = k_exit_usage;
 constexpr std::size_t k_max_name_bytes = 200;
 
 // A handler's early exit: thrown inside a handler, turned into its response by handle().

@@ -1,6 +1,5 @@
 #pragma once
-// The HTTP API v1 (docs/api.yaml; the contract with the CLI as a client:
-// /work/coord/API_CONTRACT.md): routes, authentication and authorisation per project, rate
+// The HTTP API v1 (docs/api.yaml, also the contract with the CLI as a client): routes, authentication and authorisation per project, rate
 // limits, and handlers that return what the CLI's JSON outputs print. Errors are
 // {"error", "exit_code"} with the exit code the same failure gives on the command line.
 

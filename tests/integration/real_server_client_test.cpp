@@ -180,7 +180,7 @@ TEST_F(RealServerClientTest, StoresOnceChecksLikeTheDatabaseAndRefusesAWrongToke
     auto wrong = cli({"ingest", "--server", server.url(), "--project", "p", "--branch", "main",
                       "--commit", "cx", "--testbed", "t", file.string()},
                      "client", std::string("pt_not_a_token"));
-    EXPECT_EQ(wrong.exit_code, 5) << wrong.err;
+    EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
     EXPECT_EQ(wrong.err.find("pt_not_a_token"), std::string::npos);
     EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), "18");
 }

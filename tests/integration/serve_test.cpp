@@ -102,7 +102,7 @@ TEST_F(ServeTest, EveryAuthFailureGetsItsStatusAndNothingIsWritten) {
     auto missing = post({});
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->status, 401);
-    EXPECT_EQ(exit_code_of(missing), 5);
+    EXPECT_EQ(exit_code_of(missing), 2);
     auto wrong = post(bearer("ptk_" + std::string(64, '0')));
     EXPECT_EQ(wrong->status, 401);
     EXPECT_EQ(error_of(wrong), "invalid token");

@@ -155,10 +155,10 @@ TEST_F(ServerClientTest, TokensAreRequiredAndNeverPrinted) {
                                            "p",        "--branch",  "main",       "--commit",
                                            "c0000000", "--testbed", "t",          file.string()};
     auto none = cli(args);
-    EXPECT_EQ(none.exit_code, 5) << none.err;
+    EXPECT_EQ(none.exit_code, 2) << none.err;
     EXPECT_NE(none.err.find("PERFTRACK_TOKEN"), std::string::npos) << none.err;
     auto wrong = cli(args, {{"PERFTRACK_TOKEN", "pt_wrong_token_777"}});
-    EXPECT_EQ(wrong.exit_code, 5) << wrong.err;
+    EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
     EXPECT_EQ(wrong.err.find("pt_wrong_token_777"), std::string::npos) << wrong.err;
     EXPECT_EQ(spooled(), 0U) << "a refused token is not an outage: nothing spooled";
     auto right = cli(args, {{"PERFTRACK_TOKEN", token + "\n"}});
@@ -317,7 +317,7 @@ TEST_F(ServerClientTest, ForkPullRequestScriptsCollectThenUpload) {
     trusted.env["PERFTRACK_TOKEN"] = "pt_wrong";
     trusted.env["RUN_KEY"] = "gh-1234-2";
     auto refused = run_process(upload, trusted);
-    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
     EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), "1");
 }
 

@@ -1,5 +1,5 @@
 // A stand-in for `perftrack serve` in the client's tests: a real HTTP server on 127.0.0.1 that
-// follows /work/coord/API_CONTRACT.md (docs/api.yaml once the server lands) by running the
+// follows docs/api.yaml by running the
 // perftrack CLI against a real database for each request, so what it stores and answers is
 // exactly what the CLI would. Not a server for anything but tests.
 //
@@ -74,7 +74,7 @@ bool authorised(const Settings& s, const httplib::Request& req, httplib::Respons
     if (s.token.empty() || req.get_header_value("Authorization") == "Bearer " + s.token)
         return true;
     res.status = 401;
-    const nlohmann::json body = {{"error", "missing or invalid token"}, {"exit_code", 5}};
+    const nlohmann::json body = {{"error", "missing or invalid token"}, {"exit_code", 2}};
     res.set_content(body.dump(), "application/json");
     return false;
 }

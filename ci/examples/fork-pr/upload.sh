@@ -14,8 +14,8 @@
 #   BASE_BRANCH, BASE_COMMIT            optional: the baseline branch (main) and the merge-base
 #
 # Exit codes are perftrack's: 0 stored and checked (the check's verdict is in the comment, the
-# job does not fail on it), 2 a bad file or flag, 3 the server was unreachable (re-run the job),
-# 5 the token was refused.
+# job does not fail on it), 2 a bad file or flag or a refused token (the message says which),
+# 3 the server was unreachable (re-run the job).
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then

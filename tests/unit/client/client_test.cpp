@@ -76,8 +76,8 @@ TEST(ApiErrors, StatusAndBodyGiveTheExitCode) {
     EXPECT_EQ(bad.message, "r.json: missing field");
     EXPECT_EQ(error_from_reply(t, 401, R"({"error":"token tok123 unknown"})").message,
               "token *** unknown");
-    EXPECT_EQ(error_from_reply(t, 401, "").exit_code, 5);
-    EXPECT_EQ(error_from_reply(t, 403, "").exit_code, 5);
+    EXPECT_EQ(error_from_reply(t, 401, "").exit_code, 2);
+    EXPECT_EQ(error_from_reply(t, 403, "").exit_code, 2);
     EXPECT_EQ(error_from_reply(t, 404, "").exit_code, 2);
     EXPECT_EQ(error_from_reply(t, 413, "").exit_code, 2);
     EXPECT_EQ(error_from_reply(t, 429, "").exit_code, 3);
@@ -159,7 +159,7 @@ TEST(ApiClient, RefusalsAreFinalAndNeverEchoTheToken) {
     RecordingServer server;
     server.set_handler([](const testing::RecordedRequest& r) {
         return ScriptedResponse(
-            401, R"({"error":"unknown token )" + r.header("authorization") + R"(","exit_code":5})",
+            401, R"({"error":"unknown token )" + r.header("authorization") + R"(","exit_code":2})",
             "application/json");
     });
     ServerTarget t;
@@ -168,7 +168,7 @@ TEST(ApiClient, RefusalsAreFinalAndNeverEchoTheToken) {
     ApiClient api(t, quick());
     auto reply = api.get("/projects/p/check");
     ASSERT_FALSE(reply);
-    EXPECT_EQ(reply.error().exit_code, 5);
+    EXPECT_EQ(reply.error().exit_code, 2);
     EXPECT_EQ(reply.error().message.find("pt_live_xyz"), std::string::npos)
         << reply.error().message;
     EXPECT_EQ(server.request_count(), 1U) << "a 401 is not retried";
