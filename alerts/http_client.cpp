@@ -101,8 +101,10 @@ struct Attempt {
     Received received;
 };
 
-Attempt attempt_once(const HttpRequest& request, const std::string& user_agent,
-                     Milliseconds connect_timeout, Milliseconds total_timeout) {
+Attempt attempt_once(const HttpRequest& request, const HttpSettings& settings,
+                     Milliseconds total_timeout) {
+    const std::string& user_agent = settings.user_agent;
+    const Milliseconds connect_timeout = settings.connect_timeout;
     Attempt a;
     std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
     if (!easy) {
@@ -126,6 +128,7 @@ Attempt attempt_once(const HttpRequest& request, const std::string& user_agent,
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!settings.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, settings.ca_file.c_str());
     // No SIGALRM for DNS timeouts: this runs in threads (and tests run servers beside it).
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
@@ -200,8 +203,7 @@ HttpOutcome HttpClient::send(const HttpRequest& request) const {
             return outcome;
         }
         const Milliseconds timeout = std::min(m_settings.total_timeout, left);
-        Attempt a =
-            attempt_once(request, m_settings.user_agent, m_settings.connect_timeout, timeout);
+        Attempt a = attempt_once(request, m_settings, timeout);
         outcome.attempts = attempt;
 
         std::optional<Milliseconds> server_wait;

@@ -33,6 +33,9 @@ struct HttpSettings {
     Milliseconds total_timeout = k_default_total_timeout;  // per attempt
     RetryPolicy retry;
     std::string user_agent;  // "perftrack/<version>" when empty
+    // A PEM file of CA certificates to verify the server with instead of the system's (a
+    // private CA: `perftrack --server` with PERFTRACK_SERVER_CA). Verification stays on.
+    std::string ca_file;
 };
 
 struct HttpRequest {

@@ -34,6 +34,9 @@ command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hype
 
 source ci/lib/bench_database.sh
 bench_database_start "$build_dir"
+# A newer compared binary needs its own (additive) migrations; this build accepts a newer schema
+# whose extra migrations are additive, and an older compared binary finds nothing to migrate.
+[[ -n $compare ]] && "$compare" db migrate --quiet --db "$PERFTRACK_TEST_DSN"
 bench_history "$build_dir" "$series" "$long" "$reps"
 mapfile -t files < <(find "$data" -name 'run_*.json' | sort)
 

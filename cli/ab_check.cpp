@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/read_target.hpp"
 #include "core/exit_code.hpp"
 
 namespace perftrack::cli {
@@ -48,7 +49,7 @@ core::Result<int> check_ab_in_store(const CommonOptions& common, const Detection
     const auto identity = resolve_identity(common, true, true);
     if (!identity) return tl::unexpected(identity.error());
     const SeriesIdentity& id = *identity;
-    auto store = open_store(common);
+    auto store = open_read_stores(common).store;
     store::HistoryQuery query;
     query.project = id.project;
     query.testbed = ab_testbed(id.testbed);

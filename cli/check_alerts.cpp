@@ -92,7 +92,10 @@ void after_check(store::Store& store, const alerts::ChannelSettings& settings,
         input.resets = store.load_history(resets_query).resets;
         // On the baseline branch, change points over its recent history locate steps the online
         // check confirmed late (or absorbed into its baseline).
-        if (!result.pull_request && result.branch == result.baseline_branch) {
+        if (result.regressing_steps) {
+            // Located by the check over the runs it had read (CheckRequest::change_points).
+            input.change_points = change_point_findings(*result.regressing_steps);
+        } else if (!result.pull_request && result.branch == result.baseline_branch) {
             // Only the history up to the checked commit: a check replayed on an older commit
             // must not see later runs.
             std::optional<std::int64_t> until;

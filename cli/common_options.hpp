@@ -23,6 +23,10 @@ struct CommonOptions {
     std::optional<std::string> commit_time;
     bool quiet = false;
     bool verbose = false;
+    // Commands that only read (cli/read_target.hpp): a streaming replica to read history from,
+    // and how long to wait for it to replay the primary's latest writes.
+    std::optional<std::string> read_db;
+    double read_db_wait_seconds = 30;
 };
 
 // --run-id, --run-group, --shard (ingest and run).

@@ -9,6 +9,7 @@
 
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
+#include "cli/server_options.hpp"
 #include "core/error.hpp"
 #include "runner/run_plan.hpp"
 
@@ -16,6 +17,7 @@ namespace perftrack::cli {
 
 struct RunFlags {
     CommonOptions common;
+    ServerOptions server;    // --server: store (and --check) through a perftrack server
     IdentityFlags identity;  // --run-id, --run-group, --shard
     std::optional<std::string> config;
     std::optional<int> repetitions;

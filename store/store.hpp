@@ -132,6 +132,17 @@ struct History {
     std::vector<BaselineReset> resets;  // for the query's project and testbed
 };
 
+// A benchmark of a stored run that produced no value (a crash, a failed check, a timeout), with
+// the reason the run gave.
+struct StoredFailure {
+    std::string commit;  // sha of the run's commit
+    std::string run_key;
+    std::string suite;
+    std::string benchmark;
+    core::Params params = core::Params::object();
+    std::string message;
+};
+
 class HistoryReader {
 public:
     virtual ~HistoryReader() = default;
@@ -142,6 +153,16 @@ public:
     // (the check uses it to place a commit in the branch's history before loading a window).
     // The default reads the whole history; the PostgreSQL store reads only the run rows.
     virtual std::vector<RunInfo> list_runs(const HistoryQuery& query) { return load_history(query).runs; }
+    // The failed benchmarks of the runs of `query`'s project x testbed x branch at `commit` (a
+    // full sha), ordered by suite, benchmark, params and run start. The report shows them in
+    // place of the values they did not produce. The default keeps no failures: in-memory
+    // readers (tests, tools) that only replay samples.
+    virtual std::vector<StoredFailure> load_failures(const HistoryQuery& query,
+                                                     const std::string& commit) {
+        (void)query;
+        (void)commit;
+        return {};
+    }
 };
 
 // ---- status -------------------------------------------------------------------------------

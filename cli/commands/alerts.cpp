@@ -8,6 +8,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
+#include "cli/read_target.hpp"
 #include "core/display.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
@@ -106,7 +107,8 @@ CommandResult run_list(const AlertsOptions& o) {
         return tl::unexpected(
             core::Error{core::ErrorKind::usage,
                         fmt::format("--format {}: expected text or json", o.format), ""});
-    auto db = open_store(o.common);
+    auto stores = open_read_stores(o.common);
+    auto* db = stores.reader;
     store::AlertQuery q;
     q.project = o.project;
     q.testbed = o.testbed;
@@ -174,6 +176,7 @@ void register_alerts(CLI::App& app, Action& action) {
 
     auto* list = alerts->add_subcommand("list", "List alerts, newest first");
     add_db_option(*list, options->common);
+    add_read_db_options(*list, options->common);
     list->add_flag("--open", options->open_only, "Only open and acknowledged alerts");
     list->add_option("--project", options->project, "Only this project");
     list->add_option("--testbed", options->testbed, "Only this testbed");

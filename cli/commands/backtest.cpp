@@ -7,6 +7,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
+#include "cli/read_target.hpp"
 #include "core/exit_code.hpp"
 #include "reports/output/backtest_output.hpp"
 
@@ -31,7 +32,7 @@ CommandResult run_backtest(const BacktestOptions& o) {
     const auto identity = resolve_identity(common, true, false);
     if (!identity) return tl::unexpected(identity.error());
     const SeriesIdentity& id = *identity;
-    auto store = open_store(o.common);
+    auto store = open_read_stores(o.common).store;
     const auto history =
         store->load_history({id.project, id.testbed, id.branch, std::nullopt, std::nullopt});
     const auto result = reports::detect::run_backtest(history, settings);
@@ -55,6 +56,7 @@ void register_backtest(CLI::App& app, Action& action) {
         "to each commit, and list what it would have flagged. Same verdicts as running check\n"
         "commit by commit; use it to tune --alpha and --min-change before gating CI.");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
     cmd->add_option("--format", options->format, "Output: text or json")
         ->check(CLI::IsMember({"text", "json"}))

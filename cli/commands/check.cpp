@@ -15,6 +15,9 @@
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/output.hpp"
+#include "cli/read_target.hpp"
+#include "cli/server_check.hpp"
+#include "cli/server_options.hpp"
 #include "core/exit_code.hpp"
 #include "reports/output/check_output.hpp"
 
@@ -24,6 +27,7 @@ namespace {
 
 struct CheckOptions {
     CommonOptions common;
+    ServerOptions server;
     DetectionFlags detection;
     std::optional<std::string> baseline_branch;
     std::optional<std::string> base_commit;
@@ -60,7 +64,41 @@ core::Result<std::string> newest_stored_commit(store::HistoryReader& reader,
     return *newest;
 }
 
+// The baseline branch and, on another branch, the merge-base: from the flags, CI or git (the
+// client's checkout, which the server does not have).
+void complete_request(const CheckOptions& o, reports::detect::CheckRequest& request,
+                      const runner::EnvLookup& env) {
+    request.baseline_branch = o.baseline_branch.value_or(ci_target_branch(env).value_or("main"));
+    if (request.branch == request.baseline_branch) return;
+    if (o.base_commit) {
+        request.base_commit = o.base_commit;
+    } else if (auto from_ci = ci_merge_base(env)) {
+        request.base_commit = from_ci;
+    } else if (!request.commit.empty()) {
+        if (auto mb = git_merge_base_of(request.commit, request.baseline_branch)) {
+            request.base_commit = mb->commit;
+            request.base_commit_time_us = mb->commit_time_us;
+        }
+    }
+}
+
+// --server: the server judges; the same renderers print (cli/server_check.hpp).
+CommandResult check_on_server(const CheckOptions& o, const client::ServerTarget& target,
+                              reports::detect::CheckRequest request,
+                              const runner::EnvLookup& env) {
+    complete_request(o, request, env);
+    const auto checked =
+        check_through_server(api_client_for(target, o.common.verbose), request, o.common.quiet);
+    if (!checked.result) return checked.failure_exit_code;
+    print_check_result(*checked.result, o.format, use_colour());
+    if (checked.result->has_regression() && !o.no_fail)
+        return static_cast<int>(core::ExitCode::regression);
+    return static_cast<int>(core::ExitCode::ok);
+}
+
 CommandResult run_check(const CheckOptions& o) {
+    const auto server = server_target_for(o.server, o.common.db, "check");
+    if (!server) return tl::unexpected(server.error());
     if (o.ab) return check_ab_in_store(o.common, o.detection, o.format, o.no_fail);
     const auto settings = detection_settings(o.detection);
     if (!settings) return tl::unexpected(settings.error());
@@ -72,12 +110,13 @@ CommandResult run_check(const CheckOptions& o) {
     const auto ci = runner::context_from_ci(env);
     const auto alert_settings = resolve_alert_settings(o.alerts, ci.ci_job_url);
     if (!alert_settings) return tl::unexpected(alert_settings.error());
-    auto store = open_store(o.common);
     reports::detect::CheckRequest request;
     request.project = id.project;
     request.testbed = id.testbed;
     request.branch = id.branch;
     request.commit = id.commit;
+    if (*server) return check_on_server(o, **server, std::move(request), env);
+    auto store = open_read_stores(o.common).store;
     if (request.commit.empty()) {
         auto newest = newest_stored_commit(*store, id, o.common.quiet);
         if (!newest) return tl::unexpected(newest.error());
@@ -94,6 +133,8 @@ CommandResult run_check(const CheckOptions& o) {
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
+    // Change points for the alert stage, from the runs the check reads anyway (after_check).
+    request.change_points = true;
     auto result = reports::detect::run_check(*store, request, *settings);
     if (!result) return tl::unexpected(result.error());
     if (o.format == "json") {
@@ -121,6 +162,7 @@ void register_check(CLI::App& app, Action& action) {
         "Compare one commit's results with the baseline branch and flag significant changes.\n"
         "Exits 1 when a benchmark regressed (unless --no-fail).");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
     cmd->add_option("--baseline-branch", options->baseline_branch,
                     "Branch whose history is the baseline (else the CI target branch, else main)");
@@ -135,7 +177,15 @@ void register_check(CLI::App& app, Action& action) {
                   "Judge the commit's newest A/B run (perftrack run --ab): paired Wilcoxon "
                   "signed-rank test and paired bootstrap interval of baseline vs candidate");
     add_alert_options(*cmd, options->alerts);
-    cmd->callback([options, &action] { action = [options] { return run_check(*options); }; });
+    add_server_option(*cmd, options->server);
+    cmd->callback([options, cmd, &action] {
+        // The server judges with its own settings and delivers its own alerts.
+        note_refused_flags(*cmd, options->server,
+                           {"--ab", "--baseline-runs", "--alpha", "--min-change",
+                            "--exact-tolerance", "--webhook-url", "--slack-webhook-url",
+                            "--github", "--report-url"});
+        action = [options] { return run_check(*options); };
+    });
 }
 
 }  // namespace perftrack::cli

@@ -13,6 +13,7 @@
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/output.hpp"
+#include "cli/read_target.hpp"
 #include "cli/value_parsers.hpp"
 #include "core/display.hpp"
 #include "core/exit_code.hpp"
@@ -100,7 +101,7 @@ core::Result<Rows> rows_from_store(const CompareOptions& o,
                                    const std::optional<std::regex>& filter) {
     auto id = resolve_identity(o.common, true, true);
     if (!id) return tl::unexpected(id.error());
-    auto store = open_store(o.common);
+    auto store = open_read_stores(o.common).store;
     const auto where = [&](const std::string& branch) {
         return fmt::format("project {}, testbed {}, branch {}", id->project, id->testbed, branch);
     };
@@ -238,6 +239,7 @@ void register_compare(CLI::App& app, Action& action) {
         "slower (better / worse for other metrics) or no significant difference.\n"
         "Exits 0 whatever the verdicts, 2 on bad input.");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     cmd->get_option("--commit")
         ->description("Stored runs: the candidate commit (a sha or a unique prefix; default: git "
                       "HEAD)");

@@ -1,12 +1,15 @@
 // perftrack ingest --format F FILE...
 // Parses every file first (any bad file: exit 2, nothing written), groups the files that belong
 // to the same run, and stores each run in its own transaction. When the database cannot be
-// reached, the runs not yet stored are spooled and the command exits 3.
+// reached, the runs not yet stored are spooled and the command exits 3. With --server the runs
+// go through the perftrack server's API instead, with the same exit codes and the same spool.
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
+#include "cli/server_options.hpp"
+#include "cli/server_upload.hpp"
 #include "cli/store_or_spool.hpp"
 #include "cli/value_parsers.hpp"
 #include "core/exit_code.hpp"
@@ -20,6 +23,7 @@ namespace {
 
 struct IngestOptions {
     CommonOptions common;
+    ServerOptions server;
     IdentityFlags identity;
     std::string format = "auto";
     std::vector<std::string> files;
@@ -32,6 +36,9 @@ struct IngestOptions {
 };
 
 CommandResult run_ingest(const IngestOptions& o) {
+    // Where the runs go is settled first: --server with --db is a usage error before any parsing.
+    const auto server = server_target_for(o.server, o.common.db, "ingest");
+    if (!server) return tl::unexpected(server.error());
     formats::AdapterOptions adapter_options;
     adapter_options.suite = o.suite;
     for (const auto& d : o.directions) {
@@ -61,7 +68,7 @@ CommandResult run_ingest(const IngestOptions& o) {
             for (const auto& n : messages->notes) print_note(n);
     }
     const auto runs = std::move(assembly).finish();
-    return store_runs_or_spool(o.common, runs);
+    return store_or_upload(o.common, *server, runs);
 }
 
 }  // namespace
@@ -74,6 +81,7 @@ void register_ingest(CLI::App& app, Action& action) {
         "commit form one run; each run is stored in one transaction, and ingesting the same\n"
         "results again stores nothing.");
     add_common_options(*cmd, options->common);
+    add_server_option(*cmd, options->server);
     cmd->add_option("--format,-f", options->format,
                     "Input format: auto, " + formats::adapter_names())
         ->capture_default_str();

@@ -1,6 +1,7 @@
 // perftrack push: uploads every spooled run, oldest first. A file is removed only after its
 // transaction committed (or the run turned out to be stored already), so an interrupted push
-// loses nothing and a repeated push duplicates nothing.
+// loses nothing and a repeated push duplicates nothing. With --server the spool goes through the
+// perftrack server's API (cli/server_upload.hpp).
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
+#include "cli/server_options.hpp"
+#include "cli/server_upload.hpp"
 #include "cli/store_or_spool.hpp"
 #include "core/exit_code.hpp"
 #include "store/spool.hpp"
@@ -16,7 +19,16 @@ namespace perftrack::cli {
 
 namespace {
 
-int run_push(const CommonOptions& o) {
+struct PushOptions {
+    CommonOptions common;
+    ServerOptions server;
+};
+
+CommandResult run_push(const PushOptions& p) {
+    const CommonOptions& o = p.common;
+    const auto server = server_target_for(p.server, o.db, "push");
+    if (!server) return tl::unexpected(server.error());
+    if (*server) return push_to_server(o, api_client_for(**server, o.verbose));
     const auto target = store::resolve_connection_target(o.db);
     const auto files = store::spooled_files(target.home);
     if (files.empty()) {
@@ -48,12 +60,13 @@ int run_push(const CommonOptions& o) {
 }  // namespace
 
 void register_push(CLI::App& app, Action& action) {
-    auto options = std::make_shared<CommonOptions>();
+    auto options = std::make_shared<PushOptions>();
     auto* cmd = app.add_subcommand("push",
                                    "Upload runs spooled while the database was unavailable "
                                    "($PERFTRACK_HOME/spool)");
-    add_db_option(*cmd, *options);
-    cmd->add_flag("-q,--quiet", options->quiet, "Print only errors");
+    add_db_option(*cmd, options->common);
+    add_server_option(*cmd, options->server);
+    cmd->add_flag("-q,--quiet", options->common.quiet, "Print only errors");
     cmd->callback([options, &action] { action = [options] { return run_push(*options); }; });
 }
 

@@ -10,6 +10,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
+#include "cli/read_target.hpp"
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
@@ -33,7 +34,26 @@ struct ReportOptions {
     std::optional<std::string> base_commit;
     std::string commit_url;
     std::optional<std::string> title;
+    std::string compare_by = "framework,mode";
+    std::string compare_ref = "mode=eager";
+    std::vector<std::string> compare_metrics;
 };
+
+// --compare-by, --compare-ref and --compare-metric as the request for the variant tables.
+core::Result<reports::render::VariantsRequest> variants_request(const ReportOptions& o) {
+    reports::render::VariantsRequest request;
+    auto by = reports::render::parse_variants_by(o.compare_by);
+    if (!by) return tl::unexpected(by.error());
+    auto ref = reports::render::parse_variants_reference(o.compare_ref);
+    if (!ref) return tl::unexpected(ref.error());
+    request.by = std::move(*by);
+    request.reference_param = ref->first;
+    request.reference_value = ref->second;
+    request.metrics = o.compare_metrics;
+    if (auto ok = reports::render::check_variants_request(request); !ok)
+        return tl::unexpected(ok.error());
+    return request;
+}
 
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
     if (text.size() < suffix.size()) return false;
@@ -66,6 +86,8 @@ CommandResult run_report(const ReportOptions& o) {
     if (auto url = check_commit_url(o.commit_url); !url) return tl::unexpected(url.error());
     const auto settings = detection_settings(o.detection);
     if (!settings) return tl::unexpected(settings.error());
+    auto variants = variants_request(o);
+    if (!variants) return tl::unexpected(variants.error());
     CommonOptions common = o.common;
     // The branch described: --branch, else main (the checked-out branch is not what a report
     // of the project's history is about). Only an explicit --commit picks the verdict's commit.
@@ -95,15 +117,17 @@ CommandResult run_report(const ReportOptions& o) {
     request.commit_url_template = o.commit_url;
     request.generated_at_us = core::now_epoch_us();
     request.perftrack_version = core::k_version;
+    request.variants = std::move(*variants);
 
     // --verbose prints where the time goes (ci/bench_report.sh reads these lines).
     using Clock = std::chrono::steady_clock;
     const auto seconds_since = [](Clock::time_point start) {
         return std::chrono::duration<double>(Clock::now() - start).count();
     };
-    auto store = open_store(o.common);
+    // The report writes nothing: history and alerts both come from the replica when given.
+    auto stores = open_read_stores(o.common);
     const auto started = Clock::now();
-    auto model = reports::render::build_report(*store, store.get(), request);
+    auto model = reports::render::build_report(*stores.reader, stores.reader, request);
     if (!model) return tl::unexpected(model.error());
     const double model_s = seconds_since(started);
 
@@ -143,8 +167,10 @@ void register_report(CLI::App& app, Action& action) {
         "report",
         "Render a branch (default main) as one self-contained HTML page, or as JSON: verdicts at\n"
         "its newest commit (or --commit), every series' trend with its baseline band and change\n"
-        "points, a comparison across params, and the alerts.");
+        "points, a comparison across params, the variants side by side (--compare-by), and the\n"
+        "alerts.");
     add_common_options(*cmd, options->common);
+    add_read_db_options(*cmd, options->common);
     add_detection_options(*cmd, options->detection);
     cmd->get_option("--commit")
         ->description("The commit whose verdict the page shows (default: the branch's newest)");
@@ -165,6 +191,17 @@ void register_report(CLI::App& app, Action& action) {
                     "With --commit on another branch: the merge-base with the baseline branch "
                     "(else from CI variables or git merge-base)");
     cmd->add_option("--title", options->title, "The page's title");
+    cmd->add_option("--compare-by", options->compare_by,
+                    "Variant tables: the params whose values form the columns, comma-separated "
+                    "(series without all of them are left out)")
+        ->capture_default_str();
+    cmd->add_option("--compare-ref", options->compare_ref,
+                    "Variant tables: PARAM=VALUE, the variant every other one is compared with "
+                    "(PARAM one of --compare-by), as `perftrack compare --by PARAM --ref VALUE`")
+        ->capture_default_str();
+    cmd->add_option("--compare-metric", options->compare_metrics,
+                    "Variant tables: only this metric (repeatable; the order of the selector); "
+                    "default every metric");
     cmd->callback([options, &action] { action = [options] { return run_report(*options); }; });
 }
 

@@ -1,7 +1,8 @@
 // perftrack run [--config perftrack.toml] [--repetitions N] [--shard I/N] [-- CMD ARGS...]
 // Runs the suites (Google Benchmark binaries and plain commands), records the context and the
 // testbed, and stores everything as one run, or spools it when the database is unreachable
-// (exit 3). A failed benchmark keeps the results of the others and ends with exit 4. Ctrl-C
+// (exit 3); with --server, through the perftrack server's API (same spool, same exit codes). A
+// failed benchmark keeps the results of the others and ends with exit 4. Ctrl-C
 // stops the running benchmark's process group and stores nothing.
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +17,8 @@
 #include "cli/output.hpp"
 #include "runner/run_assembly.hpp"
 #include "cli/run_flags.hpp"
+#include "cli/server_check.hpp"
+#include "cli/server_upload.hpp"
 #include "cli/store_or_spool.hpp"
 #include "core/display.hpp"
 #include "core/exit_code.hpp"
@@ -122,6 +125,7 @@ class RunCommand {
 
     const RunFlags& m_flags;
     runner::RunPlan m_plan;
+    std::optional<client::ServerTarget> m_server;  // --server, else the database
     runner::ResolveEnvironment m_env;
     core::RunContext m_flags_ctx;
     core::RunContext m_file_ctx;
@@ -133,6 +137,9 @@ class RunCommand {
     nlohmann::json m_ab_context;
     std::string m_interrupted_in = "the last suite";  // what ran when Ctrl-C came
     std::int64_t m_child_wall_ns = 0;
+    // --server: the exit code of a check the server could not give (printed already).
+    std::optional<int> m_check_failure;
+    bool m_warned_thresholds = false;
 };
 
 void RunCommand::warn(const std::string& message, const std::string& prefix) {
@@ -360,6 +367,7 @@ core::Result<reports::detect::DetectionSettings> RunCommand::detection() const {
 }
 
 core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToStore& run) {
+    m_check_failure.reset();
     const auto env = runner::process_env();
     reports::detect::CheckRequest request;
     request.project = run.project;
@@ -378,9 +386,23 @@ core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToS
             request.base_commit_time_us = mb->commit_time_us;
         }
     }
-    auto store = open_store(m_flags.common);
     const auto settings = detection();
     if (!settings) return tl::unexpected(settings.error());
+    if (m_server) {
+        // The server judges with its own settings: say so when perftrack.toml asks for others
+        // rather than apply them silently to nothing.
+        if (!settings->per_metric.empty() && !m_warned_thresholds) {
+            m_warned_thresholds = true;
+            warn("perftrack.toml's min_change_pct is not sent to the server, which judges with "
+                 "its own thresholds; check with --db to apply them");
+        }
+        auto checked = check_through_server(api_client_for(*m_server, m_flags.common.verbose),
+                                            request, m_flags.common.quiet);
+        if (checked.result) return std::move(*checked.result);
+        m_check_failure = checked.failure_exit_code;
+        return core::fail(core::ErrorKind::internal, "the server's check failed (printed above)");
+    }
+    auto store = open_store(m_flags.common);
     return reports::detect::run_check(*store, request, *settings);
 }
 
@@ -431,6 +453,7 @@ std::vector<SuiteWork> RunCommand::confirmation_work(
 CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
                                             const std::vector<SuiteWork>& work) {
     auto result = check(run);
+    if (!result && m_check_failure) return *m_check_failure;
     if (!result) return tl::unexpected(result.error());
     // Re-runs one at a time until the check has decided (a pull request's sequential test; see
     // reports/detect/rerun_decision.hpp), at most --confirm of them.
@@ -457,12 +480,13 @@ CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
         auto confirm = assemble(outcomes, started_us, core::now_epoch_us(),
                                 fmt::format("{}:confirm-{}", run.run_key, k));
         if (!confirm) return tl::unexpected(confirm.error());
-        if (const int code = store_runs_or_spool(m_flags.common, {*confirm}); code != 0) {
+        if (const int code = store_or_upload(m_flags.common, m_server, {*confirm}); code != 0) {
             print_error("the re-runs could not all be stored: the check is skipped",
                         "upload them with 'perftrack push', then run 'perftrack check'");
             return code;
         }
         result = check(run);
+        if (!result && m_check_failure) return *m_check_failure;
         if (!result) return tl::unexpected(result.error());
     }
     print_check(*result);
@@ -471,6 +495,9 @@ CommandResult RunCommand::check_and_confirm(const store::RunToStore& run,
 
 CommandResult RunCommand::execute() {
     const auto command_started = Clock::now();
+    auto server = server_target_for(m_flags.server, m_flags.common.db, "run");
+    if (!server) return tl::unexpected(server.error());
+    m_server = std::move(*server);
     auto request = run_request(m_flags);
     if (!request) return tl::unexpected(request.error());
     auto planned = runner::plan_run(*request);
@@ -550,7 +577,7 @@ CommandResult RunCommand::execute() {
     }
 
     const auto before_store = Clock::now();
-    const int store_code = store_runs_or_spool(m_flags.common, {run});
+    const int store_code = store_or_upload(m_flags.common, m_server, {run});
     const auto stored = Clock::now();
     const auto total_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(stored - command_started).count();
@@ -666,9 +693,17 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--base-commit", flags->base_commit,
                     "With --check on a pull request: the merge-base (else from CI or git)");
     add_detection_options(*cmd, flags->detection);
+    add_server_option(*cmd, flags->server);
     cmd->add_option("command", flags->command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
-    cmd->callback([flags, &action] { action = [flags] { return RunCommand(*flags).execute(); }; });
+    cmd->callback([flags, cmd, &action] {
+        // With --server the check is the server's, judged with its own settings (an A/B
+        // check is computed here from the samples, so it keeps them).
+        if (flags->ab.empty())
+            note_refused_flags(*cmd, flags->server,
+                               {"--baseline-runs", "--alpha", "--min-change", "--exact-tolerance"});
+        action = [flags] { return RunCommand(*flags).execute(); };
+    });
 }
 
 }  // namespace perftrack::cli

@@ -1,5 +1,6 @@
 #include "reports/compare/grouping.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -90,13 +91,18 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
 core::Result<CommitMeasurements> measurements_at_commit(const store::History& history,
                                                         std::string_view commit,
                                                         std::string_view where) {
-    if (commit.size() < 4)
+    // A commit stored under exactly this name is that commit, however short (commits given
+    // by --commit when ingesting need not be git shas); otherwise a prefix of 4 or more.
+    const bool exact = std::any_of(history.runs.begin(), history.runs.end(),
+                                   [&](const store::RunInfo& r) { return r.commit == commit; });
+    if (!exact && commit.size() < 4)
         return core::fail(core::ErrorKind::input,
                           fmt::format("commit '{}': give at least 4 characters", commit));
     std::set<std::string> matched;
     std::vector<bool> at(history.runs.size(), false);
     for (std::size_t i = 0; i < history.runs.size(); ++i) {
-        if (history.runs[i].commit.starts_with(commit)) {
+        if (exact ? history.runs[i].commit == commit
+                  : history.runs[i].commit.starts_with(commit)) {
             at[i] = true;
             matched.insert(history.runs[i].commit);
         }

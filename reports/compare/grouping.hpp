@@ -36,8 +36,8 @@ std::string param_value_text(const nlohmann::json& value);
 core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measurements,
                                      std::string_view param, std::string_view reference_value);
 
-// The measurements of every run in `history` at `commit` (a full sha or a unique prefix of at
-// least 4 characters), each series' samples joined across those runs. Errors (kind input): no
+// The measurements of every run in `history` at `commit` (a stored commit name exactly, else a
+// unique prefix of at least 4 characters), each series' samples joined across those runs. Errors (kind input): no
 // run at that commit (the message names `where`, e.g. "project p, testbed t, branch main"), or
 // a prefix that matches two commits.
 struct CommitMeasurements {

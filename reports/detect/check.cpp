@@ -166,6 +166,26 @@ void order_results(std::vector<SeriesVerdict>& results) {
         [](const SeriesVerdict& a, const SeriesVerdict& b) { return a.series < b.series; });
 }
 
+// The newest k_change_point_window_runs runs up to `commit` (as a read of them would list
+// them: those with a commit time at most the commit's newest run's), cut from the check's
+// window, and their regressing steps; nullopt when the window does not hold all of those runs.
+std::optional<std::vector<RegressingStep>> change_points_in_window(
+    BaselineWindow&& w, const std::vector<store::RunInfo>& all_runs, const std::string& commit,
+    std::size_t position, const DetectionSettings& settings) {
+    std::optional<std::int64_t> until;
+    for (const auto& run : all_runs)
+        if (run.commit == commit) until = run.commit_time_us;
+    // The window ends at the commit's first run's time; runs of the commit stored with a later
+    // time (an unknown commit time is the run's start) are not in it.
+    if (!until || *until != w.timeline.commits[position].commit_time_us) return std::nullopt;
+    const std::size_t end = w.history.runs.size();
+    // A window starting at the branch's first run holds every run up to the commit.
+    if (end < k_change_point_window_runs && w.window_start > 0) return std::nullopt;
+    const std::size_t first = end - std::min(end, k_change_point_window_runs);
+    return regressing_steps(slice_runs(std::move(w.history), first, end), settings.alpha,
+                            settings.defaults.min_change);
+}
+
 CheckResult start_result(const CheckRequest& r, const DetectionSettings& settings, bool pr) {
     CheckResult out;
     out.project = r.project;
@@ -224,6 +244,9 @@ core::Result<CheckResult> check_on_baseline_branch(store::HistoryReader& reader,
         out.results.push_back(
             verdict_from(infos[i], assessments[i], decisions[i], w.timeline, false));
     order_results(out.results);
+    if (r.change_points)
+        out.regressing_steps =
+            change_points_in_window(std::move(w), all_runs, r.commit, p, settings);
     return out;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "reports/detect/regressing_steps.hpp"
 #include "reports/detect/settings.hpp"
 #include "reports/detect/verdict.hpp"
 #include "store/store.hpp"
@@ -32,6 +33,10 @@ struct CheckRequest {
     // (from git); used when the merge-base itself has no runs on the baseline branch.
     std::optional<std::string> base_commit;
     std::optional<std::int64_t> base_commit_time_us;
+    // On the baseline branch: also locate the regressing steps (regressing_steps.hpp) over the
+    // newest k_change_point_window_runs runs up to the commit, cut from the runs the check has
+    // read rather than read again (CheckResult::regressing_steps).
+    bool change_points = false;
 };
 
 struct SeriesVerdict {
@@ -73,6 +78,11 @@ struct CheckResult {
     MetricThresholds thresholds;         // the defaults (per-metric overrides may differ)
     std::vector<SeriesVerdict> results;  // in history order (suite, benchmark, params, metric)
     std::vector<std::string> notes;
+    // With CheckRequest::change_points on the baseline branch: regressing_steps() over the
+    // newest k_change_point_window_runs runs up to the commit, exactly what it gives over a read
+    // of those runs. Empty (nullopt) when the check's window does not hold them all (a commit
+    // whose runs have different commit times); the caller then reads them itself.
+    std::optional<std::vector<RegressingStep>> regressing_steps;
 
     std::size_t count(Status status) const;
     bool has_regression() const { return count(Status::regression) > 0; }

@@ -39,6 +39,30 @@ Timeline build_timeline(const store::History& history) {
     return t;
 }
 
+store::History slice_runs(store::History&& history, std::size_t first, std::size_t end) {
+    store::History out;
+    end = std::min(end, history.runs.size());
+    first = std::min(first, end);
+    out.runs.assign(
+        std::make_move_iterator(history.runs.begin() + static_cast<std::ptrdiff_t>(first)),
+        std::make_move_iterator(history.runs.begin() + static_cast<std::ptrdiff_t>(end)));
+    out.resets = std::move(history.resets);
+    for (auto& series : history.series) {
+        store::SeriesHistory kept;
+        for (auto& point : series.points) {
+            if (point.run < first || point.run >= end) continue;
+            kept.points.push_back(
+                {static_cast<std::uint32_t>(point.run - first), std::move(point.samples)});
+        }
+        if (kept.points.empty()) continue;
+        kept.id = std::move(series.id);
+        kept.benchmark_id = series.benchmark_id;
+        kept.metric_id = series.metric_id;
+        out.series.push_back(std::move(kept));
+    }
+    return out;
+}
+
 std::optional<double> run_value(std::span<const double> samples) {
     std::vector<double> finite;
     finite.reserve(samples.size());

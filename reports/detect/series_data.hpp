@@ -31,6 +31,11 @@ struct Timeline {
 
 Timeline build_timeline(const store::History& history);
 
+// Runs [first, end) of `history` as a history of their own, as load_history returns it for
+// exactly those runs: run indices renumbered from 0, series without a point there left out
+// (series order kept), resets kept. Moves the samples out of `history`.
+store::History slice_runs(store::History&& history, std::size_t first, std::size_t end);
+
 // The value of one run of one series: the trimmed mean of its repetitions, cutting
 // max(1, floor(20 %)) from each end when there are at least 3 (a 20 % trimmed mean keeps most
 // of the mean's efficiency on normal data and ignores the occasional 2-3x slow repetition;

@@ -28,6 +28,11 @@ class CachedHistoryReader : public store::HistoryReader {
 
     store::History load_history(const store::HistoryQuery& query) override;
     std::vector<store::RunInfo> list_runs(const store::HistoryQuery& query) override;
+    // Failures are not cached (the report reads them once): asked of the fallback.
+    std::vector<store::StoredFailure> load_failures(const store::HistoryQuery& query,
+                                                    const std::string& commit) override {
+        return m_fallback.load_failures(query, commit);
+    }
 
   private:
     const store::History& m_full;

@@ -6,6 +6,7 @@
 #include "reports/render/html_assets.hpp"
 #include "reports/render/html_escape.hpp"
 #include "reports/render/html_sections.hpp"
+#include "reports/render/variants_html.hpp"
 
 namespace perftrack::reports::render {
 
@@ -56,6 +57,9 @@ std::string render_html(const ReportModel& model, const HtmlOptions& options) {
     append_header(out, model);
     out += "<main>\n";
     append_verdict(out, model);
+    // Right after the verdict: which variant is faster is what such a project reads first, and
+    // the trends below can be thousands of charts.
+    append_variants(out, model.variants);
     append_trends(out, model, options.open_all_suites_up_to);
     append_comparison(out, model);
     append_alerts(out, model);

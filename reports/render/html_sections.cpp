@@ -128,9 +128,10 @@ void append_header(std::string& out, const ReportModel& m) {
     fact("Generated", esc(readable_time(m.header.generated_at_us)), "fact-generated");
     fact("perftrack", esc(m.header.perftrack_version), "fact-version");
     out += "</dl>\n";
+    out += "<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#verdict\">Verdict</a>";
+    if (m.variants.enabled) out += "<a href=\"#variants\">Variants</a>";
     out +=
-        "<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#verdict\">Verdict</a><a "
-        "href=\"#trends\">Trends</a><a href=\"#compare\">Comparison</a><a "
+        "<a href=\"#trends\">Trends</a><a href=\"#compare\">Comparison</a><a "
         "href=\"#alerts\">Alerts</a></nav>\n";
     out += "</header>\n";
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
+#include "reports/render/variants_json.hpp"
 
 namespace perftrack::reports::render {
 
@@ -330,6 +331,9 @@ std::string render_json(const ReportModel& m) {
         w.raw("}");
     }
     w.raw("]}\n");
+    w.key("variants");
+    w.json(variants_json(m.variants));
+    w.raw("\n");
     w.key("notes");
     w.json(m.notes);
     w.raw("}\n");

@@ -16,6 +16,7 @@
 //                    "commit"}]}],
 //    "alerts":{"tracked","note","items":[{"id","state","source","series","benchmark","params",
 //              "metric","commit","commit_subject","change","opened_at","resolved_at"}]},
+//    "variants":{..the variant tables, variants_json.hpp..},
 //    "notes":[..]}
 // `value` is the detector's value of the commit (mean over its runs of each run's trimmed mean,
 // what check and the change points judge); median/min/max are over all its repetitions (what

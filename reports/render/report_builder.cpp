@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/display.hpp"
+#include "reports/compare/grouping.hpp"
 #include "reports/detect/changepoints.hpp"
 #include "reports/detect/check.hpp"
 #include "reports/detect/parallel.hpp"
@@ -185,6 +186,21 @@ core::Result<ReportModel> build_report_from(const store::History& history,
     if (const auto position = timeline.position_of(check.commit))
         until = static_cast<std::uint32_t>(*position);
     m.comparisons = build_comparisons(m.series, until);
+
+    if (r.variants) {
+        const auto where =
+            fmt::format("project {}, testbed {}, branch {}", r.project, r.testbed, r.branch);
+        auto at = compare::measurements_at_commit(history, result->commit, where);
+        if (!at) return tl::unexpected(at.error());
+        const auto runs = static_cast<std::size_t>(
+            std::count_if(history.runs.begin(), history.runs.end(),
+                          [&](const store::RunInfo& run) { return run.commit == at->commit; }));
+        const auto failures = reader.load_failures(
+            {r.project, r.testbed, r.branch, std::nullopt, std::nullopt}, at->commit);
+        auto variants = build_variants(at->measurements, failures, *r.variants, at->commit, runs);
+        if (!variants) return tl::unexpected(variants.error());
+        m.variants = std::move(*variants);
+    }
     return m;
 }
 

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "reports/detect/settings.hpp"
 #include "reports/render/report_model.hpp"
+#include "reports/render/variants_builder.hpp"
 #include "store/store.hpp"
 
 namespace perftrack::reports::render {
@@ -29,6 +30,8 @@ struct ReportRequest {
     std::string commit_url_template;   // validated by the caller
     std::int64_t generated_at_us = 0;  // the caller reads the clock, not the builder
     std::string perftrack_version;
+    // The variant tables at the verdict's commit; none when empty.
+    std::optional<VariantsRequest> variants;
     // Resolved alerts are listed when they were resolved at most this long before
     // generated_at_us; active (open or acknowledged) alerts always are.
     std::int64_t resolved_alerts_window_us = k_resolved_alerts_window_us;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "reports/render/variants_model.hpp"
 
 namespace perftrack::reports::render {
 
@@ -150,6 +151,7 @@ struct ReportModel {
     VerdictSection verdict;
     AlertsSection alerts;
     std::vector<ComparisonGroup> comparisons;
+    VariantsSection variants;  // execution variants side by side (--compare-by)
     std::vector<std::string> notes;  // shown at the end of the page ("alerts not tracked", ...)
 };
 

@@ -2,6 +2,7 @@
 // runs through one COPY ... TO STDOUT (the fastest way out of PostgreSQL), then the names of
 // the benchmarks and metrics involved.
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <unordered_map>
 
@@ -45,6 +46,15 @@ std::string sample_rows_query(const std::vector<std::int64_t>& run_ids) {
         bigint_array_literal(run_ids));
 }
 
+// A bigint column of the COPY (our own ids: always digits).
+std::int64_t parse_id(const std::string& text) {
+    std::int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size())
+        throw StoreError("unexpected id in sample table: " + text.substr(0, 40), "", false);
+    return v;
+}
+
 std::string sql_literal(const std::optional<std::int64_t>& v) {
     return v ? std::to_string(*v) : std::string("NULL");
 }
@@ -81,6 +91,28 @@ std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query
         runs.push_back(run_from_row(row, query.branch));
     tx.commit();
     return runs;
+}
+
+std::vector<StoredFailure> read_failures(pqxx::connection& conn, const HistoryQuery& query,
+                                         const std::string& commit) {
+    std::vector<StoredFailure> out;
+    pqxx::work tx(conn);
+    auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
+    if (ids.empty()) return out;
+    for (const auto& row : tx.exec_prepared(sql::k_history_failures, ids[0][0].as<std::int64_t>(),
+                                            ids[0][1].as<std::int64_t>(),
+                                            ids[0][2].as<std::int64_t>(), commit)) {
+        StoredFailure f;
+        f.commit = row[0].as<std::string>();
+        f.run_key = row[1].as<std::string>();
+        f.suite = row[2].as<std::string>();
+        f.benchmark = row[3].as<std::string>();
+        f.params = nlohmann::json::parse(row[4].as<std::string>());
+        f.message = row[5].as<std::string>();
+        out.push_back(std::move(f));
+    }
+    tx.commit();
+    return out;
 }
 
 History read_history(pqxx::connection& conn, const HistoryQuery& query) {
@@ -139,9 +171,9 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
             split_copy_line(line, fields);
             if (fields.size() != 4 || !parse_float_array(fields[3], values))
                 throw StoreError("unexpected row in sample table: " + line.substr(0, 200), "", false);
-            const std::int64_t run_id = std::stoll(fields[0]);
-            const std::int64_t benchmark_id = std::stoll(fields[1]);
-            const std::int64_t metric_id = std::stoll(fields[2]);
+            const std::int64_t run_id = parse_id(fields[0]);
+            const std::int64_t benchmark_id = parse_id(fields[1]);
+            const std::int64_t metric_id = parse_id(fields[2]);
             auto [it, inserted] =
                 series_index.emplace(std::make_pair(benchmark_id, metric_id), history.series.size());
             if (inserted) {
@@ -209,8 +241,8 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
     if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
     auto plan_of = [&](const std::string& statement) {
         std::string text;
-        for (const auto& row : tx.exec("EXPLAIN " + statement))
-            text += row[0].as<std::string>() + "\n";
+        for (const auto& row : tx.exec("EXPLAIN (FORMAT JSON) " + statement))
+            text += row[0].as<std::string>();
         return text;
     };
     const auto project_id = ids[0][0].as<std::int64_t>();

@@ -46,6 +46,8 @@ IngestOutcome ingest_run(pqxx::connection& conn, const RunToStore& run);
 // History (history.cpp).
 History read_history(pqxx::connection& conn, const HistoryQuery& query);
 std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query);
+std::vector<StoredFailure> read_failures(pqxx::connection& conn, const HistoryQuery& query,
+                                         const std::string& commit);
 std::vector<std::string> explain_history_reads(pqxx::connection& conn, const HistoryQuery& query);
 
 // Baseline resets (resets.cpp).

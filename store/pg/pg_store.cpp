@@ -75,6 +75,10 @@ public:
     std::vector<RunInfo> list_runs(const HistoryQuery& query) override {
         return guarded(m_secrets, [&] { return read_runs(*m_conn, query); });
     }
+    std::vector<StoredFailure> load_failures(const HistoryQuery& query,
+                                             const std::string& commit) override {
+        return guarded(m_secrets, [&] { return read_failures(*m_conn, query, commit); });
+    }
     std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) override {
         return guarded(m_secrets, [&] { return insert_baseline_reset(*m_conn, request); });
     }

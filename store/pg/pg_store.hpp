@@ -47,9 +47,9 @@ int verify_schema(const std::string& conninfo);
 // schema must be one this binary can use (SchemaVersionError). Throws StoreError.
 PruneReport prune(const std::string& conninfo, const PruneRequest& request);
 
-// The plans PostgreSQL chooses (EXPLAIN, text, one string per statement) for the reads
-// load_history makes for `query` (check's windows and report's whole branch): the run listing,
-// then the sample rows. For the tests asserting that those reads use indexes, never a
+// The plans PostgreSQL chooses (EXPLAIN (FORMAT JSON), one JSON document per statement) for the
+// reads load_history makes for `query` (check's windows and report's whole branch): the run
+// listing, then the sample rows. For the tests asserting that those reads use indexes, never a
 // sequential scan of the sample table. Empty when the project, testbed or branch is unknown.
 // Throws StoreError.
 std::vector<std::string> explain_history_reads(const std::string& conninfo,

@@ -96,6 +96,14 @@ void prepare_all(pqxx::connection& conn) {
                  "        <= $4::bigint)"
                  " ORDER BY ct DESC, st DESC, r.id DESC LIMIT $5"
                  ") newest ORDER BY ct, st, id");
+    // The failed benchmarks of the runs at one commit ($4, a full sha) of a project x testbed x
+    // branch, for the report's variant tables.
+    conn.prepare(k_history_failures,
+                 "SELECT c.sha, r.run_key, b.suite, b.name, b.params_key, f.message "
+                 "FROM benchmark_failure f JOIN run r ON r.id = f.run_id "
+                 "JOIN commit c ON c.id = r.commit_id JOIN benchmark b ON b.id = f.benchmark_id "
+                 "WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3 AND c.sha = $4 "
+                 "ORDER BY b.suite, b.name, b.params_key, r.started_at, r.id");
     conn.prepare(k_history_benchmarks,
                  "SELECT id, suite, name, params_key FROM benchmark WHERE id = ANY($1::bigint[])");
     conn.prepare(k_history_metrics,

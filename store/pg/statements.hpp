@@ -31,6 +31,7 @@ inline constexpr const char* k_history_runs = "history_runs";
 inline constexpr const char* k_history_benchmarks = "history_benchmarks";
 inline constexpr const char* k_history_metrics = "history_metrics";
 inline constexpr const char* k_history_resets = "history_resets";
+inline constexpr const char* k_history_failures = "history_failures";
 inline constexpr const char* k_ids_for_history = "ids_for_history";
 inline constexpr const char* k_token_insert = "token_insert";
 inline constexpr const char* k_token_by_hash = "token_by_hash";

@@ -96,6 +96,13 @@ class SharedDatabase : public ::testing::Test {
                 R"("},"results":[{"benchmark":"b","metric":"real_time","unit":"ns","direction":"lower","samples":[3.5,4.25]}]})");
     }
     static int latest() { return store::pg::latest_schema_version(); }
+    // schema_migrations as 0.1 left it and `db migrate` then completes it: migration 1 is the
+    // breaking initial schema, every later one is additive.
+    static std::string expected_additivity() {
+        std::string out = "1=false";
+        for (int v = 2; v <= latest(); ++v) out += fmt::format(",{}=true", v);
+        return out;
+    }
     // The schema as a release that knew only `version` left it.
     static void migrate_by_hand_to(const TestSchema& schema, int version) {
         pqxx::connection conn(schema.dsn());
@@ -222,7 +229,7 @@ TEST_F(SharedDatabase, ASchemaFromBeforeAdditivityWasRecordedStillWorks) {
     ASSERT_EQ(perftrack(schema, {"db", "migrate"}).exit_code, 0);
     EXPECT_EQ(schema.scalar("SELECT string_agg(version || '=' || additive, ',' ORDER BY version) "
                             "FROM schema_migrations"),
-              "1=false,2=true,3=true");
+              expected_additivity());
 }
 
 TEST(EmbeddedCluster, StartsFromNothingStopsAndRestartsWithDataIntact) {

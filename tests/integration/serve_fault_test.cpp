@@ -136,7 +136,7 @@ TEST(ServeFaults, PostgresRestartUnderLoadGives503ThenRecovers) {
     const auto count = run_process({"/bin/sh", "-c",
                                     fmt::format("{} -d '{}' -Atc 'SELECT count(*), count(DISTINCT "
                                                 "run_key) FROM run'",
-                                                program_path("psql"), pg.dsn())});
+                                                pg.bin("psql"), pg.dsn())});
     EXPECT_EQ(count.out, fmt::format("{0}|{0}\n", k_clients * k_runs)) << count.err;
 }
 

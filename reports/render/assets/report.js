@@ -1,5 +1,6 @@
 // perftrack HTML report: sorting and filtering of the flagged-changes table, series search,
-// collapsible suites, lazily drawn SVG trend charts with tooltips, and the params pivot table.
+// collapsible suites, lazily drawn SVG trend charts with tooltips, the params pivot table, and
+// the metric selector of the variant tables.
 //
 // Safety: every piece of report data (benchmark names, params, commit subjects) reaches the DOM
 // through textContent, createTextNode or setAttribute on non-event attributes; links only ever
@@ -9,8 +10,9 @@
 // `chromium --dump-dom` cannot click): "#sort=change&dir=desc&filter=text&status=regression&
 // q=search+terms&draw=all". sort/dir/filter/status act on the flagged-changes table, q on the
 // series search, draw=all opens every suite and draws every chart that is not filtered out,
-// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40. A plain
-// "#s-12" opens that series' suite and scrolls to it.
+// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40,
+// variants=METRIC shows that metric's variant table. A plain "#s-12" opens that series' suite
+// and scrolls to it; "#variants-METRIC" selects and scrolls to that variant table.
 (function () {
   'use strict';
 
@@ -800,16 +802,51 @@
       if (params.has('sort')) sortTable(params.get('sort'), params.get('dir') === 'asc' ? 'asc' : 'desc');
     }
     if (params.get('draw') === 'all') drawAllVisible();
+    if (params.has('variants') && variantsSelect) showVariants('variants-' + params.get('variants'));
     var point = /^([0-9]+):([0-9]+)$/.exec(params.get('point') || '');
     if (point && jumpToSeries('s-' + point[1])) {
       drawChart(Number(point[1]));
       if (pinners[point[1]]) pinners[point[1]](Number(point[2]));
     }
   }
+  // ---- variant tables: one metric at a time ----------------------------------------------------
+  // Without the script every table is open under an index of links; with it a selector shows
+  // one. "#variants-METRIC" (the table's id) selects that metric and scrolls to it;
+  // "#variants=METRIC" only selects it.
+  var variantsPicker = document.getElementById('variants-picker');
+  var variantsSelect = document.getElementById('variants-metric');
+  var variantTables = Array.prototype.slice.call(document.querySelectorAll('details.variants'));
+  function showVariants(anchor) {
+    var found = variantTables.some(function (t) { return t.id === anchor; });
+    if (!found) return false;
+    variantTables.forEach(function (t) {
+      t.hidden = t.id !== anchor;
+      if (t.id === anchor) t.open = true;
+    });
+    variantsSelect.value = anchor;
+    return true;
+  }
+  function variantsFromFragment() {
+    if (!variantsSelect) return;
+    var hash = location.hash.replace(/^#/, '');
+    if (hash.indexOf('variants-') === 0 && showVariants(hash)) {
+      document.getElementById('variants').scrollIntoView();
+    }
+  }
+  if (variantsPicker && variantsSelect && variantTables.length > 0) {
+    variantsPicker.hidden = false;
+    var variantsIndex = document.querySelector('nav.variants-index');
+    if (variantsIndex) variantsIndex.hidden = true;
+    variantsSelect.addEventListener('change', function () { showVariants(variantsSelect.value); });
+    showVariants(variantTables[0].id);
+    window.addEventListener('hashchange', variantsFromFragment);
+  }
+
   window.addEventListener('hashchange', applyFragment);
   applySearch();
   if (table) filterTable();
   applyFragment();
+  variantsFromFragment();
   drawInView();
   document.body.setAttribute('data-ready', '1');
 })();

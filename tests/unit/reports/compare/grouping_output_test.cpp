@@ -101,6 +101,26 @@ TEST(CompareGrouping, MeasurementsAtACommitJoinItsRunsAndRejectUnknownOrAmbiguou
     EXPECT_EQ(unknown.error().message, "no stored run at commit bbbb (project p)");
 }
 
+// Commits given by --commit when ingesting need not be shas: a short stored name matches
+// exactly, while a short prefix is still refused.
+TEST(CompareGrouping, AShortStoredCommitNameMatchesExactly) {
+    store::History h;
+    h.runs.resize(2);
+    h.runs[0].commit = "c11";
+    h.runs[1].commit = "c111";
+    store::SeriesHistory s;
+    s.id = measurement("a", {}, {}).series;
+    s.points = {{0, {1}}, {1, {2}}};
+    h.series.push_back(s);
+    auto exact = measurements_at_commit(h, "c11", "here");
+    ASSERT_TRUE(exact) << exact.error().message;
+    EXPECT_EQ(exact->commit, "c11");
+    EXPECT_EQ(exact->measurements[0].samples, (std::vector<double>{1}));
+    auto prefix = measurements_at_commit(h, "c1", "here");
+    ASSERT_FALSE(prefix);
+    EXPECT_EQ(prefix.error().message, "commit 'c1': give at least 4 characters");
+}
+
 Comparison sample_comparison() {
     core::SeriesId slow;
     slow.benchmark = "BM_Sort|<b>";
