@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,13 +16,19 @@
 #include "core/process.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/http_recorder.hpp"
+#include "tests/support/serve_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
+#include "tests/support/three_benchmark_run.hpp"
 
 namespace perftrack::testing {
 namespace {
 
 using namespace std::chrono_literals;
+
+std::string server_url(int port) {
+    return fmt::format("http://127.0.0.1:{}", port);
+}
 
 bool build_has_serve() {
     // `perftrack serve --help` would print the top-level help (exit 0) in a build without it.
@@ -35,74 +40,6 @@ bool build_has_serve() {
     if (!build_has_serve())                                                                   \
     GTEST_SKIP() << "this build has no `perftrack serve` (issue 14's server); the client is " \
                     "tested against the contract's stand-in in ServerClientTest"
-
-class RealServer {
-  public:
-    RealServer(std::string dsn, std::filesystem::path dir)
-        : m_dsn(std::move(dsn)), m_dir(std::move(dir)), m_port(closed_port()) {
-        std::filesystem::create_directories(m_dir);
-    }
-    ~RealServer() { kill(); }
-    void start() {
-        core::ProcessSpec spec;
-        spec.argv = {perftrack_binary(),
-                     "serve",
-                     "--listen",
-                     fmt::format("127.0.0.1:{}", m_port),
-                     "--db",
-                     m_dsn};
-        spec.env = {{"PERFTRACK_HOME", (m_dir / "home").string()}};
-        spec.unset_env = {"PERFTRACK_SERVER", "PERFTRACK_TOKEN"};
-        const auto log = m_dir / "serve.out";
-        std::filesystem::remove(log);
-        spec.stdout_file = log;
-        spec.stderr_file = m_dir / "serve.err";
-        auto child = core::start_process(spec);
-        ASSERT_TRUE(child) << child.error().message;
-        m_child.emplace(std::move(*child));
-        for (int i = 0; i < 400; ++i) {
-            std::ifstream in(log);
-            std::string line;
-            if (std::getline(in, line) && line.rfind("listening", 0) == 0) return;
-            std::this_thread::sleep_for(25ms);
-        }
-        FAIL() << "perftrack serve did not start";
-    }
-    void kill() {
-        if (!m_child) return;
-        ::kill(m_child->pid(), SIGKILL);
-        m_child->wait();
-        m_child.reset();
-    }
-    std::string url() const { return fmt::format("http://127.0.0.1:{}", m_port); }
-
-  private:
-    std::string m_dsn;
-    std::filesystem::path m_dir;
-    int m_port;
-    std::optional<core::RunningProcess> m_child;
-};
-
-std::string native_run(int commit_index, double level) {
-    nlohmann::json results = nlohmann::json::array();
-    for (int b = 0; b < 3; ++b) {
-        std::vector<double> samples;
-        for (int i = 0; i < 8; ++i)
-            samples.push_back((level + b * 10) * (1 + 0.003 * ((i * 7 + commit_index * 3) % 5)));
-        results.push_back({{"suite", "s"},
-                           {"benchmark", fmt::format("bench{}", b)},
-                           {"params", {{"n", b}}},
-                           {"metric", "real_time"},
-                           {"unit", "ns"},
-                           {"direction", "lower"},
-                           {"samples", samples}});
-    }
-    return nlohmann::json{
-        {"version", 1},
-        {"context", {{"commit_time", fmt::format("2026-01-01T00:{:02}:00Z", commit_index)}}},
-        {"results", results}}
-        .dump();
-}
 
 class RealServerClientTest : public ::testing::Test {
   protected:
@@ -133,13 +70,13 @@ class RealServerClientTest : public ::testing::Test {
 };
 
 TEST_F(RealServerClientTest, StoresOnceChecksLikeTheDatabaseAndRefusesAWrongToken) {
-    RealServer server(m_schema.dsn(), m_dir / "server");
-    server.start();
+    ServeProcess server(m_schema.dsn());
+    const std::string url = server_url(server.port());
     for (int c = 0; c < 18; ++c) {
         const auto file =
-            m_dir.write(fmt::format("c{}.json", c), native_run(c, c < 16 ? 100 : 125));
+            m_dir.write(fmt::format("c{}.json", c), three_benchmark_run(c, c < 16 ? 100 : 125));
         const std::vector<std::string> args = {"ingest",     "-q",
-                                               "--server",   server.url(),
+                                               "--server",   url,
                                                "--project",  "p",
                                                "--branch",   "main",
                                                "--commit",   fmt::format("c{:07}", c),
@@ -158,7 +95,7 @@ TEST_F(RealServerClientTest, StoresOnceChecksLikeTheDatabaseAndRefusesAWrongToke
         const std::vector<std::string> tail = {"--project", "p",    "--branch", "main",
                                                "--testbed", "t",    "--commit", "c0000017",
                                                "--format",  format, "--no-fail"};
-        std::vector<std::string> via_server = {"check", "--server", server.url()};
+        std::vector<std::string> via_server = {"check", "--server", url};
         std::vector<std::string> via_db = {"check", "--db", m_schema.dsn(), "--no-notify"};
         via_server.insert(via_server.end(), tail.begin(), tail.end());
         via_db.insert(via_db.end(), tail.begin(), tail.end());
@@ -169,16 +106,16 @@ TEST_F(RealServerClientTest, StoresOnceChecksLikeTheDatabaseAndRefusesAWrongToke
         std::printf("real server: check --server vs --db, %s: %zu bytes, identical: %s\n",
                     format.c_str(), s.out.size(), s.out == d.out ? "yes" : "no");
     }
-    auto alerts = cli({"alerts", "list", "--server", server.url(), "--project", "p"});
+    auto alerts = cli({"alerts", "list", "--server", url, "--project", "p"});
     auto alerts_db = cli({"alerts", "list", "--db", m_schema.dsn(), "--project", "p"});
     EXPECT_EQ(alerts.exit_code, 0) << alerts.err;
     EXPECT_EQ(alerts.out, alerts_db.out);
-    auto report = cli({"report", "--server", server.url(), "--project", "p", "--testbed", "t"});
+    auto report = cli({"report", "--server", url, "--project", "p", "--testbed", "t"});
     EXPECT_EQ(report.exit_code, 0) << report.err;
     EXPECT_TRUE(nlohmann::json::accept(report.out));
-    const auto file = m_dir.write("x.json", native_run(30, 100));
-    auto wrong = cli({"ingest", "--server", server.url(), "--project", "p", "--branch", "main",
-                      "--commit", "cx", "--testbed", "t", file.string()},
+    const auto file = m_dir.write("x.json", three_benchmark_run(30, 100));
+    auto wrong = cli({"ingest", "--server", url, "--project", "p", "--branch", "main", "--commit",
+                      "cx", "--testbed", "t", file.string()},
                      "client", std::string("pt_not_a_token"));
     EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
     EXPECT_EQ(wrong.err.find("pt_not_a_token"), std::string::npos);
@@ -186,31 +123,32 @@ TEST_F(RealServerClientTest, StoresOnceChecksLikeTheDatabaseAndRefusesAWrongToke
 }
 
 TEST_F(RealServerClientTest, KilledAndRestartedServerLosesAndDuplicatesNothing) {
-    RealServer server(m_schema.dsn(), m_dir / "server");
-    server.start();
+    std::optional<ServeProcess> server(std::in_place, m_schema.dsn());
+    const int port = server->port();
+    const std::string url = server_url(port);
     constexpr int k_clients = 6, k_runs = 20;
-    const auto file = m_dir.write("r.json", native_run(1, 100));
+    const auto file = m_dir.write("r.json", three_benchmark_run(1, 100));
     std::atomic<int> direct{0}, spooled{0}, other{0};
     std::vector<std::thread> clients;
     for (int c = 0; c < k_clients; ++c)
         clients.emplace_back([&, c] {
             for (int i = 0; i < k_runs; ++i) {
-                auto r =
-                    cli({"ingest", "-q", "--server", server.url(), "--project", "p", "--branch",
-                         "main", "--commit", fmt::format("{:02}{:02}000", c, i), "--testbed", "t",
-                         "--run-id", fmt::format("c{}-r{}", c, i), file.string()},
-                        fmt::format("client{}", c));
+                auto r = cli({"ingest", "-q", "--server", url, "--project", "p", "--branch", "main",
+                              "--commit", fmt::format("{:02}{:02}000", c, i), "--testbed", "t",
+                              "--run-id", fmt::format("c{}-r{}", c, i), file.string()},
+                             fmt::format("client{}", c));
                 (r.exit_code == 0 ? direct : r.exit_code == 3 ? spooled : other)++;
             }
         });
     std::this_thread::sleep_for(600ms);
-    server.kill();
+    server->stop(SIGKILL);
+    server.reset();
     std::this_thread::sleep_for(9s);  // longer than the clients' retries: some runs spool
-    server.start();
+    server.emplace(m_schema.dsn(), std::vector<std::string>{}, port);
     for (auto& t : clients) t.join();
     EXPECT_EQ(other.load(), 0);
     for (int c = 0; c < k_clients; ++c) {
-        auto push = cli({"push", "--server", server.url()}, fmt::format("client{}", c));
+        auto push = cli({"push", "--server", url}, fmt::format("client{}", c));
         EXPECT_EQ(push.exit_code, 0) << push.err;
     }
     EXPECT_EQ(m_schema.scalar("SELECT count(*) FROM run"), std::to_string(k_clients * k_runs));

@@ -20,6 +20,7 @@
 #include "tests/support/http_recorder.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
+#include "tests/support/three_benchmark_run.hpp"
 
 namespace perftrack::testing {
 namespace {
@@ -72,27 +73,6 @@ class StandIn {
     std::optional<core::RunningProcess> m_child;
 };
 
-std::string native_run(int commit_index, double level) {
-    nlohmann::json results = nlohmann::json::array();
-    for (int b = 0; b < 3; ++b) {
-        std::vector<double> samples;
-        for (int i = 0; i < 8; ++i)
-            samples.push_back((level + b * 10) * (1 + 0.003 * ((i * 7 + commit_index * 3) % 5)));
-        results.push_back({{"suite", "s"},
-                           {"benchmark", fmt::format("bench{}", b)},
-                           {"params", {{"n", b}}},
-                           {"metric", "real_time"},
-                           {"unit", "ns"},
-                           {"direction", "lower"},
-                           {"samples", samples}});
-    }
-    nlohmann::json doc = {
-        {"version", 1},
-        {"context", {{"commit_time", fmt::format("2026-01-01T00:{:02}:00Z", commit_index)}}},
-        {"results", results}};
-    return doc.dump();
-}
-
 class ServerClientTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -123,7 +103,7 @@ class ServerClientTest : public ::testing::Test {
 TEST_F(ServerClientTest, IngestStoresOnceAndRefusesServerWithDb) {
     StandIn server(m_schema.dsn(), m_dir / "standin");
     server.start();
-    const auto file = m_dir.write("r.json", native_run(0, 100));
+    const auto file = m_dir.write("r.json", three_benchmark_run(0, 100));
     const std::vector<std::string> args = {
         "ingest",   "--server", server.url(), "--project", "p",        "--branch", "main",
         "--commit", "c0000000", "--testbed",  "t",         "--run-id", "r1",       file.string()};
@@ -150,7 +130,7 @@ TEST_F(ServerClientTest, TokensAreRequiredAndNeverPrinted) {
     const std::string token = "pt_secret_token_4242";
     StandIn server(m_schema.dsn(), m_dir / "standin", token);
     server.start();
-    const auto file = m_dir.write("r.json", native_run(0, 100));
+    const auto file = m_dir.write("r.json", three_benchmark_run(0, 100));
     const std::vector<std::string> args = {"ingest",   "--server",  server.url(), "--project",
                                            "p",        "--branch",  "main",       "--commit",
                                            "c0000000", "--testbed", "t",          file.string()};
@@ -177,7 +157,8 @@ TEST_F(ServerClientTest, CheckThroughTheServerIsByteIdenticalToTheDatabase) {
     StandIn server(m_schema.dsn(), m_dir / "standin");
     server.start();
     for (int c = 0; c < 10; ++c) {
-        const auto file = m_dir.write(fmt::format("c{}.json", c), native_run(c, c < 9 ? 100 : 125));
+        const auto file =
+            m_dir.write(fmt::format("c{}.json", c), three_benchmark_run(c, c < 9 ? 100 : 125));
         auto r =
             cli({"ingest", "-q", "--server", server.url(), "--project", "p", "--branch", "main",
                  "--commit", fmt::format("c{:07}", c), "--testbed", "t", file.string()});
@@ -227,7 +208,7 @@ TEST_F(ServerClientTest, AlertsReportAndBaselineResetThroughTheServer) {
     // A step at commit 16, confirmed by the commits after it: the check opens an alert.
     for (int c = 0; c < 18; ++c) {
         const auto file =
-            m_dir.write(fmt::format("c{}.json", c), native_run(c, c < 16 ? 100 : 125));
+            m_dir.write(fmt::format("c{}.json", c), three_benchmark_run(c, c < 16 ? 100 : 125));
         auto r =
             cli({"ingest", "-q", "--server", server.url(), "--project", "p", "--branch", "main",
                  "--commit", fmt::format("c{:07}", c), "--testbed", "t", file.string()});
@@ -328,7 +309,7 @@ TEST_F(ServerClientTest, KilledServerLosesAndDuplicatesNothing) {
     StandIn server(m_schema.dsn(), m_dir / "standin");
     server.start();
     constexpr int k_clients = 6, k_runs = 20;
-    const auto file = m_dir.write("r.json", native_run(1, 100));
+    const auto file = m_dir.write("r.json", three_benchmark_run(1, 100));
     std::atomic<int> direct{0}, spooled_runs{0}, other{0};
     std::vector<std::thread> clients;
     for (int c = 0; c < k_clients; ++c) {
