@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace perftrack::core {
@@ -91,11 +90,21 @@ std::optional<std::int64_t> parse_iso8601_us(std::string_view s) {
 }
 
 std::string format_iso8601_utc(std::int64_t epoch_us) {
+    // The fields come from <chrono>'s calendar types, not fmt's chrono formatting: fmt 9
+    // converts the time point to system_clock's nanoseconds first, which overflows (undefined
+    // behaviour, found by UBSan) for times before 1678 or after 2261.
     const sys_time<microseconds> at{microseconds{epoch_us}};
-    const auto whole = floor<seconds>(at);
-    const auto micros = (at - whole).count();
-    if (micros == 0) return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", whole);
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", whole, micros);
+    const auto day = floor<days>(at);
+    const year_month_day date{day};
+    const hh_mm_ss time{floor<seconds>(at - day)};
+    const auto micros = (at - floor<seconds>(at)).count();
+    std::string out =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                    static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                    time.hours().count(), time.minutes().count(), time.seconds().count());
+    if (micros != 0) out += fmt::format(".{:06}", micros);
+    out += 'Z';
+    return out;
 }
 
 std::int64_t now_epoch_us() {
