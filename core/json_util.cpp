@@ -6,23 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "core/text_position.hpp"
+
 namespace perftrack::core {
 
 namespace {
-
-// Turns a byte offset into 1-based line and column.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return {line, col};
-}
 
 bool starts_with_at(std::string_view text, std::size_t pos, std::string_view word) {
     return pos <= text.size() && text.substr(pos).substr(0, word.size()) == word;

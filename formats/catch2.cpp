@@ -7,25 +7,13 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "core/text_position.hpp"
 #include "core/units.hpp"
 #include "formats/adapter_support.hpp"
 
 namespace perftrack::formats {
 
 namespace {
-
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return {line, col};
-}
 
 std::string join_path(const std::vector<std::string>& scope, std::string_view name) {
     // The console's headers: test case, then sections.
@@ -46,8 +34,8 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
     const pugi::xml_parse_result parsed =
         doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) {
-        const auto [line, col] =
-            line_column(text, parsed.offset < 0 ? 0 : static_cast<std::size_t>(parsed.offset));
+        const auto [line, col] = core::line_column(
+            text, parsed.offset < 0 ? 0 : static_cast<std::size_t>(parsed.offset));
         return core::fail(core::ErrorKind::input,
                           fmt::format("{}: invalid XML at line {}, column {}: {}", source, line,
                                       col, parsed.description()));
@@ -77,9 +65,10 @@ core::Result<core::RunResults> parse_xml(std::string_view text, std::string_view
             }
         }
         bool fail(const pugi::xml_node& node, std::string_view problem) {
-            const auto line = line_column(text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(
-                                                    0, node.offset_debug())))
-                                  .first;
+            const auto line =
+                core::line_column(text, static_cast<std::size_t>(
+                                            std::max<std::ptrdiff_t>(0, node.offset_debug())))
+                    .first;
             error = core::Error{
                 core::ErrorKind::input,
                 fmt::format("{}: <{}> at line {}{}", source, node.name(), line, problem),
