@@ -48,18 +48,6 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
     return n;
 }
 
-// Chromium's complaints about the page itself: uncaught exceptions and CSP violations.
-std::vector<std::string> page_errors(const testing::BrowserResult& r) {
-    std::vector<std::string> out;
-    for (const auto& line : r.console)
-        if (line.find("Uncaught") != std::string::npos ||
-            line.find("Refused") != std::string::npos ||
-            line.find("Content Security Policy") != std::string::npos ||
-            line.find("rror") != std::string::npos)
-            out.push_back(line);
-    return out;
-}
-
 class ReportInBrowser : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {

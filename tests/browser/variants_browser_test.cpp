@@ -87,17 +87,6 @@ std::string tag_of(const std::string& dom, const std::string& id) {
     return {};
 }
 
-std::vector<std::string> page_errors(const testing::BrowserResult& r) {
-    std::vector<std::string> out;
-    for (const auto& line : r.console)
-        if (line.find("Uncaught") != std::string::npos ||
-            line.find("Refused") != std::string::npos ||
-            line.find("Content Security Policy") != std::string::npos ||
-            line.find("rror") != std::string::npos)
-            out.push_back(line);
-    return out;
-}
-
 class VariantsInBrowser : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {

@@ -91,4 +91,15 @@ std::filesystem::path test_output_dir(const std::string& subdir) {
     return dir;
 }
 
+std::vector<std::string> page_errors(const BrowserResult& r) {
+    std::vector<std::string> out;
+    for (const auto& line : r.console)
+        if (line.find("Uncaught") != std::string::npos ||
+            line.find("Refused") != std::string::npos ||
+            line.find("Content Security Policy") != std::string::npos ||
+            line.find("rror") != std::string::npos)
+            out.push_back(line);
+    return out;
+}
+
 }  // namespace perftrack::testing

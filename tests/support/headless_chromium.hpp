@@ -44,6 +44,10 @@ std::string file_url(const std::filesystem::path& path);
 // $PERFTRACK_TEST_OUTPUT_DIR, else <build>/test-output/<subdir>. Created when missing.
 std::filesystem::path test_output_dir(const std::string& subdir);
 
+// Chromium's complaints about the page itself: uncaught exceptions, CSP refusals and other
+// errors among the console lines.
+std::vector<std::string> page_errors(const BrowserResult& r);
+
 }  // namespace perftrack::testing
 
 // Skips the current test with a plain message when Chromium is not installed; in CI (CI=true),
