@@ -33,7 +33,7 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
     return n;
 }
 
-std::vector<std::string> page_errors(const BrowserResult& r) {
+std::vector<std::string> uncaught_or_refused(const BrowserResult& r) {
     std::vector<std::string> out;
     for (const auto& line : r.console)
         if (line.find("Uncaught") != std::string::npos ||
@@ -140,7 +140,7 @@ TEST_F(ReportIntegration, RealHistoryRendersInChromium) {
 
     const auto r = dump_dom(file_url(out) + "#draw=all", 8000);
     ASSERT_EQ(r.exit_code, 0);
-    EXPECT_TRUE(page_errors(r).empty()) << page_errors(r).front();
+    EXPECT_TRUE(uncaught_or_refused(r).empty()) << uncaught_or_refused(r).front();
     EXPECT_NE(r.dom.find("data-ready=\"1\""), std::string::npos);
     // One chart per series, the flagged table and the alerts table as in the data.
     EXPECT_EQ(count(r.dom, "<article class=\"series\""), series);
@@ -201,7 +201,7 @@ TEST_F(ReportIntegration, HostileNamesStayText) {
 
     const auto r = dump_dom(file_url(out) + "#draw=all");
     ASSERT_EQ(r.exit_code, 0);
-    EXPECT_TRUE(page_errors(r).empty()) << page_errors(r).front();
+    EXPECT_TRUE(uncaught_or_refused(r).empty()) << uncaught_or_refused(r).front();
     EXPECT_NE(r.dom.find("data-ready=\"1\""), std::string::npos);
     EXPECT_EQ(r.dom.find("<img"), std::string::npos);
     EXPECT_EQ(r.dom.find("onerror=\""), std::string::npos);
