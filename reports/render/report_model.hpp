@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/verdict_counts.hpp"
 #include "reports/render/variants_model.hpp"
 
 namespace perftrack::reports::render {
@@ -155,13 +156,7 @@ struct ReportModel {
     std::vector<std::string> notes;  // shown at the end of the page ("alerts not tracked", ...)
 };
 
-struct VerdictCounts {
-    std::size_t regressions = 0;
-    std::size_t improvements = 0;
-    std::size_t unchanged = 0;
-    std::size_t insufficient_data = 0;
-    std::size_t new_series = 0;
-};
+using core::VerdictCounts;
 VerdictCounts count_verdicts(const ReportModel& model);
 
 // Indices of the series with a regression or improvement verdict: regressions first, each group
