@@ -4,6 +4,7 @@
 
 #include "core/redact.hpp"
 #include "store/pg/connection_secrets.hpp"
+#include "store/pg/dashboard_queries.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -19,7 +20,7 @@ std::string one_line(std::string text) {
     return text;
 }
 
-class PgStore final : public Store {
+class PgStore final : public Store, public DashboardReader {
 public:
     PgStore(const std::string& conninfo, const ConnectOptions& options)
         : m_secrets(options.secrets),
@@ -101,6 +102,17 @@ public:
     bool set_project_public(const std::string& project, bool is_public) override {
         return guarded(m_secrets,
                        [&] { return pg::set_project_public(*m_conn, project, is_public); });
+    }
+
+    // The dashboard's reads (store/dashboard_reader.hpp).
+    std::vector<ProjectSummary> list_projects() override {
+        return guarded(m_secrets, [&] { return read_projects(*m_conn); });
+    }
+    std::vector<BranchHead> branch_heads(const std::string& project) override {
+        return guarded(m_secrets, [&] { return read_branch_heads(*m_conn, project); });
+    }
+    std::optional<std::string> data_version(const std::string& project) override {
+        return guarded(m_secrets, [&] { return read_data_version(*m_conn, project); });
     }
 
 private:
