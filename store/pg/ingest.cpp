@@ -1,12 +1,13 @@
 // Ingest: one run (or one part of it) in one transaction. Identity rows are found or created,
 // the run and its part are claimed (the idempotency check), benchmark and metric ids are
 // resolved on the client, and the sample arrays go straight into the sample table with one
-// COPY -- the same work `psql \copy` would do with the same rows.
+// binary COPY (store/pg/copy_binary.hpp) -- the rows `psql \copy` would send, without printing
+// and parsing every sample as text.
 #include <fmt/format.h>
 
 #include <unordered_map>
 
-#include "store/pg/copy_text.hpp"
+#include "store/pg/copy_binary.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -184,20 +185,17 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
             metric_of[i] =
                 metric_id(tx, id.project_id, run.results.measurements[i].series, metric_ids);
         if (!new_run) tx.exec(sql::k_create_sample_stage);
-        pqxx::stream_to rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
-                             new_run ? std::vector<std::string>{"run_id", "benchmark_id",
-                                                                "metric_id", "samples"}
-                                     : std::vector<std::string>{"benchmark_id", "metric_id",
-                                                                "samples"});
+        BinaryCopy rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
+                        new_run ? std::vector<std::string>{"run_id", "benchmark_id", "metric_id",
+                                                           "samples"}
+                                : std::vector<std::string>{"benchmark_id", "metric_id", "samples"});
         for (std::size_t i = 0; i < run.results.measurements.size(); ++i) {
             const auto& m = run.results.measurements[i];
-            const std::int64_t b =
-                benchmark_of(m.series.suite, m.series.benchmark, m.series.params);
-            if (new_run) {
-                rows << std::make_tuple(run_id, b, metric_of[i], float_array_literal(m.samples));
-            } else {
-                rows << std::make_tuple(b, metric_of[i], float_array_literal(m.samples));
-            }
+            rows.begin_row(new_run ? 4 : 3);
+            if (new_run) rows.add_int8(run_id);
+            rows.add_int8(benchmark_of(m.series.suite, m.series.benchmark, m.series.params));
+            rows.add_int8(metric_of[i]);
+            rows.add_float8_array(m.samples);
         }
         rows.complete();
         if (!new_run) tx.exec_params(sql::k_stage_to_sample, run_id);
