@@ -49,21 +49,32 @@ struct Identity {
     std::int64_t commit_id = 0;
 };
 
+std::int64_t create_testbed(pqxx::work& tx, std::int64_t project_id, const RunToStore& run) {
+    if (auto t = first_id(
+            tx.exec_prepared(sql::k_testbed_insert, project_id, run.testbed, run.fingerprint.dump())))
+        return *t;
+    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_select, project_id, run.testbed)))
+        return *t;
+    throw StoreError("could not create or find testbed " + run.testbed, "", false);
+}
+
 Identity resolve_identity(pqxx::work& tx, const RunToStore& run) {
     Identity id;
-    id.project_id = find_or_create(tx, sql::k_project_insert, sql::k_project_select,
-                                   "project " + run.project, run.project);
-    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_insert, id.project_id, run.testbed,
-                                           run.fingerprint.dump()))) {
-        id.testbed_id = *t;
-    } else if (auto found =
-                   first_id(tx.exec_prepared(sql::k_testbed_select, id.project_id, run.testbed))) {
-        id.testbed_id = *found;
-    } else {
-        throw StoreError("could not create or find testbed " + run.testbed, "", false);
+    // Existing rows first, in one round trip; the insert-then-select of each missing one
+    // (insert never updates an existing row, so finding it first stores the same).
+    if (auto r = tx.exec_prepared(sql::k_identity_select, run.project, run.testbed, run.branch);
+        !r.empty()) {
+        id.project_id = r[0][0].as<std::int64_t>();
+        if (!r[0][1].is_null()) id.testbed_id = r[0][1].as<std::int64_t>();
+        if (!r[0][2].is_null()) id.branch_id = r[0][2].as<std::int64_t>();
     }
-    id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
-                                  "branch " + run.branch, id.project_id, run.branch);
+    if (id.project_id == 0)
+        id.project_id = find_or_create(tx, sql::k_project_insert, sql::k_project_select,
+                                       "project " + run.project, run.project);
+    if (id.testbed_id == 0) id.testbed_id = create_testbed(tx, id.project_id, run);
+    if (id.branch_id == 0)
+        id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
+                                      "branch " + run.branch, id.project_id, run.branch);
     if (auto c = first_id(tx.exec_prepared(sql::k_commit_insert, id.project_id, run.commit,
                                            run.commit_time_us, run.parent_commit,
                                            run.commit_subject))) {
@@ -122,6 +133,16 @@ std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
     return ids;
 }
 
+// The project's metrics, keyed metric + '\x1f' + unit: one round trip for all of them.
+std::unordered_map<std::string, std::int64_t> project_metrics(pqxx::work& tx,
+                                                              std::int64_t project_id) {
+    std::unordered_map<std::string, std::int64_t> ids;
+    for (const auto& row : tx.exec_prepared(sql::k_project_metrics, project_id))
+        ids.emplace(row[1].as<std::string>() + '\x1f' + row[2].as<std::string>(),
+                    row[0].as<std::int64_t>());
+    return ids;
+}
+
 std::int64_t metric_id(pqxx::work& tx, std::int64_t project_id, const core::SeriesId& s,
                        std::unordered_map<std::string, std::int64_t>& cache) {
     const std::string key = s.metric + '\x1f' + s.unit;
@@ -177,6 +198,7 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
     };
     std::unordered_map<std::string, std::int64_t> metric_ids;
     if (!run.results.measurements.empty()) {
+        metric_ids = project_metrics(tx, id.project_id);
         // A new run cannot hold any of these rows yet: COPY straight into the table. Another
         // part of an existing run may overlap an earlier part: stage and skip duplicates.
         // Metric ids first: no other statement may run while a COPY is in progress.
