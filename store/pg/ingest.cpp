@@ -1,12 +1,13 @@
 // Ingest: one run (or one part of it) in one transaction. Identity rows are found or created,
 // the run and its part are claimed (the idempotency check), benchmark and metric ids are
 // resolved on the client, and the sample arrays go straight into the sample table with one
-// COPY -- the same work `psql \copy` would do with the same rows.
+// binary COPY (store/pg/copy_binary.hpp) -- the rows `psql \copy` would send, without printing
+// and parsing every sample as text.
 #include <fmt/format.h>
 
 #include <unordered_map>
 
-#include "store/pg/copy_text.hpp"
+#include "store/pg/copy_binary.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -48,21 +49,32 @@ struct Identity {
     std::int64_t commit_id = 0;
 };
 
+std::int64_t create_testbed(pqxx::work& tx, std::int64_t project_id, const RunToStore& run) {
+    if (auto t = first_id(
+            tx.exec_prepared(sql::k_testbed_insert, project_id, run.testbed, run.fingerprint.dump())))
+        return *t;
+    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_select, project_id, run.testbed)))
+        return *t;
+    throw StoreError("could not create or find testbed " + run.testbed, "", false);
+}
+
 Identity resolve_identity(pqxx::work& tx, const RunToStore& run) {
     Identity id;
-    id.project_id = find_or_create(tx, sql::k_project_insert, sql::k_project_select,
-                                   "project " + run.project, run.project);
-    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_insert, id.project_id, run.testbed,
-                                           run.fingerprint.dump()))) {
-        id.testbed_id = *t;
-    } else if (auto found =
-                   first_id(tx.exec_prepared(sql::k_testbed_select, id.project_id, run.testbed))) {
-        id.testbed_id = *found;
-    } else {
-        throw StoreError("could not create or find testbed " + run.testbed, "", false);
+    // Existing rows first, in one round trip; the insert-then-select of each missing one
+    // (insert never updates an existing row, so finding it first stores the same).
+    if (auto r = tx.exec_prepared(sql::k_identity_select, run.project, run.testbed, run.branch);
+        !r.empty()) {
+        id.project_id = r[0][0].as<std::int64_t>();
+        if (!r[0][1].is_null()) id.testbed_id = r[0][1].as<std::int64_t>();
+        if (!r[0][2].is_null()) id.branch_id = r[0][2].as<std::int64_t>();
     }
-    id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
-                                  "branch " + run.branch, id.project_id, run.branch);
+    if (id.project_id == 0)
+        id.project_id = find_or_create(tx, sql::k_project_insert, sql::k_project_select,
+                                       "project " + run.project, run.project);
+    if (id.testbed_id == 0) id.testbed_id = create_testbed(tx, id.project_id, run);
+    if (id.branch_id == 0)
+        id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
+                                      "branch " + run.branch, id.project_id, run.branch);
     if (auto c = first_id(tx.exec_prepared(sql::k_commit_insert, id.project_id, run.commit,
                                            run.commit_time_us, run.parent_commit,
                                            run.commit_subject))) {
@@ -121,6 +133,16 @@ std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
     return ids;
 }
 
+// The project's metrics, keyed metric + '\x1f' + unit: one round trip for all of them.
+std::unordered_map<std::string, std::int64_t> project_metrics(pqxx::work& tx,
+                                                              std::int64_t project_id) {
+    std::unordered_map<std::string, std::int64_t> ids;
+    for (const auto& row : tx.exec_prepared(sql::k_project_metrics, project_id))
+        ids.emplace(row[1].as<std::string>() + '\x1f' + row[2].as<std::string>(),
+                    row[0].as<std::int64_t>());
+    return ids;
+}
+
 std::int64_t metric_id(pqxx::work& tx, std::int64_t project_id, const core::SeriesId& s,
                        std::unordered_map<std::string, std::int64_t>& cache) {
     const std::string key = s.metric + '\x1f' + s.unit;
@@ -176,6 +198,7 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
     };
     std::unordered_map<std::string, std::int64_t> metric_ids;
     if (!run.results.measurements.empty()) {
+        metric_ids = project_metrics(tx, id.project_id);
         // A new run cannot hold any of these rows yet: COPY straight into the table. Another
         // part of an existing run may overlap an earlier part: stage and skip duplicates.
         // Metric ids first: no other statement may run while a COPY is in progress.
@@ -184,20 +207,17 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
             metric_of[i] =
                 metric_id(tx, id.project_id, run.results.measurements[i].series, metric_ids);
         if (!new_run) tx.exec(sql::k_create_sample_stage);
-        pqxx::stream_to rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
-                             new_run ? std::vector<std::string>{"run_id", "benchmark_id",
-                                                                "metric_id", "samples"}
-                                     : std::vector<std::string>{"benchmark_id", "metric_id",
-                                                                "samples"});
+        BinaryCopy rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
+                        new_run ? std::vector<std::string>{"run_id", "benchmark_id", "metric_id",
+                                                           "samples"}
+                                : std::vector<std::string>{"benchmark_id", "metric_id", "samples"});
         for (std::size_t i = 0; i < run.results.measurements.size(); ++i) {
             const auto& m = run.results.measurements[i];
-            const std::int64_t b =
-                benchmark_of(m.series.suite, m.series.benchmark, m.series.params);
-            if (new_run) {
-                rows << std::make_tuple(run_id, b, metric_of[i], float_array_literal(m.samples));
-            } else {
-                rows << std::make_tuple(b, metric_of[i], float_array_literal(m.samples));
-            }
+            rows.begin_row(new_run ? 4 : 3);
+            if (new_run) rows.add_int8(run_id);
+            rows.add_int8(benchmark_of(m.series.suite, m.series.benchmark, m.series.params));
+            rows.add_int8(metric_of[i]);
+            rows.add_float8_array(m.samples);
         }
         rows.complete();
         if (!new_run) tx.exec_params(sql::k_stage_to_sample, run_id);

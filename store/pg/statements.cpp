@@ -3,6 +3,12 @@
 namespace perftrack::store::pg::sql {
 
 void prepare_all(pqxx::connection& conn) {
+    // The project, testbed and branch of an ingest in one round trip: in steady state they all
+    // exist, and each insert-then-select below costs two (plus one to prepare each statement).
+    conn.prepare(k_identity_select,
+                 "SELECT p.id, t.id, b.id FROM project p "
+                 "LEFT JOIN testbed t ON t.project_id = p.id AND t.name = $2 "
+                 "LEFT JOIN branch b ON b.project_id = p.id AND b.name = $3 WHERE p.name = $1");
     // Identity rows: insert-if-absent without locking existing rows (DO NOTHING), then select.
     // DO UPDATE would serialise every concurrent ingest of a project on the same row lock.
     conn.prepare(k_project_insert,
@@ -49,6 +55,7 @@ void prepare_all(pqxx::connection& conn) {
     // benchmark, and this one read replaces a join per series.
     conn.prepare(k_project_benchmarks,
                  "SELECT id, suite, name, params_key FROM benchmark WHERE project_id = $1");
+    conn.prepare(k_project_metrics, "SELECT id, name, unit FROM metric WHERE project_id = $1");
     conn.prepare(k_failure_insert,
                  "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
                  "ON CONFLICT DO NOTHING");

@@ -10,6 +10,7 @@ namespace perftrack::store::pg::sql {
 void prepare_all(pqxx::connection& conn);
 
 // Names of prepared statements.
+inline constexpr const char* k_identity_select = "identity_select";
 inline constexpr const char* k_project_insert = "project_insert";
 inline constexpr const char* k_project_select = "project_select";
 inline constexpr const char* k_testbed_insert = "testbed_insert";
@@ -26,6 +27,7 @@ inline constexpr const char* k_run_part_insert = "run_part_insert";
 inline constexpr const char* k_metric_insert = "metric_insert";
 inline constexpr const char* k_metric_select = "metric_select";
 inline constexpr const char* k_project_benchmarks = "project_benchmarks";
+inline constexpr const char* k_project_metrics = "project_metrics";
 inline constexpr const char* k_failure_insert = "failure_insert";
 inline constexpr const char* k_history_runs = "history_runs";
 inline constexpr const char* k_history_benchmarks = "history_benchmarks";

@@ -110,6 +110,25 @@ TEST_F(IngestIntegration, StoresExactValuesAndReadsThemBack) {
     EXPECT_EQ(history.series[0].id.direction, core::Direction::higher);
 }
 
+// Samples travel as binary COPY (IEEE bits): the stored arrays must equal what the text COPY
+// of earlier releases stored for the same values, extremes included (times are positive).
+TEST_F(IngestIntegration, BinaryCopyStoresWhatTextCopyStored) {
+    const std::vector<double> values{5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+                                     1e-300, 123456789.12345679, 0.1 + 0.2, 3.0};
+    const auto f = dir.write("r.json", native_run("edge", "2024-05-01T12:00:00Z", values));
+    auto r = ingest({"--format", "perftrack", f.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The literal the text COPY sent: shortest round-trip decimals.
+    std::string literal = "{";
+    for (std::size_t i = 0; i < values.size(); ++i)
+        literal += fmt::format("{}{}", i > 0 ? "," : "", values[i]);
+    literal += "}";
+    EXPECT_EQ(q(fmt::format("SELECT s.samples::text = '{}'::float8[]::text FROM sample s JOIN "
+                            "benchmark b ON b.id = s.benchmark_id WHERE b.name = 'train_step/mlp'",
+                            literal)),
+              "t");
+}
+
 TEST_F(IngestIntegration, ManyFilesWithOwnContextsAreOneRunEach) {
     std::vector<std::string> args{"--format", "perftrack"};
     for (int i = 0; i < 5; ++i)
