@@ -80,6 +80,15 @@ public:
                                              const std::string& commit) override {
         return guarded(m_secrets, [&] { return read_failures(*m_conn, query, commit); });
     }
+    std::optional<std::string> load_detector_state(const DetectorStateKey& key) override {
+        return guarded(m_secrets, [&] { return read_detector_state(*m_conn, key); });
+    }
+    void save_detector_state(const DetectorStateKey& key, const std::string& states) override {
+        guarded(m_secrets, [&] {
+            write_detector_state(*m_conn, key, states);
+            return 0;
+        });
+    }
     std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) override {
         return guarded(m_secrets, [&] { return insert_baseline_reset(*m_conn, request); });
     }
