@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     reports::detect::DetectionSettings settings;
     if (const char* v = std::getenv("PR_SCREEN_ALPHA")) settings.rerun_screen_alpha = std::stod(v);
     if (const char* v = std::getenv("PR_ALPHA")) settings.alpha = std::stod(v);
+    if (const char* v = std::getenv("PR_HIDDEN_STEP")) settings.rerun_hidden_step = std::stod(v);
+    if (const char* v = std::getenv("PR_HIDE_Z")) settings.rerun_hide_z = std::stod(v);
     if (const char* v = std::getenv("PR_FIXED_RERUNS")) {
         settings.rerun_rule = reports::detect::RerunRule::fixed;
         settings.fixed_reruns = std::stoul(v);

@@ -476,6 +476,8 @@ Assessment OnlineDetector::assess_candidate(std::span<const double> runs) const 
     policy.min_change = m_thresholds.min_change;
     policy.rule = m_settings.rerun_rule;
     policy.fixed_reruns = m_settings.fixed_reruns;
+    policy.hidden_step = m_settings.rerun_hidden_step;
+    policy.hide_z = m_settings.rerun_hide_z;
     const auto d = decide_commit_runs(*b.model, xs, policy, {m_scale == Scale::log, m_orient});
     GroupTest& g = a.current;
     g.sign = d.sign;

@@ -77,6 +77,22 @@ std::size_t reference_component(const BaselineModel& m, double y, int sign) {
     return best;
 }
 
+// The shift on the detection scale that changes the metric by `change` (relative, worse) at a
+// level `centre`; at least one run deviation when the level is 0.
+double step_of(double change, double centre, const ChangeScale& scale, double sd) {
+    if (scale.log) return std::log1p(change);
+    const double level = std::fabs(centre);
+    return level > 0.0 ? change * level : sd;
+}
+
+std::size_t nearest_component(const BaselineModel& m, double y) {
+    const auto& comps = m.components();
+    std::size_t best = 0;
+    for (std::size_t c = 1; c < comps.size(); ++c)
+        if (std::fabs(y - comps[c].centre) < std::fabs(y - comps[best].centre)) best = c;
+    return best;
+}
+
 double mean_of(std::span<const double> v) {
     double s = 0.0;
     for (double x : v) s += x;
@@ -144,13 +160,24 @@ RerunDecision decide_commit_runs(const BaselineModel& model, std::span<const dou
     d.passes = d.p_value <= policy.alpha && big_enough(d.effect, d.reference, d.sign);
     const bool screened =
         d.sign > 0 && d.p_value <= policy.screen_alpha && big_enough(d.effect, d.reference, 1);
-    if (!screened || runs.size() == 1) {
-        d.stage = screened ? RerunStage::wanted : RerunStage::single_run;
+    // Wider screening: a step of policy.hidden_step from the machine mode nearest the first run
+    // (the one it most likely ran on), and whether the first run leaves room for it. With
+    // several modes the nearest one matters: measured from a faster mode, a run between two
+    // modes (an improvement on the slower machine) would look like a step of that size.
+    const std::size_t hidden_ref = nearest_component(model, y1);
+    const double hidden_shift = step_of(policy.hidden_step, comps[hidden_ref].centre, scale, sd);
+    const double hidden_sd = sd * std::sqrt(1.0 + centre_variance(model, hidden_ref));
+    const bool hidden = !screened && policy.hidden_step > 0.0 &&
+                        y1 >= comps[hidden_ref].centre + hidden_shift - policy.hide_z * hidden_sd;
+    if (!(screened || hidden) || runs.size() == 1) {
+        d.stage = screened || hidden ? RerunStage::wanted : RerunStage::single_run;
         return d;
     }
 
-    // Re-runs decide; the first run's own verdict no longer counts.
+    // Re-runs decide; the first run's own verdict no longer counts. They decide whether the
+    // commit is worse, whichever way its first run leaned.
     d.passes = false;
+    d.sign = 1;
     const double upper = std::log(1.0 / policy.alpha);
     const double lower = std::log(k_beta / (1.0 - policy.alpha));
     for (std::size_t j = 1; j < runs.size(); ++j) {
@@ -180,8 +207,12 @@ RerunDecision decide_commit_runs(const BaselineModel& model, std::span<const dou
             d.passes = d.stage == RerunStage::confirmed && big_enough(d.effect, d.reference, 1);
             return d;
         }
+        // Step: the re-runs sit where the first run sat, or, for a first run that only left room
+        // for a step, where a step of hidden_step would put them. Either centre is fixed before
+        // the re-runs, so Ville's bound still holds.
+        const double step_centre = hidden ? comps[hidden_ref].centre + hidden_shift : y1;
         const double s1 = sd * std::sqrt(1.0 + 1.0 / r);
-        const double log_step = log_t_pdf((ybar - y1) / s1, df) - std::log(s1);
+        const double log_step = log_t_pdf((ybar - step_centre) / s1, df) - std::log(s1);
         d.log_ratio = log_step - log_mixture_density(model, ybar, r);
         d.p_value = std::min(1.0, std::exp(-d.log_ratio));
         if (d.log_ratio >= upper) {

@@ -73,6 +73,12 @@ struct RerunPolicy {
     double min_change = 0.02;
     RerunRule rule = RerunRule::sequential;
     std::size_t fixed_reruns = 2;
+    // Wider screening (0 turns it off): a first run that did not pass the screen is still
+    // re-run when it lies less than hide_z predictive deviations below where a step of this
+    // relative size would put it (a noisy series, where such a step can hide in one run). Its
+    // re-runs are then weighed against a step of that size rather than against the first run.
+    double hidden_step = 0;
+    double hide_z = 0;
 };
 
 struct RerunDecision {

@@ -166,6 +166,51 @@ TEST(DetectPullRequest, RunsThatDoNotLookWorseAreNotReRun) {
     EXPECT_EQ(v.candidate_runs, 3u);
 }
 
+// Runs about 4 % apart (the between-run noise of a shared runner): the fixed pattern of
+// baseline() five times wider.
+std::vector<double> noisy_baseline(std::size_t n, double level) {
+    std::vector<double> out;
+    for (double b : baseline(n, 1.0)) out.push_back(level * (1.0 + 5.0 * (b - 1.0)));
+    return out;
+}
+
+TEST(DetectPullRequest, AStepHiddenInTheNoiseIsReRunAndConfirmed) {
+    // A first run 6 % slower is ordinary for runs 4 % apart (it does not pass the screen), but
+    // it leaves room for a 5 % step: the re-runs, all 8 % slower, show the step.
+    const auto values = noisy_baseline(30, 100.0);
+    const auto one = check_pr(values, {106.0});
+    EXPECT_EQ(one.status, Status::unchanged);
+    EXPECT_EQ(one.rerun_stage, RerunStage::wanted);  // the runner re-runs it
+    const std::vector<double> runs = {106.0, 108.0, 107.5, 108.5, 108.2, 107.8};
+    const auto v = check_pr(values, runs);
+    EXPECT_EQ(v.status, Status::regression);
+    EXPECT_EQ(v.rerun_stage, RerunStage::confirmed);
+    EXPECT_GT(v.runs_used, 2u);
+    expect_consistent(v);
+    // Without the wider screening the first run decides alone and the step is missed.
+    DetectionSettings narrow;
+    narrow.rerun_hidden_step = 0.0;
+    const auto missed = check_pr(values, runs, narrow);
+    EXPECT_EQ(missed.status, Status::unchanged);
+    EXPECT_EQ(missed.rerun_stage, RerunStage::single_run);
+}
+
+TEST(DetectPullRequest, AHiddenStepIsNotConfirmedWhenTheReRunsAreAtTheBaseline) {
+    // Five re-runs at 4 % noise cannot rule a 5 % step out (undecided), but nothing is flagged.
+    const auto v = check_pr(noisy_baseline(30, 100.0), {106.0, 99.0, 101.0, 100.2, 99.5, 100.8});
+    EXPECT_EQ(v.status, Status::unchanged);
+    EXPECT_NE(v.rerun_stage, RerunStage::confirmed);
+    EXPECT_GT(v.runs_used, 1u);
+    EXPECT_NEAR(v.rerun_change, 0.001, 0.01);
+}
+
+TEST(DetectPullRequest, ClearlyBetterRunsAreNotReRunForAHiddenStep) {
+    const auto v = check_pr(noisy_baseline(30, 100.0), {99.0, 130.0, 130.0});
+    EXPECT_EQ(v.status, Status::unchanged);
+    EXPECT_EQ(v.rerun_stage, RerunStage::single_run);
+    EXPECT_EQ(v.runs_used, 1u);
+}
+
 TEST(DetectPullRequest, ASecondMachineModeIsNotARegression) {
     // Runs land on machine A (100) or, one in three, on machine B (108). A run on B is normal,
     // and a run between the two could be a regression on A or an improvement on B: no verdict.
@@ -176,6 +221,10 @@ TEST(DetectPullRequest, ASecondMachineModeIsNotARegression) {
     EXPECT_EQ(check_pr(values, {108.2}).status, Status::unchanged);
     EXPECT_EQ(check_pr(values, {108.2, 107.9, 108.1}).status, Status::unchanged);
     EXPECT_EQ(check_pr(values, {104.0, 104.2}).status, Status::unchanged);
+    // Just below machine B, on which its re-runs stay: an improvement on B as much as a 6.5 %
+    // regression on A. A hidden step is measured from the nearest mode (B), not from A.
+    EXPECT_EQ(check_pr(values, {106.5, 106.4, 106.6, 106.5, 106.4, 106.6}).status,
+              Status::unchanged);
     // Slower than machine B by 10 %: worse than every mode.
     const auto v = check_pr(values, {118.8, 118.6, 119.0});
     EXPECT_EQ(v.status, Status::regression);
