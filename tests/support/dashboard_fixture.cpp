@@ -59,7 +59,7 @@ std::string url_encode(const std::string& text) {
 }
 
 std::string DashboardData::sha(int i) {
-    return fmt::format("{:040x}", 0xc0ffee00 + i);
+    return fmt::format("{:08x}{:032x}", 0xc0ffee00 + i, 0);
 }
 
 DashboardData::DashboardData() {
