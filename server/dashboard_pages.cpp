@@ -80,10 +80,8 @@ std::string verdict_html(const HeadVerdict& v) {
 }  // namespace
 
 std::string page_csp() {
-    return fmt::format(
-        "default-src 'none'; style-src {}; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'",
-        reports::render::report_css_csp_source());
+    return fmt::format("default-src 'none'; style-src {}; base-uri 'none'; form-action 'self'",
+                       reports::render::report_css_csp_source());
 }
 
 std::string projects_page(const ProjectsPage& page) {

@@ -15,8 +15,9 @@
 
 namespace perftrack::server::dashboard {
 
-// The policy of every dashboard page (sent as a header, also as <meta>): the report's, with
-// forms allowed to post to this site only and no framing.
+// The policy of every dashboard page (in its <meta>, and as a header with frame-ancestors
+// 'none' added, which only a header can carry): the report's, with forms allowed to post to
+// this site only.
 std::string page_csp();
 
 struct ProjectsPage {

@@ -7,7 +7,8 @@ Response html_response(int status, std::string body, const std::string& csp, boo
     r.status = status;
     r.body = std::move(body);
     r.content_type = "text/html; charset=utf-8";
-    r.headers.emplace_back("Content-Security-Policy", csp);
+    // frame-ancestors works only in the header (a <meta> policy ignores it, with a console error).
+    r.headers.emplace_back("Content-Security-Policy", csp + "; frame-ancestors 'none'");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("Referrer-Policy", "no-referrer");
     r.headers.emplace_back("X-Frame-Options", "DENY");
