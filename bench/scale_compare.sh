@@ -5,7 +5,7 @@
 #     tables, indexes and foreign keys); each round ingests one new commit into each;
 #   - declarative partitioning: schema "part" holds every run, its sample table partitioned by
 #     RANGE (run_id) (runs are numbered in ingest order: partitioning by time), PART_RUNS runs per
-#     partition. `check` of main's newest commit (hyperfine, interleaved) and ingest rounds
+#     partition. `check` of main's newest commit and ingest, in interleaved rounds,
 #     against the flat table in "public".
 # perftrack reads the schema from the connection's search_path (options=-csearch_path=...).
 #
@@ -98,20 +98,36 @@ fi
 sql "VACUUM ANALYZE"
 
 at() { echo "$dsn options=-csearch_path=$1"; }
+# The history's newest commit (this script's own ingests are dated decades later).
 newest=$(sql "SELECT c.sha FROM run r JOIN commit c ON c.id = r.commit_id JOIN testbed t ON t.id = r.testbed_id
               JOIN branch b ON b.id = r.branch_id WHERE t.name = 'ci' AND b.name = 'main'
+                AND c.commit_time < '2030-01-01'
               ORDER BY c.commit_time DESC LIMIT 1")
-check() { echo "$binary check --db '$(at "$1")' --project bench --testbed ci --branch main --commit $newest --no-fail --quiet --no-notify"; }
-hyperfine --style none --warmup 1 --runs "$rounds" --export-json "$scratch/cmp.json" \
-  -n flat "$(check public)" -n partitioned "$(check part)" >/dev/null
+run_check() {
+  "$binary" check --db "$(at "$1")" --project bench --testbed ci --branch main \
+    --commit "$newest" --no-fail --quiet --no-notify >/dev/null
+}
+# check rounds, interleaved (hyperfine would run all of one command, then the other: minutes
+# apart on a shared machine), after one warm-up each.
+: >"$scratch/check.csv"
+for ((r = -1; r < rounds; r++)); do
+  for s in public part; do
+    start=$(date +%s.%N)
+    run_check "$s"
+    end=$(date +%s.%N)
+    if ((r >= 0)); then echo "$s,$r,$(echo "$end - $start" | bc)" >>"$scratch/check.csv"; fi
+  done
+done
 
 # Ingest rounds: one new commit per schema per round, interleaved.
 files=$scratch/compare-files
 mkdir -p "$files"
 : >"$scratch/ingest.csv"
 for ((r = 0; r < rounds; r++)); do
+  offset=0
   for s in public ten part; do
-    c=$((100000 + r * 3 + $(case $s in public) echo 0 ;; ten) echo 1 ;; part) echo 2 ;; esac)))
+    c=$((100000 + r * 3 + offset))
+    offset=$((offset + 1))
     f=$(python3 bench/scale_history.py "$files" --series "$series" --reps "$reps" --run "$c,ci,main")
     start=$(date +%s.%N)
     "$binary" ingest --quiet --db "$(at $s)" --format perftrack "$f"
@@ -121,18 +137,20 @@ for ((r = 0; r < rounds; r++)); do
   done
 done
 rm -rf "$files"
-python3 - "$scratch/cmp.json" "$scratch/ingest.csv" "$series" "$reps" "$part_runs" <<'EOF'
-import csv, json, statistics, sys
-r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+python3 - "$scratch/check.csv" "$scratch/ingest.csv" "$series" "$reps" "$part_runs" <<'EOF'
+import csv, statistics, sys
+checks = list(csv.reader(open(sys.argv[1])))
+c = {s: [float(x[2]) for x in checks if x[0] == s] for s in ("public", "part")}
 rows = list(csv.reader(open(sys.argv[2])))
 series, reps, part_runs = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 t = {s: [float(x[2]) for x in rows if x[0] == s] for s in ("public", "ten", "part")}
 m = {s: statistics.median(v) for s, v in t.items()}
 ratio = lambda a, b: statistics.median(x / y for x, y in zip(t[a], t[b]))
 n = series * reps
-print(f"check of main's newest commit, medians (hyperfine, interleaved): flat {r['flat']:.3f} s, "
-      f"partitioned by run_id ({part_runs} runs each) {r['partitioned']:.3f} s "
-      f"({r['partitioned'] / r['flat']:.2f}x)")
+print(f"check of main's newest commit, medians of {len(c['public'])} interleaved rounds: flat "
+      f"{statistics.median(c['public']):.2f} s, partitioned by run_id ({part_runs} runs each) "
+      f"{statistics.median(c['part']):.2f} s (per-round median ratio "
+      f"{statistics.median(p / f for p, f in zip(c['part'], c['public'])):.2f}x)")
 print(f"ingest of one {n:,}-sample run, medians of {len(t['public'])} interleaved rounds: "
       f"100 % full {m['public']:.2f} s ({n / m['public']:,.0f} samples/s), 10 % full "
       f"{m['ten']:.2f} s ({n / m['ten']:,.0f} samples/s): 100 %/10 % time "
