@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model.hpp"
+#include "core/verdict_counts.hpp"
 
 namespace perftrack::alerts {
 
@@ -40,13 +41,7 @@ struct NoticeVerdict {
     std::string since_commit;  // first commit of the step when the check can tell; else ""
 };
 
-struct VerdictCounts {
-    std::size_t regressions = 0;
-    std::size_t improvements = 0;
-    std::size_t unchanged = 0;
-    std::size_t insufficient_data = 0;
-    std::size_t new_series = 0;
-};
+using core::VerdictCounts;
 
 struct CheckNotice {
     std::string project;

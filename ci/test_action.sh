@@ -130,15 +130,7 @@ step "check step, ingest mode, on a pull request"
 fixture=tests/fixtures/formats/gbench/repetitions3-1.7.1.json
 mkdir -p "$root/ws/results"
 cp "$fixture" "$root/ws/results/normal.json"
-python3 - "$fixture" "$root/ws/results/slower.json" <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-for b in doc["benchmarks"]:
-    for key in ("real_time", "cpu_time"):
-        if key in b:
-            b[key] *= 1.3
-json.dump(doc, open(sys.argv[2], "w"), indent=1)
-EOF
+write_slower_gbench "$fixture" "$root/ws/results/slower.json"
 for i in 1 2 3 4; do
   in_root "$root" PERFTRACK_HOME=/root/pt perftrack ingest -q --format gbench --project demo \
     --testbed gha --branch main --commit "c$i" --commit-time "2024-05-0${i}T12:00:00Z" /ws/results/normal.json

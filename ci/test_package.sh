@@ -29,16 +29,7 @@ cp "$deb" "$root/tmp/$deb_name"
 fixture=tests/fixtures/formats/gbench/repetitions3-1.7.1.json
 mkdir -p "$root/srv/results"
 cp "$fixture" "$root/srv/results/bench.json"
-# The same benchmarks 30 % slower: what check must call a regression.
-python3 - "$fixture" "$root/srv/results/slower.json" <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-for b in doc["benchmarks"]:
-    for key in ("real_time", "cpu_time"):
-        if key in b:
-            b[key] *= 1.3
-json.dump(doc, open(sys.argv[2], "w"), indent=1)
-EOF
+write_slower_gbench "$fixture" "$root/srv/results/slower.json"
 chmod -R a+rX "$root/srv/results"
 
 step "apt-get update in the root"

@@ -23,37 +23,17 @@ core::Result<runner::RunRequest> run_request(const RunFlags& flags) {
         return fail(ErrorKind::usage,
                     "--check with --shard would judge the commit before every shard arrived",
                     "run 'perftrack check' in a job after all shards");
-    if (flags.confirm && !flags.ab.empty())
+    if (flags.confirm && !flags.request.ab.empty())
         return fail(ErrorKind::usage,
                     "--confirm re-runs regressed benchmarks of a regular run; an A/B run gets "
                     "more evidence from more --ab-rounds");
 
-    runner::RunRequest r;
+    runner::RunRequest r = flags.request;
     if (flags.config) r.config = *flags.config;
     r.shard = flags.identity.shard;
-    r.repetitions = flags.repetitions;
-    r.suites = flags.suites;
-    r.timeout_seconds = flags.timeout_seconds;
-    r.type = flags.type;
-    r.name = flags.name;
-    r.warmup = flags.warmup;
-    r.results = flags.results;
-    r.format = flags.format;
-    for (const auto& d : flags.directions) {
-        auto parsed = parse_direction_override(d);
-        if (!parsed) return tl::unexpected(parsed.error());
-        r.overrides.directions[parsed->first] = parsed->second;
-    }
-    for (const auto& m : flags.metrics) {
-        auto parsed = parse_metric_override(m);
-        if (!parsed) return tl::unexpected(parsed.error());
-        r.overrides.metrics[parsed->first] = parsed->second;
-    }
-    r.overrides.param_fields = split_list(flags.params);
-    r.overrides.ignored_fields = split_list(flags.ignore_fields);
-    r.ab = flags.ab;
-    r.ab_rounds = flags.ab_rounds;
-    r.command = flags.command;
+    auto overrides = adapter_options(flags.adapter);
+    if (!overrides) return tl::unexpected(overrides.error());
+    r.overrides = std::move(*overrides);
     return r;
 }
 

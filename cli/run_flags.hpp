@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/adapter_flags.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
 #include "cli/server_options.hpp"
@@ -20,22 +21,11 @@ struct RunFlags {
     ServerOptions server;    // --server: store (and --check) through a perftrack server
     IdentityFlags identity;  // --run-id, --run-group, --shard
     std::optional<std::string> config;
-    std::optional<int> repetitions;
-    std::vector<std::string> suites;  // --suite NAME: only these suites of the config
-    std::optional<double> timeout_seconds;
-    // For a command given after "--":
-    std::string type = "auto";  // auto, gbench, command
-    std::optional<std::string> name;
-    std::optional<int> warmup;
-    std::optional<std::string> results;
-    std::string format = "auto";
-    std::vector<std::string> directions;  // NAME=higher|lower
-    std::vector<std::string> metrics;     // NAME=unit:direction (formats without units)
-    std::string params;                   // a,b,c: fields of --results that become params
-    std::string ignore_fields;            // a,b: fields of --results that are neither (records)
-    // A/B mode
-    std::vector<std::string> ab;  // BASELINE CANDIDATE
-    std::optional<int> ab_rounds;
+    // The flags the runner's request takes as they are (--repetitions, --suite, --timeout,
+    // --type, --name, --warmup, --results, --format, --ab, --ab-rounds, the command after --)
+    // are bound straight into it; run_request adds the config, the shard and the overrides.
+    runner::RunRequest request;
+    AdapterFlags adapter;  // --direction, --metric, --params, --ignore-fields (of --results)
     // --check: judge the run after storing it (with --ab: the paired test of the two sides)
     bool check = false;
     // Re-run what looks regressed at most N more times, one at a time until decided (default:
@@ -45,8 +35,7 @@ struct RunFlags {
     std::string check_format = "text";  // text, json, markdown
     std::optional<std::string> baseline_branch;
     std::optional<std::string> base_commit;
-    DetectionFlags detection;          // --alpha, --min-change, --baseline-runs, --exact-tolerance
-    std::vector<std::string> command;  // after "--"
+    DetectionFlags detection;  // --alpha, --min-change, --baseline-runs, --exact-tolerance
 };
 
 // The request for runner::plan_run. Errors (kind usage, exit 2): a check flag without --check,

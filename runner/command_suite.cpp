@@ -17,9 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The end of stderr that goes into a stored failure message.
-constexpr std::size_t k_stored_stderr_bytes = 600;
-
 class CommandObserver : public core::ProcessObserver {
   public:
     explicit CommandObserver(Progress* progress) : m_progress(progress) {}
@@ -222,14 +219,7 @@ SuiteOutcome run_command_suite(const CommandSuite& suite, Progress* progress) {
     if (out.interrupt_signal == 0 && !failure.empty()) {
         out.failed = true;
         out.failure = failure;
-        core::BenchmarkFailure f;
-        f.suite = suite.adapter_options.suite;
-        f.benchmark = suite.name;
-        f.message = failure;
-        if (const auto tail = tail_for_message(out.stderr_tail, k_stored_stderr_bytes);
-            !tail.empty())
-            f.message += "; stderr: " + tail;
-        out.results.failures.push_back(std::move(f));
+        add_suite_failure(out, suite.adapter_options.suite, suite.name, failure);
     }
     out.wall_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();

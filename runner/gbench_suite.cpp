@@ -26,9 +26,6 @@ constexpr std::size_t k_max_filter_bytes = 64 * 1024;
 // looks_like_gbench_binary reads files in chunks of this size, and at most this much of them.
 constexpr std::size_t k_scan_chunk_bytes = 1 << 20;
 constexpr std::uint64_t k_max_scan_bytes = 1ull << 30;
-// The end of stderr that goes into a stored failure message.
-constexpr std::size_t k_stored_stderr_bytes = 600;
-
 std::optional<std::string> flag_value(const std::string& arg, std::string_view flag) {
     // Google Benchmark accepts --flag=value (and -flag=value); nothing else.
     for (std::string_view dashes : {"--", "-"}) {
@@ -530,16 +527,8 @@ SuiteOutcome run_gbench_suite(const GbenchSuite& suite, const std::vector<std::s
     for (auto& w : warnings) out.results.warnings.push_back(std::move(w));
     // A process that failed after every benchmark finished still fails the suite; record it
     // against the suite so the stored run is marked partial.
-    if (out.failed && out.results.failures.empty()) {
-        core::BenchmarkFailure f;
-        f.suite = suite.adapter_options.suite;
-        f.benchmark = suite.name;
-        f.message = out.failure;
-        if (const auto tail = tail_for_message(out.stderr_tail, k_stored_stderr_bytes);
-            !tail.empty())
-            f.message += "; stderr: " + tail;
-        out.results.failures.push_back(std::move(f));
-    }
+    if (out.failed && out.results.failures.empty())
+        add_suite_failure(out, suite.adapter_options.suite, suite.name, out.failure);
     out.wall_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
     return out;

@@ -27,7 +27,15 @@ struct SuiteOutcome {
     std::vector<ProgramFacts> programs;  // what the programs said about their build
 };
 
+// How much of a failed process's stderr a stored failure message keeps.
+inline constexpr std::size_t k_stored_stderr_bytes = 600;
+
 // The last `max_bytes` of `text` at a line start, for failure messages that get stored.
 std::string tail_for_message(const std::string& text, std::size_t max_bytes);
+
+// Records `message` as a failure of the whole suite `suite_name` (its stored suite is
+// `stored_suite`), with the end of the process's stderr, so the stored run is marked partial.
+void add_suite_failure(SuiteOutcome& outcome, const std::string& stored_suite,
+                       const std::string& suite_name, std::string message);
 
 }  // namespace perftrack::runner

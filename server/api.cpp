@@ -479,6 +479,8 @@ Api::Api(StorePool& pool, RateLimiter& limiter, ApiOptions options)
                  project_route(TokenScope::admin, post_resolve));
     m_router.add("POST", "/api/v1/projects/{project}/baseline/reset",
                  project_route(TokenScope::admin, post_baseline_reset));
+    m_dashboard = std::make_unique<dashboard::Dashboard>(m_pool, m_limiter);
+    m_dashboard->add_routes(m_router);
 }
 
 Response Api::handle(const Request& request) const {

@@ -28,6 +28,14 @@ class ReadSplitStore final : public Store {
         return m_replica->load_failures(query, commit);
     }
 
+    // Detector states: written by the checks, so kept where they can be written.
+    std::optional<std::string> load_detector_state(const DetectorStateKey& key) override {
+        return m_primary->load_detector_state(key);
+    }
+    void save_detector_state(const DetectorStateKey& key, const std::string& states) override {
+        m_primary->save_detector_state(key, states);
+    }
+
     IngestOutcome ingest(const RunToStore& run) override { return m_primary->ingest(run); }
     StoreStatus status() override { return m_primary->status(); }
     std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) override {

@@ -143,6 +143,18 @@ struct StoredFailure {
     std::string message;
 };
 
+// A saved detector state (reports/detect/detector_state.hpp): for project x testbed x branch and a
+// detector fingerprint, where the replay window starting at position window_start stood after
+// every point before end_position.
+struct DetectorStateKey {
+    std::string project;
+    std::string testbed;
+    std::string branch;
+    std::string fingerprint;
+    std::int64_t window_start = 0;
+    std::int64_t end_position = 0;
+};
+
 class HistoryReader {
 public:
     virtual ~HistoryReader() = default;
@@ -162,6 +174,19 @@ public:
         (void)query;
         (void)commit;
         return {};
+    }
+    // Saved detector states: text the detector wrote, kept only as a cache (the detector checks
+    // every entry against the points it has read, so a stale one is never used). Saving
+    // replaces the key's text and drops the branch's states that ended more than one position
+    // before it; a store that cannot write (a read replica) keeps nothing and says nothing. The
+    // defaults keep nothing.
+    virtual std::optional<std::string> load_detector_state(const DetectorStateKey& key) {
+        (void)key;
+        return std::nullopt;
+    }
+    virtual void save_detector_state(const DetectorStateKey& key, const std::string& states) {
+        (void)key;
+        (void)states;
     }
 };
 

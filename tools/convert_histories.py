@@ -67,49 +67,56 @@ def asv_param_sets(params):
     return list(itertools.product(*params)) if params else [()]
 
 
-def convert_asv(results_dir, out_dir, project, machines):
-    benchmarks = json.load(open(os.path.join(results_dir, "benchmarks.json")))
-    count = 0
+def asv_result_files(results_dir, machines):
+    """(machine, file name, parsed result) of every asv result file of these machines, in
+    file-name order."""
     for machine in machines:
         mdir = os.path.join(results_dir, machine)
         for fname in sorted(os.listdir(mdir)):
             if fname == "machine.json" or not fname.endswith(".json"):
                 continue
-            r = json.load(open(os.path.join(mdir, fname)))
-            cols = r["result_columns"]
-            results = []
-            for bench, row in r["results"].items():
-                # Benchmarks renamed since have no entry in benchmarks.json: time_* by name.
-                meta = benchmarks.get(bench) or ({"type": "time", "unit": "seconds"}
-                                                 if bench.split(".")[-1].startswith("time_") else {})
-                if meta.get("type") not in ("time", "peakmemory", "memory", "track"):
-                    continue
-                rec = dict(zip(cols, row))
-                values = rec.get("result")
-                if values is None:
-                    continue
-                names = meta.get("param_names") or [f"p{i}" for i in range(len(rec.get("params") or []))]
-                combos = asv_param_sets(rec.get("params") or [])
-                samples = rec.get("samples") or [None] * len(combos)
-                for k, combo in enumerate(combos):
-                    if k >= len(values) or values[k] is None:
-                        continue
-                    s = samples[k] if k < len(samples) and samples[k] else [values[k]]
-                    s = [float(v) for v in s if isinstance(v, (int, float))]
-                    if not s:
-                        continue
-                    unit = meta.get("unit", "seconds")
-                    results.append({"benchmark": bench,
-                                    "params": {n: v.strip("'") for n, v in zip(names, combo)},
-                                    "metric": meta.get("type", "time"), "unit": unit,
-                                    "direction": "lower", "samples": s})
-            if not results:
+            with open(os.path.join(mdir, fname)) as f:
+                yield machine, fname, json.load(f)
+
+
+def convert_asv(results_dir, out_dir, project, machines):
+    benchmarks = json.load(open(os.path.join(results_dir, "benchmarks.json")))
+    count = 0
+    for machine, fname, r in asv_result_files(results_dir, machines):
+        cols = r["result_columns"]
+        results = []
+        for bench, row in r["results"].items():
+            # Benchmarks renamed since have no entry in benchmarks.json: time_* by name.
+            meta = benchmarks.get(bench) or ({"type": "time", "unit": "seconds"}
+                                             if bench.split(".")[-1].startswith("time_") else {})
+            if meta.get("type") not in ("time", "peakmemory", "memory", "track"):
                 continue
-            ctx = {"project": project, "testbed": machine, "branch": "main",
-                   "commit": r["commit_hash"], "commit_time": iso_from_ms(r["date"]),
-                   "run_id": f"{project}:{machine}:{fname}"}
-            write(out_dir, f"{machine}-{fname}", {"version": 1, "context": ctx, "results": results})
-            count += 1
+            rec = dict(zip(cols, row))
+            values = rec.get("result")
+            if values is None:
+                continue
+            names = meta.get("param_names") or [f"p{i}" for i in range(len(rec.get("params") or []))]
+            combos = asv_param_sets(rec.get("params") or [])
+            samples = rec.get("samples") or [None] * len(combos)
+            for k, combo in enumerate(combos):
+                if k >= len(values) or values[k] is None:
+                    continue
+                s = samples[k] if k < len(samples) and samples[k] else [values[k]]
+                s = [float(v) for v in s if isinstance(v, (int, float))]
+                if not s:
+                    continue
+                unit = meta.get("unit", "seconds")
+                results.append({"benchmark": bench,
+                                "params": {n: v.strip("'") for n, v in zip(names, combo)},
+                                "metric": meta.get("type", "time"), "unit": unit,
+                                "direction": "lower", "samples": s})
+        if not results:
+            continue
+        ctx = {"project": project, "testbed": machine, "branch": "main",
+               "commit": r["commit_hash"], "commit_time": iso_from_ms(r["date"]),
+               "run_id": f"{project}:{machine}:{fname}"}
+        write(out_dir, f"{machine}-{fname}", {"version": 1, "context": ctx, "results": results})
+        count += 1
     return count
 
 
@@ -128,18 +135,13 @@ def openblas_events(log_path, results_dir, machines):
         log.append((when.timestamp() * 1000.0, versions))
     log.sort(key=lambda e: e[0])
     events = {}
-    for machine in machines:
-        mdir = os.path.join(results_dir, machine)
-        for fname in sorted(os.listdir(mdir)):
-            if fname == "machine.json" or not fname.endswith(".json"):
-                continue
-            r = json.load(open(os.path.join(mdir, fname)))
-            i = r["result_columns"].index("started_at")
-            started = max(v[i] for v in r["results"].values() if v and len(v) > i and v[i])
-            for when, versions in log:
-                if when >= started and machine in versions:
-                    events.setdefault(machine, {})[r["commit_hash"]] = versions[machine]
-                    break
+    for machine, fname, r in asv_result_files(results_dir, machines):
+        i = r["result_columns"].index("started_at")
+        started = max(v[i] for v in r["results"].values() if v and len(v) > i and v[i])
+        for when, versions in log:
+            if when >= started and machine in versions:
+                events.setdefault(machine, {})[r["commit_hash"]] = versions[machine]
+                break
     return events
 
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/adapter_flags.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
@@ -38,9 +39,7 @@ struct CompareOptions {
     std::optional<std::string> ref;
     std::vector<std::string> metrics;
     std::optional<std::string> filter;
-    std::vector<std::string> directions;  // NAME=higher|lower
-    std::string params;                   // a,b,c (records format)
-    std::string ignore_fields;            // a,b (records format)
+    AdapterFlags adapter;  // --direction, --params, --ignore-fields (its --metric selects)
     bool paired = false;
     double alpha = 0.05;
     double confidence = 0.95;
@@ -140,17 +139,11 @@ core::Result<Rows> rows_from_store(const CompareOptions& o,
 // Result files: two of them side by side, or the variants inside all of them (--by).
 core::Result<Rows> rows_from_files(const CompareOptions& o,
                                    const std::optional<std::regex>& filter) {
-    formats::AdapterOptions adapter_options;
-    for (const auto& d : o.directions) {
-        auto parsed = parse_direction_override(d);
-        if (!parsed) return tl::unexpected(parsed.error());
-        adapter_options.directions[parsed->first] = parsed->second;
-    }
-    adapter_options.param_fields = split_list(o.params);
-    adapter_options.ignored_fields = split_list(o.ignore_fields);
+    auto adapter_options = cli::adapter_options(o.adapter);
+    if (!adapter_options) return tl::unexpected(adapter_options.error());
     std::vector<std::vector<core::Measurement>> per_file;
     for (const auto& file : o.files) {
-        auto ms = read_measurements(o, file, adapter_options);
+        auto ms = read_measurements(o, file, *adapter_options);
         if (!ms) return tl::unexpected(ms.error());
         per_file.push_back(select(std::move(*ms), o, filter));
     }
@@ -267,13 +260,7 @@ void register_compare(CLI::App& app, Action& action) {
     cmd->add_option("--filter", options->filter,
                     "Only series whose name ('suite/benchmark {params}') matches this regular "
                     "expression (ECMAScript, searched anywhere)");
-    cmd->add_option("--direction", options->directions,
-                    "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
-    cmd->add_option("--params", options->params,
-                    "Comma-separated fields that become params (records format), e.g. "
-                    "framework,mode,model,batch_size");
-    cmd->add_option("--ignore-fields", options->ignore_fields,
-                    "Comma-separated fields that are neither params nor metrics (records format)");
+    add_adapter_flags(*cmd, options->adapter, "", /*with_metric=*/false);
     cmd->add_flag("--paired", options->paired,
                   "Sample i of both sides belongs together (the same round): paired interval and "
                   "Wilcoxon signed-rank test where the counts match");

@@ -5,6 +5,7 @@
 // go through the perftrack server's API instead, with the same exit codes and the same spool.
 #include <fmt/format.h>
 
+#include "cli/adapter_flags.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/output.hpp"
@@ -27,10 +28,7 @@ struct IngestOptions {
     IdentityFlags identity;
     std::string format = "auto";
     std::vector<std::string> files;
-    std::vector<std::string> directions;  // NAME=higher|lower
-    std::vector<std::string> metrics;     // NAME=unit:direction
-    std::string params;                   // a,b,c
-    std::string ignore_fields;            // a,b
+    AdapterFlags adapter;  // --direction, --metric, --params, --ignore-fields
     std::string suite;
     std::uint64_t max_input_bytes = core::k_default_max_input_bytes;
 };
@@ -39,23 +37,13 @@ CommandResult run_ingest(const IngestOptions& o) {
     // Where the runs go is settled first: --server with --db is a usage error before any parsing.
     const auto server = server_target_for(o.server, o.common.db, "ingest");
     if (!server) return tl::unexpected(server.error());
-    formats::AdapterOptions adapter_options;
-    adapter_options.suite = o.suite;
-    for (const auto& d : o.directions) {
-        auto parsed = parse_direction_override(d);
-        if (!parsed) return tl::unexpected(parsed.error());
-        adapter_options.directions[parsed->first] = parsed->second;
-    }
-    for (const auto& m : o.metrics) {
-        auto parsed = parse_metric_override(m);
-        if (!parsed) return tl::unexpected(parsed.error());
-        adapter_options.metrics[parsed->first] = parsed->second;
-    }
-    adapter_options.param_fields = split_list(o.params);
-    adapter_options.ignored_fields = split_list(o.ignore_fields);
+    formats::AdapterOptions suite_only;
+    suite_only.suite = o.suite;
+    auto adapter_options = cli::adapter_options(o.adapter, std::move(suite_only));
+    if (!adapter_options) return tl::unexpected(adapter_options.error());
 
     // Parse and resolve everything before writing anything.
-    runner::IngestAssembly assembly(o.format, std::move(adapter_options),
+    runner::IngestAssembly assembly(o.format, std::move(*adapter_options),
                                     context_from_flags(o.common, o.identity),
                                     runner::current_environment());
     for (const auto& file : o.files) {
@@ -93,14 +81,7 @@ void register_ingest(CLI::App& app, Action& action) {
     cmd->add_option("--run-group", options->identity.run_group,
                     "Shards with the same group, commit and testbed form one run");
     cmd->add_option("--shard", options->identity.shard, "This file holds shard I/N of the run");
-    cmd->add_option("--direction", options->directions,
-                    "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
-    cmd->add_option("--metric", options->metrics,
-                    "NAME=UNIT:DIRECTION: unit and direction of a metric (records format)");
-    cmd->add_option("--params", options->params,
-                    "Comma-separated fields that become params (records format)");
-    cmd->add_option("--ignore-fields", options->ignore_fields,
-                    "Comma-separated fields that are neither params nor metrics (records format)");
+    add_adapter_flags(*cmd, options->adapter, "");
     cmd->add_option("--suite", options->suite, "Suite name to record when the format has none");
     add_byte_size_option(*cmd, "--max-input-size", options->max_input_bytes,
                          "Refuse larger inputs before parsing (e.g. 256MiB, 1GiB)", "256MiB");

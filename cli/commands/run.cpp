@@ -642,10 +642,10 @@ void register_run(CLI::App& app, Action& action) {
     add_common_options(*cmd, flags->common);
     cmd->add_option("--config,-c", flags->config,
                     "Suite config (default: ./perftrack.toml when present)");
-    cmd->add_option("--repetitions,-r", flags->repetitions,
+    cmd->add_option("--repetitions,-r", flags->request.repetitions,
                     "Google Benchmark repetitions and command runs (default 10)");
-    cmd->add_option("--suite", flags->suites, "Run only this suite of the config (repeatable)");
-    cmd->add_option("--timeout", flags->timeout_seconds, "Time limit per suite, in seconds");
+    cmd->add_option("--suite", flags->request.suites, "Run only this suite of the config (repeatable)");
+    cmd->add_option("--timeout", flags->request.timeout_seconds, "Time limit per suite, in seconds");
     cmd->add_option("--shard", flags->identity.shard,
                     "Run shard I/N: a stable 1/N of the benchmarks, by a hash of their names");
     cmd->add_option("--run-group", flags->identity.run_group,
@@ -653,30 +653,22 @@ void register_run(CLI::App& app, Action& action) {
                     "CI variables)");
     cmd->add_option("--run-id", flags->identity.run_id,
                     "Idempotency key of the run (else derived from CI variables, else random)");
-    cmd->add_option("--type", flags->type, "For the command after --: auto, gbench or command")
+    cmd->add_option("--type", flags->request.type, "For the command after --: auto, gbench or command")
         ->capture_default_str();
-    cmd->add_option("--name", flags->name, "Suite name for the command after --");
-    cmd->add_option("--warmup", flags->warmup,
+    cmd->add_option("--name", flags->request.name, "Suite name for the command after --");
+    cmd->add_option("--warmup", flags->request.warmup,
                     "Unmeasured runs before the measured ones (commands)");
-    cmd->add_option("--results", flags->results,
+    cmd->add_option("--results", flags->request.results,
                     "A result file the command writes on each run; read with --format");
-    cmd->add_option("--format,-f", flags->format,
+    cmd->add_option("--format,-f", flags->request.format,
                     "Format of --results: auto, " + formats::adapter_names())
         ->capture_default_str();
-    cmd->add_option("--direction", flags->directions,
-                    "NAME=higher|lower: direction of a user counter or custom metric (repeatable)");
-    cmd->add_option("--metric", flags->metrics,
-                    "NAME=UNIT:DIRECTION: unit and direction of a metric of --results (records)");
-    cmd->add_option("--params", flags->params,
-                    "Comma-separated fields of --results that become params (records)");
-    cmd->add_option("--ignore-fields", flags->ignore_fields,
-                    "Comma-separated fields of --results that are neither params nor metrics "
-                    "(records)");
-    cmd->add_option("--ab", flags->ab,
+    add_adapter_flags(*cmd, flags->adapter, " of --results");
+    cmd->add_option("--ab", flags->request.ab,
                     "A/B mode: BASELINE CANDIDATE Google Benchmark binaries, run in alternating "
                     "rounds and recorded as one paired comparison")
         ->expected(2);
-    cmd->add_option("--ab-rounds", flags->ab_rounds, "A/B rounds (default 10)");
+    cmd->add_option("--ab-rounds", flags->request.ab_rounds, "A/B rounds (default 10)");
     cmd->add_flag("--check", flags->check,
                   "After storing, run perftrack check on this commit (with --ab: the paired test "
                   "of the two sides); exit 1 on a regression");
@@ -695,7 +687,7 @@ void register_run(CLI::App& app, Action& action) {
                     "With --check on a pull request: the merge-base (else from CI or git)");
     add_detection_options(*cmd, flags->detection);
     add_server_option(*cmd, flags->server);
-    cmd->add_option("command", flags->command,
+    cmd->add_option("command", flags->request.command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
     cmd->callback([flags, cmd, &action] {
         action = [flags] { return RunCommand(*flags).execute(); };

@@ -37,6 +37,19 @@ bool speed_like(std::string_view unit) {
            (unit.size() > 2 && unit.substr(unit.size() - 2) == "/s");
 }
 
+// The ratio and its interval from a shift of the logs; false (with the reason in the row's note)
+// when the shift could not be estimated.
+bool set_ratio(Row& row, const core::Result<stats::ShiftEstimate>& shift) {
+    if (!shift) {
+        row.note = shift.error().message;
+        return false;
+    }
+    row.ratio = std::exp(shift->estimate);
+    row.ci_low = std::exp(shift->ci_low);
+    row.ci_high = std::exp(shift->ci_high);
+    return true;
+}
+
 // Fills ratio, interval and p-value of a row whose sides are valid. The interval and the test
 // come from the same rank distribution, so they agree up to the adjustment.
 void estimate(Row& row, const RowInput& in, const CompareSettings& settings) {
@@ -50,13 +63,7 @@ void estimate(Row& row, const RowInput& in, const CompareSettings& settings) {
             any_nonzero = any_nonzero || d[i] != 0;
         }
         auto shift = stats::hodges_lehmann_paired(d, settings.confidence);
-        if (!shift) {
-            row.note = shift.error().message;
-            return;
-        }
-        row.ratio = std::exp(shift->estimate);
-        row.ci_low = std::exp(shift->ci_low);
-        row.ci_high = std::exp(shift->ci_high);
+        if (!set_ratio(row, shift)) return;
         // Every pair equal: no evidence of any difference.
         if (!any_nonzero) {
             row.p_value = 1.0;
@@ -71,13 +78,7 @@ void estimate(Row& row, const RowInput& in, const CompareSettings& settings) {
         return;
     }
     auto shift = stats::hodges_lehmann_shift(lr, lc, settings.confidence);
-    if (!shift) {
-        row.note = shift.error().message;
-        return;
-    }
-    row.ratio = std::exp(shift->estimate);
-    row.ci_low = std::exp(shift->ci_low);
-    row.ci_high = std::exp(shift->ci_high);
+    if (!set_ratio(row, shift)) return;
     auto u = stats::mann_whitney_u(lc, lr);
     if (!u) {
         row.note = u.error().message;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/display.hpp"
+#include "reports/detect/detector_state.hpp"
 #include "reports/detect/parallel.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/series_data.hpp"
@@ -218,18 +219,11 @@ core::Result<CheckResult> check_on_baseline_branch(store::HistoryReader& reader,
 
     CheckResult out = start_result(r, settings, false);
     if (p > 0) out.baseline_commit = w.timeline.commits[p - 1].commit;
-    // Series are replayed independently: over the machine's cores, collected in series order.
-    std::vector<std::optional<Assessment>> replayed_at(w.history.series.size());
-    parallel_for(w.history.series.size(), [&](std::size_t i) {
-        const auto& series = w.history.series[i];
-        const auto points = series_points(series, w.position_of_run);
-        const auto resets = reset_positions(series.id, w.history.resets, w.timeline);
-        auto replayed = replay_window(points, series.id.direction, settings,
-                                      thresholds_for(settings, series.id.metric), resets,
-                                      w.window_start, p, p + 1);
-        if (replayed.empty()) return;  // not measured by this commit
-        replayed_at[i] = std::move(replayed.back().assessment);
-    });
+    // The replay of the deciding window, continued from the states saved by earlier checks
+    // where they still match (detector_state.hpp): the same assessments, without the warm-up.
+    auto replayed_at = assess_with_saved_states(reader, base, w.history, w.position_of_run,
+                                                w.timeline, p, settings)
+                           .assessments;
     std::vector<core::SeriesId> infos;
     std::vector<Assessment> assessments;
     for (std::size_t i = 0; i < replayed_at.size(); ++i) {

@@ -369,6 +369,13 @@ void OnlineDetector::reset_at(std::size_t i) {
     std::fill(m_cache.begin(), m_cache.end(), std::nullopt);
 }
 
+void OnlineDetector::resume(const ReplayPoint& at) {
+    m_segment = at.segment;
+    m_previous = at.previous;
+    m_next = at.next;
+    std::fill(m_cache.begin(), m_cache.end(), std::nullopt);
+}
+
 Assessment OnlineDetector::step(std::size_t i) {
     m_next = i + 1;
     Assessment a;

@@ -98,6 +98,14 @@ struct Assessment {
     double rerun_change = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Where a replay stands between two steps: all the state a step carries to the next (the
+// baseline caches are pure functions of it and the points). Indices into the points.
+struct ReplayPoint {
+    std::size_t segment = 0;              // first point of the current level
+    std::optional<std::size_t> previous;  // first point of the level before it
+    std::size_t next = 0;                 // next point to step
+};
+
 class OnlineDetector {
   public:
     OnlineDetector(std::span<const SeriesPoint> points, core::Direction direction,
@@ -116,6 +124,11 @@ class OnlineDetector {
     bool matches_point(std::size_t i, std::span<const double> runs) const;
 
     Scale scale() const { return m_scale; }
+    // The state between steps, and continuing from one: stepping on from resume(p) gives what
+    // stepping on from the replay that reached p gives, over the same points and scale
+    // (replay_state.hpp keeps it between checks).
+    ReplayPoint replay_point() const { return {m_segment, m_previous, m_next}; }
+    void resume(const ReplayPoint& at);
     // Whether assessments carry the baseline median (a sort per commit; backtest needs none).
     void set_baseline_medians(bool on) { m_baseline_medians = on; }
 

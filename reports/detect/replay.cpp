@@ -49,9 +49,7 @@ std::vector<std::size_t> reset_positions(const core::SeriesId& series,
     return out;
 }
 
-namespace {
-
-void to_positions(Assessment& a, std::span<const SeriesPoint> window) {
+void assessment_to_positions(Assessment& a, std::span<const SeriesPoint> window) {
     auto pos = [&](std::size_t i) {
         return i < window.size() ? window[i].position : window.back().position + 1;
     };
@@ -65,6 +63,8 @@ void to_positions(Assessment& a, std::span<const SeriesPoint> window) {
     }
     a.point = pos(a.point);
 }
+
+namespace {
 
 std::span<const SeriesPoint> window_of(std::span<const SeriesPoint> points, std::size_t begin,
                                        std::size_t end) {
@@ -115,7 +115,7 @@ std::vector<PointAssessment> replay_window(std::span<const SeriesPoint> points,
         },
         [&](std::size_t i, Assessment a) {
             if (window[i].position < report_begin) return;
-            to_positions(a, window);
+            assessment_to_positions(a, window);
             out.push_back({window[i].position, std::move(a)});
         });
     return out;
@@ -148,7 +148,7 @@ Assessment assess_after_window(std::span<const SeriesPoint> points, core::Direct
         a.matches_base_shift = true;
         a.rerun_stage = RerunStage::single_run;
     }
-    if (!window.empty()) to_positions(a, window);
+    if (!window.empty()) assessment_to_positions(a, window);
     return a;
 }
 

@@ -40,6 +40,10 @@ std::vector<std::size_t> reset_positions(const core::SeriesId& series,
 // Does a reset (benchmark glob, optional metric) apply to this series?
 bool reset_applies(const store::BaselineReset& reset, const core::SeriesId& series);
 
+// Turns the point indices of an assessment over `window` (points of one series) into timeline
+// positions; an index one past the window is the position after its last point.
+void assessment_to_positions(Assessment& a, std::span<const SeriesPoint> window);
+
 struct PointAssessment {
     std::size_t position = 0;
     Assessment assessment;

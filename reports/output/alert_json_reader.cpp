@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/series_id.hpp"
+#include "reports/output/json_fields.hpp"
 #include "core/time.hpp"
 
 namespace perftrack::reports::output {
@@ -14,29 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-struct BadField : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-const json& at(const json& o, const char* key, const std::string& path) {
-    if (!o.is_object()) throw BadField(fmt::format("{}: not an object", path));
-    const auto it = o.find(key);
-    if (it == o.end()) throw BadField(fmt::format("{}.{}: missing", path, key));
-    return *it;
-}
-
-std::string text(const json& o, const char* key, const std::string& path) {
-    const json& v = at(o, key, path);
-    if (!v.is_string()) throw BadField(fmt::format("{}.{}: not a string", path, key));
-    return v.get<std::string>();
-}
-
-std::optional<double> number_or_null(const json& o, const char* key, const std::string& path) {
-    const json& v = at(o, key, path);
-    if (v.is_null()) return std::nullopt;
-    if (!v.is_number()) throw BadField(fmt::format("{}.{}: not a number", path, key));
-    return v.get<double>();
-}
+using json_fields::BadField;
+using json_fields::at;
+using json_fields::number_or_null;
+using json_fields::text;
 
 std::int64_t time_us(const json& v, const std::string& where) {
     if (!v.is_string()) throw BadField(fmt::format("{}: not a time", where));

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/series_id.hpp"
+#include "reports/output/json_fields.hpp"
 
 namespace perftrack::reports::output {
 
@@ -16,54 +17,13 @@ using detect::RerunStage;
 using detect::Status;
 using nlohmann::json;
 
-// Thrown inside the reader only, caught at its one entry point: a missing or mistyped field.
-struct BadField : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-const json& at(const json& object, const char* key, const std::string& path) {
-    if (!object.is_object()) throw BadField(fmt::format("{}: not an object", path));
-    const auto it = object.find(key);
-    if (it == object.end()) throw BadField(fmt::format("{}.{}: missing", path, key));
-    return *it;
-}
-
-std::string text(const json& object, const char* key, const std::string& path) {
-    const json& v = at(object, key, path);
-    if (!v.is_string()) throw BadField(fmt::format("{}.{}: not a string", path, key));
-    return v.get<std::string>();
-}
-
-std::optional<std::string> text_or_null(const json& object, const char* key,
-                                        const std::string& path) {
-    const json& v = at(object, key, path);
-    if (v.is_null()) return std::nullopt;
-    if (!v.is_string()) throw BadField(fmt::format("{}.{}: not a string or null", path, key));
-    return v.get<std::string>();
-}
-
-double number(const json& v, const std::string& where) {
-    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    if (!v.is_number()) throw BadField(fmt::format("{}: not a number or null", where));
-    return v.get<double>();
-}
-
-double number(const json& object, const char* key, const std::string& path) {
-    return number(at(object, key, path), path + "." + key);
-}
-
-std::size_t count(const json& object, const char* key, const std::string& path) {
-    const json& v = at(object, key, path);
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-        throw BadField(fmt::format("{}.{}: not a count", path, key));
-    return v.get<std::size_t>();
-}
-
-bool flag(const json& object, const char* key, const std::string& path) {
-    const json& v = at(object, key, path);
-    if (!v.is_boolean()) throw BadField(fmt::format("{}.{}: not true or false", path, key));
-    return v.get<bool>();
-}
+using json_fields::BadField;
+using json_fields::at;
+using json_fields::count;
+using json_fields::flag;
+using json_fields::number;
+using json_fields::text;
+using json_fields::text_or_null;
 
 Status status_named(const std::string& name, const std::string& where) {
     for (const Status s : {Status::regression, Status::improvement, Status::unchanged,

@@ -54,15 +54,17 @@ std::string render_html(const ReportModel& model, const HtmlOptions& options) {
     out += style;
     out += "</style>\n</head>\n";
     out += fmt::format("<body data-lazy=\"{}\">\n", options.lazy_charts ? 1 : 0);
+    append_breadcrumbs(out, options.breadcrumbs);
     append_header(out, model);
     out += "<main>\n";
     append_verdict(out, model);
     // Right after the verdict: which variant is faster is what such a project reads first, and
     // the trends below can be thousands of charts.
     append_variants(out, model.variants);
-    append_trends(out, model, options.open_all_suites_up_to);
+    append_trends(out, model, options.open_all_suites_up_to, options.series_href);
     append_comparison(out, model);
     append_alerts(out, model);
+    out += options.appendix_html;
     out += "</main>\n";
     append_footer(out, model);
     out += "<div id=\"tooltip\" class=\"tooltip\" role=\"tooltip\" hidden></div>\n";

@@ -3,7 +3,10 @@
 // loaded from anywhere) that people open from a CI artifact.
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "reports/render/report_model.hpp"
 
@@ -18,6 +21,15 @@ struct HtmlOptions {
     // Suites start expanded when the report has at most this many series; otherwise only the
     // suites with a flagged series are open, so the page opens fast and shows what matters.
     std::size_t open_all_suites_up_to = 60;
+    // The dashboard (`perftrack serve`) embeds the report in its pages. Breadcrumbs: (label,
+    // href) links shown above the header; labels are escaped here, hrefs must be site-relative
+    // or http(s) URLs (others are dropped).
+    std::vector<std::pair<std::string, std::string>> breadcrumbs;
+    // When set, each series title links to this URL (the dashboard's series page).
+    std::function<std::string(const SeriesReport&)> series_href;
+    // Trusted, already escaped HTML appended at the end of <main> (the dashboard's series
+    // table). Never put untrusted text here unescaped.
+    std::string appendix_html;
 };
 
 // Pure and deterministic: the same model and options give the same bytes (the generation time

@@ -255,7 +255,8 @@ void append_verdict(std::string& out, const ReportModel& m) {
     out += "</section>\n";
 }
 
-void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_up_to) {
+void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_up_to,
+                   const std::function<std::string(const SeriesReport&)>& series_href) {
     out += "<section id=\"trends\" aria-labelledby=\"trends-title\">\n";
     out +=
         "<h2 id=\"trends-title\">Trends <span class=\"sub\">median of each commit's repetitions "
@@ -337,6 +338,12 @@ void append_trends(std::string& out, const ReportModel& m, std::size_t open_all_
                 out += fmt::format(" <span class=\"params\">{}</span>", esc(params));
             if (s.verdict && s.verdict->status != VerdictStatus::unchanged)
                 out += " " + badge_html(s.verdict->status);
+            if (series_href) {
+                const std::string href = series_href(s);
+                if (!commit_url(href, "").empty())
+                    out += fmt::format(" <a class=\"series-link\" href=\"{}\">history</a>",
+                                       attr(href));
+            }
             out += "</h3>";
             out += fmt::format(
                 "<p class=\"series-sub\">{} \u00b7 {} \u00b7 {} \u00b7 {} commit{}{}</p>",
@@ -426,6 +433,24 @@ void append_alerts(std::string& out, const ReportModel& m) {
                            a.resolved_at_us ? esc(readable_time(*a.resolved_at_us)) : "\u2014");
     }
     out += "</tbody></table></div>\n</section>\n";
+}
+
+void append_breadcrumbs(std::string& out,
+                        const std::vector<std::pair<std::string, std::string>>& crumbs) {
+    if (crumbs.empty()) return;
+    out += "<nav class=\"crumbs\" aria-label=\"Breadcrumbs\">";
+    for (std::size_t i = 0; i < crumbs.size(); ++i) {
+        const auto& [label, href] = crumbs[i];
+        if (i > 0) out += " <span aria-hidden=\"true\">\u203a</span> ";
+        // commit_url() keeps only site-relative and http(s) URLs, unchanged when they hold no
+        // "{sha}".
+        const std::string url = commit_url(href, "");
+        if (url.empty())
+            out += fmt::format("<span>{}</span>", esc(label));
+        else
+            out += fmt::format("<a href=\"{}\">{}</a>", attr(url), esc(label));
+    }
+    out += "</nav>\n";
 }
 
 void append_footer(std::string& out, const ReportModel& m) {

@@ -82,8 +82,15 @@ std::vector<std::size_t> flagged_series(const ReportModel& model) {
     return out;
 }
 
+bool site_relative_url(std::string_view url) {
+    // "//host/..." and "/\\host/..." would leave the site (browsers read both as a host).
+    return url.size() >= 2 && url[0] == '/' && url[1] != '/' && url[1] != '\\';
+}
+
 std::string commit_url(std::string_view template_text, std::string_view sha) {
-    if (!(template_text.starts_with("https://") || template_text.starts_with("http://"))) return {};
+    if (!(template_text.starts_with("https://") || template_text.starts_with("http://") ||
+          site_relative_url(template_text)))
+        return {};
     std::string out;
     const std::string encoded = percent_encode(sha);
     std::size_t i = 0;

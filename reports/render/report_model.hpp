@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/verdict_counts.hpp"
 #include "reports/render/variants_model.hpp"
 
 namespace perftrack::reports::render {
@@ -103,7 +104,7 @@ struct AlertItem {
     std::string source;  // "check" or "change_point" (what raised it)
     core::SeriesId series;
     std::optional<std::size_t> series_index;  // into ReportModel::series when it is there
-    std::string commit;  // the commit the regression began at
+    std::string commit;                       // the commit the regression began at
     std::string commit_subject;
     std::optional<double> change;
     std::int64_t opened_at_us = 0;
@@ -140,7 +141,7 @@ struct ReportHeader {
     std::int64_t generated_at_us = 0;  // injected by the caller; renderers never read the clock
     std::string perftrack_version;
     // "https://github.com/ORG/REPO/commit/{sha}" or empty for no links. Only http(s) templates
-    // are ever turned into links.
+    // and site-relative paths (the dashboard's) are ever turned into links.
     std::string commit_url_template;
 };
 
@@ -155,21 +156,20 @@ struct ReportModel {
     std::vector<std::string> notes;  // shown at the end of the page ("alerts not tracked", ...)
 };
 
-struct VerdictCounts {
-    std::size_t regressions = 0;
-    std::size_t improvements = 0;
-    std::size_t unchanged = 0;
-    std::size_t insufficient_data = 0;
-    std::size_t new_series = 0;
-};
+using core::VerdictCounts;
 VerdictCounts count_verdicts(const ReportModel& model);
 
 // Indices of the series with a regression or improvement verdict: regressions first, each group
 // by decreasing size of the change, ties by series order.
 std::vector<std::size_t> flagged_series(const ReportModel& model);
 
+// A path on the same site ("/p/x/report?commit={sha}", the dashboard's own links): starts with
+// one '/' that is not followed by '/' or '\\'.
+bool site_relative_url(std::string_view url);
+
 // `template_text` with "{sha}" replaced by the percent-encoded sha, or "" when the template is
-// empty or not an http(s) URL (a "javascript:" template must never become a link).
+// empty or neither an http(s) URL nor a site-relative path (a "javascript:" template must never
+// become a link).
 std::string commit_url(std::string_view template_text, std::string_view sha);
 
 }  // namespace perftrack::reports::render

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "reports/stats/descriptive.hpp"
 #include "reports/stats/distributions.hpp"
@@ -59,34 +60,42 @@ core::Result<void> check_confidence(double confidence) {
     return {};
 }
 
+// The checks and moments both tests start from.
+core::Result<std::pair<Moments, Moments>> both_moments(std::span<const double> x,
+                                                       std::span<const double> y,
+                                                       double confidence) {
+    if (auto ok = check_confidence(confidence); !ok) return tl::unexpected(ok.error());
+    auto a = moments(x, "t-test x");
+    if (!a) return tl::unexpected(a.error());
+    auto b = moments(y, "t-test y");
+    if (!b) return tl::unexpected(b.error());
+    return std::pair{*a, *b};
+}
+
 }  // namespace
 
 core::Result<TTestResult> student_t_test(std::span<const double> x, std::span<const double> y,
                                          Alternative alternative, double confidence) {
-    if (auto ok = check_confidence(confidence); !ok) return tl::unexpected(ok.error());
-    auto a = moments(x, "t-test x");
-    if (!a) return tl::unexpected(a.error());
-    auto b = moments(y, "t-test y");
-    if (!b) return tl::unexpected(b.error());
-    const double df = a->n + b->n - 2.0;
-    const double pooled = ((a->n - 1.0) * a->var + (b->n - 1.0) * b->var) / df;
-    const double se = std::sqrt(pooled * (1.0 / a->n + 1.0 / b->n));
-    return finish(a->mean - b->mean, se, df, alternative, confidence);
+    auto ab = both_moments(x, y, confidence);
+    if (!ab) return tl::unexpected(ab.error());
+    const auto& [a, b] = *ab;
+    const double df = a.n + b.n - 2.0;
+    const double pooled = ((a.n - 1.0) * a.var + (b.n - 1.0) * b.var) / df;
+    const double se = std::sqrt(pooled * (1.0 / a.n + 1.0 / b.n));
+    return finish(a.mean - b.mean, se, df, alternative, confidence);
 }
 
 core::Result<TTestResult> welch_t_test(std::span<const double> x, std::span<const double> y,
                                        Alternative alternative, double confidence) {
-    if (auto ok = check_confidence(confidence); !ok) return tl::unexpected(ok.error());
-    auto a = moments(x, "t-test x");
-    if (!a) return tl::unexpected(a.error());
-    auto b = moments(y, "t-test y");
-    if (!b) return tl::unexpected(b.error());
-    const double va = a->var / a->n, vb = b->var / b->n;
+    auto ab = both_moments(x, y, confidence);
+    if (!ab) return tl::unexpected(ab.error());
+    const auto& [a, b] = *ab;
+    const double va = a.var / a.n, vb = b.var / b.n;
     const double se = std::sqrt(va + vb);
     // Welch-Satterthwaite; with both variances zero the formula is 0/0: use n1 + n2 - 2.
-    const double denom = va * va / (a->n - 1.0) + vb * vb / (b->n - 1.0);
-    const double df = denom > 0.0 ? (va + vb) * (va + vb) / denom : a->n + b->n - 2.0;
-    return finish(a->mean - b->mean, se, df, alternative, confidence);
+    const double denom = va * va / (a.n - 1.0) + vb * vb / (b.n - 1.0);
+    const double df = denom > 0.0 ? (va + vb) * (va + vb) / denom : a.n + b.n - 2.0;
+    return finish(a.mean - b.mean, se, df, alternative, confidence);
 }
 
 }  // namespace perftrack::reports::stats

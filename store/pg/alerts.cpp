@@ -105,6 +105,17 @@ Alert one_alert(pqxx::work& tx, std::int64_t id) {
     return std::move(found.front());
 }
 
+// The answer to an acknowledge or resolve of alert `id`, read in the same transaction.
+AlertUpdate update_of(pqxx::work& tx, std::int64_t id, bool changed) {
+    AlertUpdate u;
+    u.changed = changed;
+    AlertQuery q;
+    q.id = id;
+    auto found = select_alerts(tx, q);
+    if (!found.empty()) u.alert = std::move(found.front());
+    return u;
+}
+
 }  // namespace
 
 AlertRecorded record_alert(pqxx::connection& conn, const AlertObservation& o) {
@@ -138,12 +149,8 @@ std::vector<Alert> list_alerts(pqxx::connection& conn, const AlertQuery& query) 
 
 AlertUpdate acknowledge_alert(pqxx::connection& conn, std::int64_t id, const std::string& note) {
     pqxx::work tx(conn);
-    AlertUpdate u;
-    u.changed = !tx.exec_prepared(sql::k_alert_acknowledge, id, note).empty();
-    AlertQuery q;
-    q.id = id;
-    auto found = select_alerts(tx, q);
-    if (!found.empty()) u.alert = std::move(found.front());
+    const bool changed = !tx.exec_prepared(sql::k_alert_acknowledge, id, note).empty();
+    auto u = update_of(tx, id, changed);
     tx.commit();
     return u;
 }
@@ -151,14 +158,10 @@ AlertUpdate acknowledge_alert(pqxx::connection& conn, std::int64_t id, const std
 AlertUpdate resolve_alert(pqxx::connection& conn, std::int64_t id, AlertResolution resolution,
                           std::optional<std::int64_t> baseline_reset_id) {
     pqxx::work tx(conn);
-    AlertUpdate u;
-    u.changed = !tx.exec_prepared(sql::k_alert_resolve, id, std::string(to_string(resolution)),
-                                  baseline_reset_id)
-                     .empty();
-    AlertQuery q;
-    q.id = id;
-    auto found = select_alerts(tx, q);
-    if (!found.empty()) u.alert = std::move(found.front());
+    const bool changed = !tx.exec_prepared(sql::k_alert_resolve, id,
+                                           std::string(to_string(resolution)), baseline_reset_id)
+                              .empty();
+    auto u = update_of(tx, id, changed);
     tx.commit();
     return u;
 }

@@ -48,6 +48,10 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query);
 std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query);
 std::vector<StoredFailure> read_failures(pqxx::connection& conn, const HistoryQuery& query,
                                          const std::string& commit);
+// Saved detector states (detector_state.cpp).
+std::optional<std::string> read_detector_state(pqxx::connection& conn, const DetectorStateKey& key);
+void write_detector_state(pqxx::connection& conn, const DetectorStateKey& key,
+                          const std::string& states);
 std::vector<std::string> explain_history_reads(pqxx::connection& conn, const HistoryQuery& query);
 
 // Baseline resets (resets.cpp).

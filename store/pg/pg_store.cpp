@@ -4,6 +4,7 @@
 
 #include "core/redact.hpp"
 #include "store/pg/connection_secrets.hpp"
+#include "store/pg/dashboard_queries.hpp"
 #include "store/pg/pg_internal.hpp"
 #include "store/pg/statements.hpp"
 
@@ -19,7 +20,7 @@ std::string one_line(std::string text) {
     return text;
 }
 
-class PgStore final : public Store {
+class PgStore final : public Store, public DashboardReader {
 public:
     PgStore(const std::string& conninfo, const ConnectOptions& options)
         : m_secrets(options.secrets),
@@ -79,6 +80,15 @@ public:
                                              const std::string& commit) override {
         return guarded(m_secrets, [&] { return read_failures(*m_conn, query, commit); });
     }
+    std::optional<std::string> load_detector_state(const DetectorStateKey& key) override {
+        return guarded(m_secrets, [&] { return read_detector_state(*m_conn, key); });
+    }
+    void save_detector_state(const DetectorStateKey& key, const std::string& states) override {
+        guarded(m_secrets, [&] {
+            write_detector_state(*m_conn, key, states);
+            return 0;
+        });
+    }
     std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) override {
         return guarded(m_secrets, [&] { return insert_baseline_reset(*m_conn, request); });
     }
@@ -101,6 +111,17 @@ public:
     bool set_project_public(const std::string& project, bool is_public) override {
         return guarded(m_secrets,
                        [&] { return pg::set_project_public(*m_conn, project, is_public); });
+    }
+
+    // The dashboard's reads (store/dashboard_reader.hpp).
+    std::vector<ProjectSummary> list_projects() override {
+        return guarded(m_secrets, [&] { return read_projects(*m_conn); });
+    }
+    std::vector<BranchHead> branch_heads(const std::string& project) override {
+        return guarded(m_secrets, [&] { return read_branch_heads(*m_conn, project); });
+    }
+    std::optional<std::string> data_version(const std::string& project) override {
+        return guarded(m_secrets, [&] { return read_data_version(*m_conn, project); });
     }
 
 private:

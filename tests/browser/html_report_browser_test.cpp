@@ -14,6 +14,7 @@
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/synthetic_report.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_search.hpp"
 
 namespace perftrack::reports::render {
 namespace {
@@ -40,13 +41,7 @@ bool is_hidden(const std::string& tag) {
     return tag.find(" hidden") != std::string::npos;
 }
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
-}
+using perftrack::testing::count_occurrences;
 
 class ReportInBrowser : public ::testing::Test {
   protected:
@@ -101,9 +96,9 @@ TEST_F(ReportInBrowser, OneChartPerVisibleSeries) {
     const auto all = load("#draw=all");
     const auto articles = tags(all.dom, "article class=\"series\"");
     ASSERT_EQ(articles.size(), model->series.size());
-    EXPECT_EQ(count(all.dom, "<svg class=\"chart-svg\""), model->series.size());
+    EXPECT_EQ(count_occurrences(all.dom, "<svg class=\"chart-svg\""), model->series.size());
     // Each chart container holds exactly one chart.
-    EXPECT_EQ(count(all.dom, "data-drawn=\"1\""), model->series.size());
+    EXPECT_EQ(count_occurrences(all.dom, "data-drawn=\"1\""), model->series.size());
 
     // Searching hides series; only the visible ones get charts.
     const auto some = load("#q=model_1%20throughput&draw=all");
@@ -116,7 +111,7 @@ TEST_F(ReportInBrowser, OneChartPerVisibleSeries) {
             s.id.benchmark.find("model_1") != std::string::npos && s.id.metric == "throughput";
     ASSERT_GT(expected, 0u);
     EXPECT_EQ(visible, expected);
-    EXPECT_EQ(count(some.dom, "<svg class=\"chart-svg\""), expected);
+    EXPECT_EQ(count_occurrences(some.dom, "<svg class=\"chart-svg\""), expected);
     EXPECT_NE(some.dom.find(std::to_string(expected) + " of " +
                             std::to_string(model->series.size()) + " series match"),
               std::string::npos);
@@ -127,11 +122,11 @@ TEST_F(ReportInBrowser, ChartsCarryAxesBandAndChangePointMarkers) {
     std::size_t change_points = 0;
     for (const auto& s : model->series) change_points += s.change_points.size();
     ASSERT_GT(change_points, 0u);
-    EXPECT_EQ(count(r.dom, "<g class=\"cp cp-"), change_points);
-    EXPECT_EQ(count(r.dom, "class=\"median\""), model->series.size());
-    EXPECT_EQ(count(r.dom, "class=\"spread\""), model->series.size());
-    EXPECT_GE(count(r.dom, "class=\"band\""), model->series.size());
-    EXPECT_EQ(count(r.dom, "class=\"unit-label\""), model->series.size());
+    EXPECT_EQ(count_occurrences(r.dom, "<g class=\"cp cp-"), change_points);
+    EXPECT_EQ(count_occurrences(r.dom, "class=\"median\""), model->series.size());
+    EXPECT_EQ(count_occurrences(r.dom, "class=\"spread\""), model->series.size());
+    EXPECT_GE(count_occurrences(r.dom, "class=\"band\""), model->series.size());
+    EXPECT_EQ(count_occurrences(r.dom, "class=\"unit-label\""), model->series.size());
     // Units are scaled readably on the axes: the synthetic levels span ns to ms and items/s.
     EXPECT_NE(r.dom.find(">\u00b5s  \u2193 lower is better<"), std::string::npos);
     EXPECT_NE(r.dom.find(">ms  \u2193 lower is better<"), std::string::npos);
@@ -223,10 +218,10 @@ TEST_F(ReportInBrowser, PivotMarksOneBestCellPerRow) {
     ASSERT_NE(r.dom.find("id=\"pivot-table\""), std::string::npos);
     const auto table = r.dom.substr(r.dom.find("id=\"pivot-table\""));
     const auto body = table.substr(0, table.find("</table>"));
-    const std::size_t rows = count(body, "<tr>") - 1;  // minus the header row
+    const std::size_t rows = count_occurrences(body, "<tr>") - 1;  // minus the header row
     ASSERT_GT(rows, 0u);
-    EXPECT_EQ(count(body, "class=\"num cell best\""), rows);
-    EXPECT_EQ(count(body, "\u2605 best"), rows);
+    EXPECT_EQ(count_occurrences(body, "class=\"num cell best\""), rows);
+    EXPECT_EQ(count_occurrences(body, "\u2605 best"), rows);
     EXPECT_NE(body.find("framework=pytorch"), std::string::npos);  // columns by a param
 }
 
@@ -264,9 +259,9 @@ TEST(LargeReportInBrowser, ChartsAreDrawnOnlyNearTheViewport) {
     EXPECT_FALSE(drawn(0));
     EXPECT_FALSE(drawn(191));
     EXPECT_TRUE(drawn(101));  // its neighbour is in view too
-    const std::size_t total = count(r.dom, "<svg class=\"chart-svg\"");
+    const std::size_t total = count_occurrences(r.dom, "<svg class=\"chart-svg\"");
     EXPECT_LT(total, 30u) << "charts far from the viewport should wait until scrolled to";
-    EXPECT_EQ(count(r.dom, "<article class=\"series\""), model.series.size());
+    EXPECT_EQ(count_occurrences(r.dom, "<article class=\"series\""), model.series.size());
 }
 
 TEST(HostileReportInBrowser, InjectedMarkupStaysText) {
@@ -282,10 +277,10 @@ TEST(HostileReportInBrowser, InjectedMarkupStaysText) {
     EXPECT_EQ(r.dom.find("<img"), std::string::npos);
     EXPECT_EQ(r.dom.find("<b>"), std::string::npos);
     EXPECT_EQ(r.dom.find("<i>"), std::string::npos);
-    EXPECT_EQ(count(r.dom, "<script"), 2u);
+    EXPECT_EQ(count_occurrences(r.dom, "<script"), 2u);
     EXPECT_EQ(r.dom.find("onerror=\""), std::string::npos);
     // The text shows literally, in server-rendered parts and in parts the script built.
-    EXPECT_GE(count(r.dom, "&lt;img src=x onerror=alert(1)&gt;"), 3u);  // table, chart title, alert
+    EXPECT_GE(count_occurrences(r.dom, "&lt;img src=x onerror=alert(1)&gt;"), 3u);  // table, chart title, alert
     EXPECT_NE(r.dom.find("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
               std::string::npos);
     EXPECT_NE(r.dom.find("Trend of &lt;img src=x onerror=alert(1)&gt;"),

@@ -12,6 +12,7 @@
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/synthetic_report.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_search.hpp"
 
 namespace perftrack::reports::render {
 namespace {
@@ -71,13 +72,7 @@ ReportModel variants_report() {
     return model;
 }
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
-}
+using perftrack::testing::count_occurrences;
 
 // The opening tag of the element with this id.
 std::string tag_of(const std::string& dom, const std::string& id) {
@@ -127,10 +122,10 @@ TEST_F(VariantsInBrowser, SelectorShowsOneMetricAtATime) {
 
 TEST_F(VariantsInBrowser, TablesCarryTheMarks) {
     const auto r = load("");
-    EXPECT_EQ(count(r.dom, "<table class=\"data variants-table\">"), 2u);
+    EXPECT_EQ(count_occurrences(r.dom, "<table class=\"data variants-table\">"), 2u);
     // Two rows per table, one best cell each.
-    EXPECT_EQ(count(r.dom, "\u2605</span>"), 4u);
-    EXPECT_GE(count(r.dom, ">REF</span>"), 8u);
+    EXPECT_EQ(count_occurrences(r.dom, "\u2605</span>"), 4u);
+    EXPECT_GE(count_occurrences(r.dom, ">REF</span>"), 8u);
     EXPECT_NE(r.dom.find("\u25BC faster"), std::string::npos);
     EXPECT_NE(r.dom.find("\u25B2 slower"), std::string::npos);
     EXPECT_NE(r.dom.find("no eager reference"), std::string::npos);
@@ -143,7 +138,7 @@ TEST_F(VariantsInBrowser, HostileNamesStayText) {
     const auto r = load("");
     EXPECT_EQ(r.dom.find("<img"), std::string::npos);
     EXPECT_EQ(r.dom.find("<b>"), std::string::npos);
-    EXPECT_EQ(count(r.dom, "<script"), 2u) << "only the page's data and script";
+    EXPECT_EQ(count_occurrences(r.dom, "<script"), 2u) << "only the page's data and script";
     EXPECT_NE(r.dom.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
     EXPECT_NE(r.dom.find("\"&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), std::string::npos);
     EXPECT_NE(r.dom.find("&lt;b&gt;logits&lt;/b&gt;"), std::string::npos);

@@ -18,6 +18,7 @@
 #include "tests/support/shared_fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
+#include "tests/support/text_search.hpp"
 
 namespace perftrack::testing {
 namespace {
@@ -25,13 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
-}
+using perftrack::testing::count_occurrences;
 
 std::vector<std::string> uncaught_or_refused(const BrowserResult& r) {
     std::vector<std::string> out;
@@ -143,15 +138,15 @@ TEST_F(ReportIntegration, RealHistoryRendersInChromium) {
     EXPECT_TRUE(uncaught_or_refused(r).empty()) << uncaught_or_refused(r).front();
     EXPECT_NE(r.dom.find("data-ready=\"1\""), std::string::npos);
     // One chart per series, the flagged table and the alerts table as in the data.
-    EXPECT_EQ(count(r.dom, "<article class=\"series\""), series);
-    EXPECT_EQ(count(r.dom, "<svg class=\"chart-svg\""), series);
-    EXPECT_EQ(count(r.dom, "<g class=\"cp cp-"), change_points);
+    EXPECT_EQ(count_occurrences(r.dom, "<article class=\"series\""), series);
+    EXPECT_EQ(count_occurrences(r.dom, "<svg class=\"chart-svg\""), series);
+    EXPECT_EQ(count_occurrences(r.dom, "<g class=\"cp cp-"), change_points);
     const std::size_t flagged = report["verdicts"]["flagged"].size();
-    EXPECT_EQ(count(r.dom, "<tr class=\"row-"), flagged);
+    EXPECT_EQ(count_occurrences(r.dom, "<tr class=\"row-"), flagged);
     const std::size_t alerts = report["alerts"]["items"].size();
     if (alerts > 0) {
         const auto table = r.dom.substr(r.dom.find("id=\"alerts-table\""));
-        EXPECT_EQ(count(table, "<tr data-state="), alerts);
+        EXPECT_EQ(count_occurrences(table, "<tr data-state="), alerts);
     }
     EXPECT_NE(r.dom.find("https://github.com/4J-company/mr-math/commit/" + last),
               std::string::npos);
@@ -205,14 +200,14 @@ TEST_F(ReportIntegration, HostileNamesStayText) {
     EXPECT_NE(r.dom.find("data-ready=\"1\""), std::string::npos);
     EXPECT_EQ(r.dom.find("<img"), std::string::npos);
     EXPECT_EQ(r.dom.find("onerror=\""), std::string::npos);
-    EXPECT_EQ(count(r.dom, "<script"), 2u);  // the page's own data and code
+    EXPECT_EQ(count_occurrences(r.dom, "<script"), 2u);  // the page's own data and code
     // Flagged table, chart title and alert all show the name literally.
-    EXPECT_GE(count(r.dom, "&lt;img src=x onerror=alert(1)&gt;"), 3u);
+    EXPECT_GE(count_occurrences(r.dom, "&lt;img src=x onerror=alert(1)&gt;"), 3u);
     EXPECT_NE(r.dom.find("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
               std::string::npos);
     EXPECT_NE(r.dom.find("Fix \"quotes\" &amp; 'apostrophes' &lt;in&gt; subject"),
               std::string::npos);
-    EXPECT_EQ(count(r.dom, "<tr class=\"row-"), 1u) << check.out;  // the regression
+    EXPECT_EQ(count_occurrences(r.dom, "<tr class=\"row-"), 1u) << check.out;  // the regression
 }
 
 TEST_F(ReportIntegration, BadInputIsExitTwoAndWritesNothing) {

@@ -28,6 +28,13 @@ struct ProcessOptions {
     double timeout_seconds = 300;
 };
 
+// Options that only feed `text` to the child's stdin.
+inline ProcessOptions with_stdin(const std::string& text) {
+    ProcessOptions o;
+    o.stdin_text = text;
+    return o;
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // run_process with the perftrack binary as argv[0]. Unless the caller sets them, PERFTRACK_DB

@@ -229,6 +229,22 @@ def reference_loss(logits, y):
     return float(-log_probs[np.arange(len(y)), y].mean())
 
 
+def eager_reference(impl, workload, train_batches, infer_batches):
+    """A framework's eager results on the suite's inputs (impl is its module, with Train and
+    Infer): the logits of each inference batch, and the loss and parameter update of the first
+    training step of each training batch. The driver compares every other mode with these."""
+    out = {}
+    for b in infer_batches:
+        out[f"infer/{b}/logits"] = impl.Infer.to_numpy(impl.Infer("eager", workload, b).predict())
+    for b in train_batches:
+        run = impl.Train("eager", workload, b)
+        out[f"train/{b}/loss"] = np.float64(run.step())
+        after = run.canonical_params()
+        for name, before in workload.params.items():
+            out[f"train/{b}/update/{name}"] = after[name] - before
+    return out
+
+
 def _conv3x3_same(x, kernel):
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
     n, h, w, _ = x.shape

@@ -120,16 +120,3 @@ class Infer:
     @staticmethod
     def to_numpy(out):
         return np.asarray(out)
-
-
-def reference(workload, train_batches, infer_batches):
-    out = {}
-    for b in infer_batches:
-        out[f"infer/{b}/logits"] = Infer.to_numpy(Infer("eager", workload, b).predict())
-    for b in train_batches:
-        run = Train("eager", workload, b)
-        out[f"train/{b}/loss"] = np.float64(run.step())
-        after = run.canonical_params()
-        for name, before in workload.params.items():
-            out[f"train/{b}/update/{name}"] = after[name] - before
-    return out

@@ -200,16 +200,3 @@ def allocator_peak_bytes():
     default on x86) that allocator keeps statistics only for its BFC pool of large buffers;
     smaller allocations are not counted."""
     return tf.config.experimental.get_memory_info(_CPU)["peak"]
-
-
-def reference(workload, train_batches, infer_batches):
-    out = {}
-    for b in infer_batches:
-        out[f"infer/{b}/logits"] = Infer.to_numpy(Infer("eager", workload, b).predict())
-    for b in train_batches:
-        run = Train("eager", workload, b)
-        out[f"train/{b}/loss"] = np.float64(run.step())
-        after = run.canonical_params()
-        for name, before in workload.params.items():
-            out[f"train/{b}/update/{name}"] = after[name] - before
-    return out

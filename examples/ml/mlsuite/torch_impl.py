@@ -207,19 +207,3 @@ def export_onnx(workload, batch_size, path):
         torch.onnx.export(net, (x,), temporary, input_names=["x"], output_names=["logits"],
                           external_data=False)
     os.replace(temporary, path)
-
-
-def reference(workload, train_batches, infer_batches):
-    """Eager results on the suite's inputs: the logits of each inference batch, and the loss
-    and parameter update of the first training step of each training batch."""
-    out = {}
-    for b in infer_batches:
-        run = Infer("eager", workload, b)
-        out[f"infer/{b}/logits"] = Infer.to_numpy(run.predict())
-    for b in train_batches:
-        run = Train("eager", workload, b)
-        out[f"train/{b}/loss"] = np.float64(run.step())
-        after = run.canonical_params()
-        for name, before in workload.params.items():
-            out[f"train/{b}/update/{name}"] = after[name] - before
-    return out

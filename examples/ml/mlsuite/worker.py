@@ -42,7 +42,7 @@ def run_reference(spec, impl, common, np):
     widths = common.Widths(spec["width_scale"])
     for model, batches in spec["models"].items():
         workload = common.Workload(spec["weights"], model, widths)
-        arrays = impl.reference(workload, batches["train"], batches["infer"])
+        arrays = common.eager_reference(impl, workload, batches["train"], batches["infer"])
         np.savez(os.path.join(spec["out_dir"], f"{impl.FRAMEWORK}-{model}.npz"), **arrays)
         for b in batches["onnx"]:
             impl.export_onnx(workload, b, os.path.join(spec["out_dir"], f"{model}-{b}.onnx"))

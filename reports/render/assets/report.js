@@ -10,7 +10,8 @@
 // `chromium --dump-dom` cannot click): "#sort=change&dir=desc&filter=text&status=regression&
 // q=search+terms&draw=all". sort/dir/filter/status act on the flagged-changes table, q on the
 // series search, draw=all opens every suite and draws every chart that is not filtered out,
-// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40,
+// point=12:40 scrolls to series 12 and pins the tooltip of its point at commit position 40
+// (point=SHA pins that commit's point when the page has one series, as the dashboard's has),
 // variants=METRIC shows that metric's variant table. A plain "#s-12" opens that series' suite
 // and scrolls to it; "#variants-METRIC" selects and scrolls to that variant table.
 (function () {
@@ -72,7 +73,8 @@
   function shortSha(sha) { return sha.slice(0, 12); }
   function commitHref(sha) {
     var t = data.commitUrl;
-    if (!t || !/^https?:\/\//.test(t)) return null;
+    // http(s), or a path on the same site (the dashboard's links); never "//host" or "/\\host".
+    if (!t || !(/^https?:\/\//.test(t) || /^\/[^\/\\]/.test(t))) return null;
     return t.split('{sha}').join(encodeURIComponent(sha));
   }
   function paramsText(params) {
@@ -804,6 +806,12 @@
     if (params.get('draw') === 'all') drawAllVisible();
     if (params.has('variants') && variantsSelect) showVariants('variants-' + params.get('variants'));
     var point = /^([0-9]+):([0-9]+)$/.exec(params.get('point') || '');
+    // "point=SHA" (the dashboard's series page, one series): that commit's point of series 0.
+    var shaPoint = /^[0-9A-Za-z._-]+$/.exec(params.get('point') || '');
+    if (!point && shaPoint && data.series.length === 1) {
+      var at = commits.sha.indexOf(shaPoint[0]);
+      if (at >= 0) point = [null, '0', String(at)];
+    }
     if (point && jumpToSeries('s-' + point[1])) {
       drawChart(Number(point[1]));
       if (pinners[point[1]]) pinners[point[1]](Number(point[2]));

@@ -35,13 +35,7 @@ class MemoryAlertStore final : public store::AlertStore {
         for (auto& [id, a] : m_alerts) {
             if (!a.active() || m_keys[id] != key) continue;
             if (a.last_commit != o.seen_commit) ++a.times_seen;
-            a.last_commit = o.seen_commit;
-            a.change_pct = o.change_pct;
-            a.ci_low_pct = o.ci_low_pct;
-            a.ci_high_pct = o.ci_high_pct;
-            a.p_value = o.p_value;
-            a.q_value = o.q_value;
-            a.regressed_value = o.regressed_value;
+            take_latest(a, o);
             if (!a.baseline_value) a.baseline_value = o.baseline_value;
             if (o.source == store::AlertSource::change_point) {
                 a.commit = o.since_commit;
@@ -63,14 +57,8 @@ class MemoryAlertStore final : public store::AlertStore {
         a.source = o.source;
         a.commit = o.since_commit.empty() ? o.seen_commit : o.since_commit;
         a.commit_time_us = time_of(a.commit);
-        a.last_commit = o.seen_commit;
-        a.change_pct = o.change_pct;
-        a.ci_low_pct = o.ci_low_pct;
-        a.ci_high_pct = o.ci_high_pct;
-        a.p_value = o.p_value;
-        a.q_value = o.q_value;
+        take_latest(a, o);
         a.baseline_value = o.baseline_value;
-        a.regressed_value = o.regressed_value;
         a.opened_at_us = a.last_seen_at_us = now_us;
         m_keys[a.id] = key;
         m_alerts[a.id] = a;
@@ -134,6 +122,17 @@ class MemoryAlertStore final : public store::AlertStore {
     }
 
   private:
+    // What every observation of an alert updates, as the database's upsert does.
+    static void take_latest(store::Alert& a, const store::AlertObservation& o) {
+        a.last_commit = o.seen_commit;
+        a.change_pct = o.change_pct;
+        a.ci_low_pct = o.ci_low_pct;
+        a.ci_high_pct = o.ci_high_pct;
+        a.p_value = o.p_value;
+        a.q_value = o.q_value;
+        a.regressed_value = o.regressed_value;
+    }
+
     std::int64_t time_of(const std::string& sha) const {
         const auto it = commit_times.find(sha);
         return it == commit_times.end() ? 0 : it->second;

@@ -7,11 +7,7 @@
 namespace perftrack::alerts {
 namespace {
 
-testing::ProcessOptions with_stdin(const std::string& text) {
-    testing::ProcessOptions o;
-    o.stdin_text = text;
-    return o;
-}
+using testing::with_stdin;
 
 // RFC 4231, test cases 1 and 2 (HMAC-SHA-256).
 TEST(Signature, MatchesRfc4231Vectors) {

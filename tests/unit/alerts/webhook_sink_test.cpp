@@ -11,11 +11,7 @@
 namespace perftrack::alerts {
 namespace {
 
-testing::ProcessOptions with_stdin(const std::string& text) {
-    testing::ProcessOptions o;
-    o.stdin_text = text;
-    return o;
-}
+using testing::with_stdin;
 
 // What a receiver does: HMAC the raw body with its copy of the secret (here with the openssl
 // command, independent of perftrack's code) and compare.

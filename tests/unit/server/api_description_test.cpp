@@ -1,5 +1,5 @@
 // docs/api.yaml and the server's routes describe the same API: every path and method of the
-// file is routed, and every route is in the file.
+// file is routed, and every /api/ route is in the file.
 #include <fstream>
 #include <regex>
 #include <set>
@@ -45,7 +45,10 @@ TEST(ApiDescription, EveryDescribedRouteExistsAndViceVersa) {
     RateLimiter limiter(0, 1);
     const Api api(pool, limiter, {});
     std::set<std::string> routed;
-    for (const auto& r : api.router().routes()) routed.insert(r.method + " " + r.pattern);
+    // The dashboard's HTML pages (/, /p/...) share the router; they are not the JSON API and
+    // are described in docs/dashboard.md.
+    for (const auto& r : api.router().routes())
+        if (r.pattern.starts_with("/api/")) routed.insert(r.method + " " + r.pattern);
     const auto described = described_routes();
     EXPECT_EQ(described.size(), 10u);
     for (const auto& r : described) EXPECT_TRUE(routed.count(r)) << "described, not routed: " << r;

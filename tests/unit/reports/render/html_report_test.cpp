@@ -15,17 +15,12 @@
 #include "reports/render/html_assets.hpp"
 #include "tests/support/chart_decoding.hpp"
 #include "tests/support/synthetic_report.hpp"
+#include "tests/support/text_search.hpp"
 
 namespace perftrack::reports::render {
 namespace {
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
-}
+using perftrack::testing::count_occurrences;
 
 std::string between(const std::string& text, const std::string& open, const std::string& close) {
     const auto start = text.find(open);
@@ -65,16 +60,16 @@ class HtmlReport : public ::testing::Test {
 
 TEST_F(HtmlReport, IsOneSelfContainedDocument) {
     EXPECT_EQ(html.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0), 0u);
-    EXPECT_EQ(count(html, "<script"), 2u);  // the data block and the one script
-    EXPECT_EQ(count(html, "<style"), 1u);
+    EXPECT_EQ(count_occurrences(html, "<script"), 2u);  // the data block and the one script
+    EXPECT_EQ(count_occurrences(html, "<style"), 1u);
     // No reference to anything outside the file.
-    EXPECT_EQ(count(html, " src="), 0u);
-    EXPECT_EQ(count(html, "<link"), 0u);
-    EXPECT_EQ(count(html, "@import"), 0u);
-    EXPECT_EQ(count(html, "url("), 0u);
-    EXPECT_EQ(count(html, " style=\""), 0u);  // the CSP forbids inline style attributes
-    EXPECT_EQ(count(html, " on"), count(html, " only") + count(html, " one") + count(html, " on ") +
-                                      count(html, " once"));  // no inline event handlers
+    EXPECT_EQ(count_occurrences(html, " src="), 0u);
+    EXPECT_EQ(count_occurrences(html, "<link"), 0u);
+    EXPECT_EQ(count_occurrences(html, "@import"), 0u);
+    EXPECT_EQ(count_occurrences(html, "url("), 0u);
+    EXPECT_EQ(count_occurrences(html, " style=\""), 0u);  // the CSP forbids inline style attributes
+    EXPECT_EQ(count_occurrences(html, " on"), count_occurrences(html, " only") + count_occurrences(html, " one") + count_occurrences(html, " on ") +
+                                      count_occurrences(html, " once"));  // no inline event handlers
 }
 
 TEST_F(HtmlReport, ContentSecurityPolicyComesFirstAndHashesTheInlineCode) {
@@ -108,7 +103,7 @@ TEST_F(HtmlReport, OneArticleAndChartContainerPerSeriesWithUniqueIds) {
     const auto ids = all_matches(html, "<article class=\"series\" id=\"(s-[0-9]+)\"");
     ASSERT_EQ(ids.size(), model.series.size());
     for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], "s-" + std::to_string(i));
-    EXPECT_EQ(count(html, "<div class=\"chart\" data-i=\""), model.series.size());
+    EXPECT_EQ(count_occurrences(html, "<div class=\"chart\" data-i=\""), model.series.size());
     const auto all_ids = all_matches(html, " id=\"([^\"]+)\"");
     const std::set<std::string> unique(all_ids.begin(), all_ids.end());
     EXPECT_EQ(unique.size(), all_ids.size()) << "duplicate id";
@@ -118,26 +113,26 @@ TEST_F(HtmlReport, OneArticleAndChartContainerPerSeriesWithUniqueIds) {
 }
 
 TEST_F(HtmlReport, SuitesAreCollapsibleSections) {
-    EXPECT_EQ(count(html, "<details class=\"suite\""), spec.suites);
+    EXPECT_EQ(count_occurrences(html, "<details class=\"suite\""), spec.suites);
     // 48 series <= the default threshold of 60: every suite starts open.
-    EXPECT_EQ(count(html, "<details class=\"suite\" id=\"suite-0\" open>"), 1u);
+    EXPECT_EQ(count_occurrences(html, "<details class=\"suite\" id=\"suite-0\" open>"), 1u);
     HtmlOptions options;
     options.open_all_suites_up_to = 10;
     auto quiet = testing::synthetic_report(spec);
     for (auto& s : quiet.series) s.verdict.reset();
     // Nothing flagged: only the first suite opens, so some charts are in view.
     const auto collapsed = render_html(quiet, options);
-    EXPECT_EQ(count(collapsed, "<details class=\"suite\" id=\"suite-0\" open>"), 1u);
-    EXPECT_EQ(count(collapsed, " open>"), 1u);
+    EXPECT_EQ(count_occurrences(collapsed, "<details class=\"suite\" id=\"suite-0\" open>"), 1u);
+    EXPECT_EQ(count_occurrences(collapsed, " open>"), 1u);
     // Something flagged: exactly the suites holding flagged series open.
     const auto flagged_view = render_html(model, options);
     std::set<std::string> flagged_suites;
     for (const auto i : flagged_series(model)) flagged_suites.insert(model.series[i].id.suite);
     ASSERT_FALSE(flagged_suites.empty());
-    EXPECT_EQ(count(flagged_view, "<details class=\"suite\""), spec.suites);
+    EXPECT_EQ(count_occurrences(flagged_view, "<details class=\"suite\""), spec.suites);
     std::size_t open = 0;
     for (std::size_t k = 0; k < spec.suites; ++k)
-        open += count(flagged_view, fmt::format("id=\"suite-{}\" open>", k));
+        open += count_occurrences(flagged_view, fmt::format("id=\"suite-{}\" open>", k));
     EXPECT_EQ(open, flagged_suites.size());
 }
 
@@ -158,9 +153,9 @@ TEST_F(HtmlReport, FlaggedTableRowsMatchTheModel) {
     EXPECT_EQ(cards[3], std::to_string(counts.insufficient_data));
     EXPECT_EQ(cards[4], std::to_string(counts.new_series));
     // Words and arrows, not colour alone.
-    EXPECT_EQ(count(html, "</span> regression</span>"),
+    EXPECT_EQ(count_occurrences(html, "</span> regression</span>"),
               counts.regressions * 2);  // table + chart title
-    EXPECT_GE(count(html, "\u25B2 +"), 1u);
+    EXPECT_GE(count_occurrences(html, "\u25B2 +"), 1u);
 }
 
 TEST_F(HtmlReport, EmbeddedDataDecodesToTheModel) {
@@ -249,7 +244,7 @@ TEST(HtmlReportHostile, UntrustedTextIsEscapedEverywhere) {
     EXPECT_EQ(html.find("<!--"), std::string::npos);
     EXPECT_EQ(html.find("<script>alert"), std::string::npos);
     EXPECT_EQ(html.find("</script><script>"), std::string::npos);
-    EXPECT_EQ(count(html, "<script"), 2u);
+    EXPECT_EQ(count_occurrences(html, "<script"), 2u);
     EXPECT_EQ(html.find("\xE2\x80\xA8"), std::string::npos);  // U+2028 only as \u2028 in data
     EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
     EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), std::string::npos);
@@ -277,8 +272,8 @@ TEST(HtmlReportAlerts, OneRowPerAlert) {
     const auto model = testing::synthetic_report({});
     ASSERT_EQ(model.alerts.items.size(), 2u);
     const auto html = render_html(model);
-    EXPECT_EQ(count(html, "<tr data-state=\"open\">"), 1u);
-    EXPECT_EQ(count(html, "<tr data-state=\"resolved\">"), 1u);
+    EXPECT_EQ(count_occurrences(html, "<tr data-state=\"open\">"), 1u);
+    EXPECT_EQ(count_occurrences(html, "<tr data-state=\"resolved\">"), 1u);
 }
 
 TEST(ChartData, QuantisationKeepsFourSignificantDigits) {
