@@ -220,7 +220,7 @@ psql "$dsn" -X -q -P footer=off -c "
 SELECT c.relname AS relation, pg_size_pretty(pg_total_relation_size(c.oid)) AS total,
        pg_size_pretty(pg_relation_size(c.oid)) AS heap,
        pg_size_pretty(pg_total_relation_size(c.oid) - pg_relation_size(c.oid)
-                      - pg_indexes_size(c.oid)) AS "toast+maps",
+                      - pg_indexes_size(c.oid)) AS toast_fsm_vm,
        pg_size_pretty(pg_indexes_size(c.oid)) AS indexes
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
