@@ -12,8 +12,12 @@ constexpr const char* k_ids =
     "JOIN testbed t ON t.project_id = p.id AND t.name = $2 "
     "JOIN branch b ON b.project_id = p.id AND b.name = $3 WHERE p.name = $1";
 
-// SQLSTATE of a write in a read-only transaction (a hot standby).
-constexpr const char* k_read_only_transaction = "25006";
+// SQLSTATEs after which nothing is saved and the check goes on: a write in a read-only
+// transaction (a hot standby), and two checks of the branch saving at once (a deadlock or a
+// serialization failure; the other one's states are as good).
+bool skip_saving(const std::string& sqlstate) {
+    return sqlstate == "25006" || sqlstate == "40P01" || sqlstate == "40001";
+}
 
 }  // namespace
 
@@ -54,9 +58,8 @@ void write_detector_state(pqxx::connection& conn, const DetectorStateKey& key,
             project_id, testbed_id, branch_id, key.end_position - 1);
         tx.commit();
     } catch (const pqxx::sql_error& e) {
-        // A read replica (--read-db as the only database): nothing is kept, the check is right
-        // either way.
-        if (e.sqlstate() == k_read_only_transaction) return;
+        // A cache: the check is right either way.
+        if (skip_saving(e.sqlstate())) return;
         throw;
     }
 }

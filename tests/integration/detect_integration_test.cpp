@@ -130,6 +130,16 @@ TEST_F(DetectIntegration, CheckAtEveryCommitAgreesWithBacktest) {
         }
         EXPECT_EQ(r.exit_code, any_regression ? 1 : 0) << sha(i);
     }
+    // The checks continued from the detector states the previous ones saved
+    // (detector_state.hpp); the same commit checked again, and after the states are dropped
+    // (a full replay), gives the same verdicts.
+    EXPECT_NE(schema.scalar("SELECT count(*) FROM detector_state"), "0");
+    const std::string newest = sha(k_commits - 1);
+    const std::vector<std::string> last{"--branch", "main", "--commit", newest, "--format", "json"};
+    const auto kept = perftrack_in("check", last);
+    schema.scalar("WITH d AS (DELETE FROM detector_state RETURNING 1) SELECT count(*) FROM d");
+    const auto replayed = perftrack_in("check", last);
+    EXPECT_EQ(kept.out, replayed.out);
 }
 
 TEST_F(DetectIntegration, ExitCodesAndFormats) {
