@@ -54,7 +54,7 @@ class Hasher {
 
 // Adding a field to DetectionSettings must add it to detector_fingerprint() (then update this
 // size): settings the fingerprint leaves out would let one setting's states serve another.
-static_assert(sizeof(DetectionSettings) == 120,
+static_assert(sizeof(DetectionSettings) == 136,
               "DetectionSettings changed: add the new field to detector_fingerprint()");
 
 // Everything a state before `end` (points [0, end_index) of `window` stepped) was computed from.
@@ -132,10 +132,12 @@ std::optional<ReplayPoint> replay_point_of(const SavedSeriesState& saved,
 std::string detector_fingerprint(const DetectionSettings& s) {
     std::string out = fmt::format(
         "v{} {} alpha={:a} baseline_runs={} min_change={:a} exact_tolerance={:a} "
-        "confirm={} late_alpha={:a} screen_alpha={:a} rule={} fixed={}",
+        "confirm={} late_alpha={:a} screen_alpha={:a} rule={} fixed={} hidden_step={:a} "
+        "hide_z={:a}",
         k_detector_state_version, PERFTRACK_DETECTOR_SOURCES_HASH, s.alpha, s.baseline_runs,
         s.defaults.min_change, s.defaults.exact_tolerance, s.confirm_commits, s.late_alpha,
-        s.rerun_screen_alpha, static_cast<int>(s.rerun_rule), s.fixed_reruns);
+        s.rerun_screen_alpha, static_cast<int>(s.rerun_rule), s.fixed_reruns, s.rerun_hidden_step,
+        s.rerun_hide_z);
     for (const auto& [metric, o] : s.per_metric)
         out += fmt::format(" [{}]={}/{}", metric,
                            o.min_change ? fmt::format("{:a}", *o.min_change) : "-",
