@@ -69,45 +69,18 @@ int store_or_upload(const CommonOptions& options, const std::optional<client::Se
 }
 
 int push_to_server(const CommonOptions& options, const client::ApiClient& api) {
-    const auto home = store::perftrack_home();
-    const auto files = store::spooled_files(home);
-    if (files.empty()) {
-        if (!options.quiet)
-            fmt::print("nothing to push: {} is empty\n", store::spool_dir(home).string());
-        return 0;
-    }
-    int exit_code = 0;
-    std::size_t pushed = 0;
-    for (const auto& file : files) {
-        auto run = store::read_spooled_run(file);
-        if (!run) {
-            print_error(run.error());
-            exit_code = static_cast<int>(core::ExitCode::bad_input);
-            continue;
-        }
-        auto reply = client::upload_run(api, *run, false);
-        if (!reply) {
+    return push_spooled_runs(
+        options, store::perftrack_home(),
+        [&](const store::RunToStore& run, const std::filesystem::path& file) {
+            auto reply = client::upload_run(api, run, false);
+            if (reply) return SpoolSend{outcome_of(run, *reply)};
             print_error(fmt::format("{}: {}", file.string(), reply.error().message),
                         reply.error().hint);
-            if (reply.error().unavailable()) {
-                if (!options.quiet)
-                    fmt::print("pushed {} of {} spooled runs; the rest stay spooled\n", pushed,
-                               files.size());
-                return static_cast<int>(core::ExitCode::database_unavailable);
-            }
-            exit_code = reply.error().exit_code;
-            continue;
-        }
-        std::error_code ec;
-        std::filesystem::remove(file, ec);
-        if (ec)
-            print_warning(
-                fmt::format("{}: stored but not removed: {}", file.string(), ec.message()));
-        ++pushed;
-        if (!options.quiet) fmt::print("{}\n", describe_outcome(*run, outcome_of(*run, *reply)));
-    }
-    if (!options.quiet) fmt::print("pushed {} of {} spooled runs\n", pushed, files.size());
-    return exit_code;
+            SpoolSend refused;
+            refused.exit_code = reply.error().exit_code;
+            refused.stop = reply.error().unavailable();
+            return refused;
+        });
 }
 
 }  // namespace perftrack::cli

@@ -85,4 +85,45 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
     return static_cast<int>(core::ExitCode::database_unavailable);
 }
 
+int push_spooled_runs(const CommonOptions& options, const std::filesystem::path& home,
+                      const std::function<SpoolSend(const store::RunToStore&,
+                                                    const std::filesystem::path&)>& send) {
+    const auto files = store::spooled_files(home);
+    if (files.empty()) {
+        if (!options.quiet)
+            fmt::print("nothing to push: {} is empty\n", store::spool_dir(home).string());
+        return 0;
+    }
+    int exit_code = 0;
+    std::size_t pushed = 0;
+    for (const auto& file : files) {
+        auto run = store::read_spooled_run(file);
+        if (!run) {
+            print_error(run.error());
+            exit_code = static_cast<int>(core::ExitCode::bad_input);
+            continue;
+        }
+        const SpoolSend sent = send(*run, file);
+        if (sent.stop) {
+            if (!options.quiet)
+                fmt::print("pushed {} of {} spooled runs; the rest stay spooled\n", pushed,
+                           files.size());
+            return static_cast<int>(core::ExitCode::database_unavailable);
+        }
+        if (!sent.outcome) {
+            exit_code = sent.exit_code;
+            continue;
+        }
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+        if (ec)
+            print_warning(
+                fmt::format("{}: stored but not removed: {}", file.string(), ec.message()));
+        ++pushed;
+        if (!options.quiet) fmt::print("{}\n", describe_outcome(*run, *sent.outcome));
+    }
+    if (!options.quiet) fmt::print("pushed {} of {} spooled runs\n", pushed, files.size());
+    return exit_code;
+}
+
 }  // namespace perftrack::cli

@@ -29,32 +29,14 @@ CommandResult run_push(const PushOptions& p) {
     const auto server = server_target_for(p.server, o.db, "push");
     if (!server) return tl::unexpected(server.error());
     if (*server) return push_to_server(o, api_client_for(**server, o.verbose));
-    const auto target = store::resolve_connection_target(o.db);
-    const auto files = store::spooled_files(target.home);
-    if (files.empty()) {
-        if (!o.quiet) fmt::print("nothing to push: {} is empty\n", store::spool_dir(target.home).string());
-        return 0;
-    }
-    auto db = open_store(o);
-    int exit_code = 0;
-    std::size_t pushed = 0;
-    for (const auto& file : files) {
-        auto run = store::read_spooled_run(file);
-        if (!run) {
-            // A damaged file stays where it is for a human to look at; the others still go.
-            print_error(run.error());
-            exit_code = static_cast<int>(core::ExitCode::bad_input);
-            continue;
-        }
-        const auto outcome = db->ingest(*run);
-        std::error_code ec;
-        std::filesystem::remove(file, ec);
-        if (ec) print_warning(fmt::format("{}: stored but not removed: {}", file.string(), ec.message()));
-        ++pushed;
-        if (!o.quiet) fmt::print("{}\n", describe_outcome(*run, outcome));
-    }
-    if (!o.quiet) fmt::print("pushed {} of {} spooled runs\n", pushed, files.size());
-    return exit_code;
+    // Opened at the first run: an empty spool needs no database. A database that cannot be
+    // reached throws, which the CLI maps to exit 3 with every file still spooled.
+    decltype(open_store(o)) db;
+    return push_spooled_runs(o, store::resolve_connection_target(o.db).home,
+                             [&](const store::RunToStore& run, const std::filesystem::path&) {
+                                 if (!db) db = open_store(o);
+                                 return SpoolSend{db->ingest(run)};
+                             });
 }
 
 }  // namespace
