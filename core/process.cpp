@@ -593,23 +593,16 @@ ProcessOutcome RunningProcess::wait(ProcessObserver* observer) {
 
         pollfd fds[5];
         nfds_t n = 0;
-        int in_index = -1, out_index = -1, err_index = -1, pid_index = -1;
-        if (in.get() >= 0) {
-            in_index = static_cast<int>(n);
-            fds[n++] = {in.get(), POLLOUT, 0};
-        }
-        if (out.get() >= 0) {
-            out_index = static_cast<int>(n);
-            fds[n++] = {out.get(), POLLIN, 0};
-        }
-        if (err.get() >= 0) {
-            err_index = static_cast<int>(n);
-            fds[n++] = {err.get(), POLLIN, 0};
-        }
-        if (pidfd.get() >= 0) {
-            pid_index = static_cast<int>(n);
-            fds[n++] = {pidfd.get(), POLLIN, 0};
-        }
+        // The index of an open descriptor in fds, -1 for a closed one.
+        const auto watch = [&](int fd, short events) {
+            if (fd < 0) return -1;
+            fds[n] = {fd, events, 0};
+            return static_cast<int>(n++);
+        };
+        const int in_index = watch(in.get(), POLLOUT);
+        const int out_index = watch(out.get(), POLLIN);
+        const int err_index = watch(err.get(), POLLIN);
+        const int pid_index = watch(pidfd.get(), POLLIN);
         // Only to wake up: pending_stop() below says what happened.
         if (interrupted_by == 0 && m_stop.wake_fd >= 0) fds[n++] = {m_stop.wake_fd, POLLIN, 0};
         const int ready = ::poll(fds, n, milliseconds_until(wake, now));
