@@ -46,19 +46,11 @@ ChromiumSession::ChromiumSession(int width, int height) {
     m_profile = tmpl;
     int to[2], from[2];
     if (::pipe(to) != 0 || ::pipe(from) != 0) throw std::runtime_error("pipe failed");
-    const std::vector<std::string> args = {chromium->string(),
-                                           "--headless",
-                                           "--no-sandbox",
-                                           "--disable-gpu",
-                                           "--disable-background-networking",
-                                           "--disable-component-update",
-                                           "--disable-sync",
-                                           "--no-first-run",
-                                           "--disable-quic",
-                                           "--remote-debugging-pipe",
-                                           fmt::format("--window-size={},{}", width, height),
-                                           "--user-data-dir=" + m_profile.string(),
-                                           "about:blank"};
+    std::vector<std::string> args = {chromium->string()};
+    for (auto& flag : chromium_base_flags()) args.push_back(std::move(flag));
+    args.insert(args.end(), {"--remote-debugging-pipe",
+                             fmt::format("--window-size={},{}", width, height),
+                             "--user-data-dir=" + m_profile.string(), "about:blank"});
     m_pid = ::fork();
     if (m_pid < 0) throw std::runtime_error("fork failed");
     if (m_pid == 0) {

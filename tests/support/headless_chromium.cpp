@@ -10,20 +10,24 @@
 
 namespace perftrack::testing {
 
+std::vector<std::string> chromium_base_flags() {
+    return {"--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic"};
+}
+
 namespace {
 
-// Headless without a sandbox (it refuses to start sandboxed as root), no GPU, and nothing that
-// talks to the network on its own (background networking, component updates, sync, QUIC).
-const std::vector<std::string> k_flags = {"--headless",
-                                          "--no-sandbox",
-                                          "--disable-gpu",
-                                          "--disable-background-networking",
-                                          "--disable-component-update",
-                                          "--disable-sync",
-                                          "--no-first-run",
-                                          "--disable-quic",
-                                          "--enable-logging=stderr",
-                                          "--v=0"};
+std::vector<std::string> logging_flags() {
+    auto flags = chromium_base_flags();
+    flags.insert(flags.end(), {"--enable-logging=stderr", "--v=0"});
+    return flags;
+}
 
 std::vector<std::string> console_lines(const std::string& err) {
     std::vector<std::string> out;
@@ -39,7 +43,8 @@ BrowserResult run_chromium(std::vector<std::string> extra, const std::string& ur
     if (!chromium) return {};
     TempDir profile;
     std::vector<std::string> argv = {chromium->string()};
-    argv.insert(argv.end(), k_flags.begin(), k_flags.end());
+    const auto flags = logging_flags();
+    argv.insert(argv.end(), flags.begin(), flags.end());
     argv.push_back("--user-data-dir=" + profile.path().string());
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back(url);

@@ -17,6 +17,11 @@ namespace perftrack::testing {
 // The chromium executable on PATH (chromium, chromium-browser), or nullopt.
 std::optional<std::filesystem::path> find_chromium();
 
+// Headless without a sandbox (it refuses to start sandboxed as root), no GPU, and nothing that
+// talks to the network on its own (background networking, component updates, sync, QUIC): the
+// flags of every Chromium the tests start.
+std::vector<std::string> chromium_base_flags();
+
 // True when the CI variable is "true" (GitHub Actions, GitLab CI and this project's CI set it).
 bool running_in_ci();
 
