@@ -11,21 +11,10 @@
 # Usage: ci/bench_report.sh [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-build_dir=build
-if [[ $# -gt 0 && $1 != --* ]]; then build_dir=$1; shift; fi
-series=2000 commits=500 reps=10 repeat=3
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --series) series=$2; shift 2 ;;
-    --commits) commits=$2; shift 2 ;;
-    --reps) reps=$2; shift 2 ;;
-    --repeat) repeat=$2; shift 2 ;;
-    *) echo "usage: $0 [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]" >&2; exit 2 ;;
-  esac
-done
+source ci/lib/bench_database.sh
+bench_history_args 3 "$@"
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-source ci/lib/bench_database.sh
 bench_database_start "$build_dir"
 common=(--db "$PERFTRACK_TEST_DSN" --project bench --testbed ci --branch main)
 bench_history "$build_dir" "$series" "$commits" "$reps"

@@ -1,6 +1,24 @@
-# Sourced by the benchmark drivers (ci/bench_check.sh, ci/bench_report.sh): builds the
+# Sourced by the benchmark drivers (ci/bench_check.sh, ci/bench_report.sh, ci/bench_dashboard.sh): builds the
 # perftrack binary, starts a throwaway PostgreSQL (ci/lib/test_postgres.sh) migrated for it, and
 # generates (once, kept in the build directory) a synthetic history of result files.
+
+# bench_history_args DEFAULT_REPEAT ARG...: the arguments of ci/bench_report.sh and
+# ci/bench_dashboard.sh, [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]; sets
+# $build_dir, $series, $commits, $reps and $repeat (exit 2 on anything else).
+bench_history_args() {
+  build_dir=build series=2000 commits=500 reps=10 repeat=$1
+  shift
+  if [[ $# -gt 0 && $1 != --* ]]; then build_dir=$1; shift; fi
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --series) series=$2; shift 2 ;;
+      --commits) commits=$2; shift 2 ;;
+      --reps) reps=$2; shift 2 ;;
+      --repeat) repeat=$2; shift 2 ;;
+      *) echo "usage: $0 [build-dir] [--series N] [--commits N] [--reps N] [--repeat N]" >&2; exit 2 ;;
+    esac
+  done
+}
 
 # bench_database_start BUILD_DIR: sets $perftrack and $work; stops the server and removes $work
 # on exit.
