@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "core/file_io.hpp"
 #include "alerts/slack_sink.hpp"
 #include "alerts/webhook_sink.hpp"
+#include "core/file_io.hpp"
 
 namespace perftrack::alerts {
 

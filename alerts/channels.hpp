@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "alerts/alert_sink.hpp"
 #include "alerts/github_sink.hpp"
 #include "alerts/http_client.hpp"
+#include "core/error.hpp"
 
 namespace perftrack::alerts {
 

@@ -39,8 +39,7 @@ store::SeriesHistory series_of(const nlohmann::json& h) {
     s.id.benchmark = h["id"].get<std::string>();
     s.id.metric = "value";
     s.id.unit = h["unit"].get<std::string>();
-    s.id.direction =
-        h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
+    s.id.direction = h["direction"] == "higher" ? core::Direction::higher : core::Direction::lower;
     return s;
 }
 

@@ -5,16 +5,15 @@
 // Needs a PostgreSQL: PERFTRACK_BENCH_DSN (keyword form, e.g. "host=/tmp/x port=5432
 // user=postgres dbname=postgres"); ci/bench_ingest.sh starts a throwaway one and runs this.
 // Each iteration stores a new run, so the table grows as it would in production.
-#include <benchmark/benchmark.h>
-#include <pqxx/pqxx>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <pqxx/pqxx>
+#include <unistd.h>
 
 #include "core/process.hpp"
 
@@ -57,9 +56,10 @@ const fs::path& native_file() {
         out << R"({"version":1,"results":[)";
         for (int s = 0; s < k_series; ++s) {
             if (s > 0) out << ',';
-            out << fmt::format(R"({{"benchmark":"bench_{}","params":{{"n":{}}},"metric":"real_time",)"
-                               R"("unit":"ns","direction":"lower","samples":[)",
-                               s / 4, s % 4);
+            out << fmt::format(
+                R"({{"benchmark":"bench_{}","params":{{"n":{}}},"metric":"real_time",)"
+                R"("unit":"ns","direction":"lower","samples":[)",
+                s / 4, s % 4);
             for (int i = 0; i < k_samples; ++i) out << (i > 0 ? "," : "") << sample_value(s, i);
             out << "]}";
         }
@@ -92,9 +92,9 @@ void BM_PerftrackIngest(benchmark::State& state) {
         const auto start = std::chrono::steady_clock::now();
         const int rc = run_command({PERFTRACK_BINARY, "ingest", "--db", dsn, "--project", "bench",
                                     "--testbed", "t", "--branch", "main", "--commit",
-                                    fmt::format("ingest-{}-{}", ::getpid(), iteration),
-                                    "--run-id", fmt::format("ingest-{}-{}", ::getpid(), iteration),
-                                    "--format", "perftrack", file.string()});
+                                    fmt::format("ingest-{}-{}", ::getpid(), iteration), "--run-id",
+                                    fmt::format("ingest-{}-{}", ::getpid(), iteration), "--format",
+                                    "perftrack", file.string()});
         const auto end = std::chrono::steady_clock::now();
         if (rc != 0) {
             state.SkipWithError("perftrack ingest failed");
@@ -125,8 +125,9 @@ void BM_PsqlCopy(benchmark::State& state) {
             "SELECT b.id FROM benchmark b JOIN project p ON p.id = b.project_id WHERE p.name = "
             "'bench' ORDER BY b.name, b.params");
         for (const auto& row : r) benchmark_ids.push_back(row[0].as<long long>());
-        auto m = tx.exec("SELECT m.id FROM metric m JOIN project p ON p.id = m.project_id WHERE "
-                         "p.name = 'bench'");
+        auto m = tx.exec(
+            "SELECT m.id FROM metric m JOIN project p ON p.id = m.project_id WHERE "
+            "p.name = 'bench'");
         if (!m.empty()) metric_id = m[0][0].as<long long>();
         tx.commit();
     }
@@ -140,13 +141,14 @@ void BM_PsqlCopy(benchmark::State& state) {
         long long run_id = 0;
         {
             pqxx::work tx(conn);
-            run_id = tx.exec_params(
-                           "INSERT INTO run (project_id, testbed_id, branch_id, commit_id, run_key, "
-                           "started_at, ended_at, status) SELECT project_id, testbed_id, branch_id, "
-                           "commit_id, $1, now(), now(), 'complete' FROM run ORDER BY id LIMIT 1 "
-                           "RETURNING id",
-                           fmt::format("psql-{}-{}", ::getpid(), iteration))[0][0]
-                         .as<long long>();
+            run_id =
+                tx.exec_params(
+                      "INSERT INTO run (project_id, testbed_id, branch_id, commit_id, run_key, "
+                      "started_at, ended_at, status) SELECT project_id, testbed_id, branch_id, "
+                      "commit_id, $1, now(), now(), 'complete' FROM run ORDER BY id LIMIT 1 "
+                      "RETURNING id",
+                      fmt::format("psql-{}-{}", ::getpid(), iteration))[0][0]
+                    .as<long long>();
             tx.commit();
         }
         const fs::path rows = work_dir() / "rows.tsv";

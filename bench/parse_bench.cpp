@@ -1,10 +1,9 @@
 // Parsing speed of the input formats: the native format (what `perftrack run` and big CI
 // pipelines ingest) and each adapter over a representative file. Inputs are generated in memory
 // so the benchmark measures parsing only.
-#include <benchmark/benchmark.h>
-
 #include <string>
 
+#include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include "core/native_format.hpp"
@@ -43,7 +42,8 @@ std::string gbench_text(int benchmarks, int repetitions) {
                 R"("run_type":"iteration","repetitions":{},"repetition_index":{},"threads":1,)"
                 R"("iterations":1000,"real_time":{},"cpu_time":{},"time_unit":"ns",)"
                 R"("items_per_second":{}}})",
-                first ? "" : ",", name, b, name, repetitions, r, 1200.5 + r, 1199.25 + r, 8.3e8 + r);
+                first ? "" : ",", name, b, name, repetitions, r, 1200.5 + r, 1199.25 + r,
+                8.3e8 + r);
             first = false;
         }
         for (const char* agg : {"mean", "median", "stddev", "cv"})

@@ -28,7 +28,8 @@ reports::ab::AbSettings ab_settings(const reports::detect::DetectionSettings& se
 }
 
 core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurements,
-                    const reports::ab::AbSettings& settings, const std::string& format) {
+                                  const reports::ab::AbSettings& settings,
+                                  const std::string& format) {
     auto report = reports::ab::compare_ab(measurements, settings);
     if (!report) return tl::unexpected(report.error());
     if (format == "json") {

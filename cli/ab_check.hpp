@@ -24,7 +24,8 @@ reports::ab::AbSettings ab_settings(const reports::detect::DetectionSettings& se
 // Judges `measurements`, prints the report to stdout in `format` (text, json, markdown) and
 // returns true when something regressed; an Error when they cannot be compared.
 core::Result<bool> print_ab_check(const std::vector<core::Measurement>& measurements,
-                    const reports::ab::AbSettings& settings, const std::string& format);
+                                  const reports::ab::AbSettings& settings,
+                                  const std::string& format);
 
 // perftrack check --ab: the newest A/B run of the commit (project, testbed, branch and commit
 // resolved like check does). Returns the exit code (1 on a regression unless no_fail), or the

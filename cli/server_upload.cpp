@@ -69,18 +69,18 @@ int store_or_upload(const CommonOptions& options, const std::optional<client::Se
 }
 
 int push_to_server(const CommonOptions& options, const client::ApiClient& api) {
-    return push_spooled_runs(
-        options, store::perftrack_home(),
-        [&](const store::RunToStore& run, const std::filesystem::path& file) {
-            auto reply = client::upload_run(api, run, false);
-            if (reply) return SpoolSend{outcome_of(run, *reply)};
-            print_error(fmt::format("{}: {}", file.string(), reply.error().message),
-                        reply.error().hint);
-            SpoolSend refused;
-            refused.exit_code = reply.error().exit_code;
-            refused.stop = reply.error().unavailable();
-            return refused;
-        });
+    return push_spooled_runs(options, store::perftrack_home(),
+                             [&](const store::RunToStore& run, const std::filesystem::path& file) {
+                                 auto reply = client::upload_run(api, run, false);
+                                 if (reply) return SpoolSend{outcome_of(run, *reply)};
+                                 print_error(
+                                     fmt::format("{}: {}", file.string(), reply.error().message),
+                                     reply.error().hint);
+                                 SpoolSend refused;
+                                 refused.exit_code = reply.error().exit_code;
+                                 refused.stop = reply.error().unavailable();
+                                 return refused;
+                             });
 }
 
 }  // namespace perftrack::cli

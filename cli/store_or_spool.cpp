@@ -24,10 +24,10 @@ std::string describe_outcome(const store::RunToStore& run, const store::IngestOu
     if (!outcome.stored)
         return fmt::format("run {} ({}) was already ingested; nothing written", run.run_key, where);
     const auto& c = outcome.counts;
-    std::string line = fmt::format("stored run {} ({}): {}, {}, {}", run.run_key, where,
-                                   plural(c.benchmarks, "benchmark", "benchmarks"),
-                                   plural(c.metrics, "metric", "metrics"),
-                                   plural(c.samples, "sample", "samples"));
+    std::string line =
+        fmt::format("stored run {} ({}): {}, {}, {}", run.run_key, where,
+                    plural(c.benchmarks, "benchmark", "benchmarks"),
+                    plural(c.metrics, "metric", "metrics"), plural(c.samples, "sample", "samples"));
     if (c.failures > 0) line += fmt::format(", {} failed", c.failures);
     return line;
 }
@@ -85,9 +85,9 @@ int store_runs_or_spool(const CommonOptions& options, const std::vector<store::R
     return static_cast<int>(core::ExitCode::database_unavailable);
 }
 
-int push_spooled_runs(const CommonOptions& options, const std::filesystem::path& home,
-                      const std::function<SpoolSend(const store::RunToStore&,
-                                                    const std::filesystem::path&)>& send) {
+int push_spooled_runs(
+    const CommonOptions& options, const std::filesystem::path& home,
+    const std::function<SpoolSend(const store::RunToStore&, const std::filesystem::path&)>& send) {
     const auto files = store::spooled_files(home);
     if (files.empty()) {
         if (!options.quiet)

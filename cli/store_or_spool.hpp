@@ -28,9 +28,9 @@ struct SpoolSend {
 // `perftrack push`: sends the runs spooled in `home` oldest first; a file is removed only after
 // `send` stored it, so an interrupted push loses nothing and a repeated one duplicates nothing.
 // A damaged file stays where it is for a human to look at (exit 2); the others still go.
-int push_spooled_runs(const CommonOptions& options, const std::filesystem::path& home,
-                      const std::function<SpoolSend(const store::RunToStore&,
-                                                    const std::filesystem::path&)>& send);
+int push_spooled_runs(
+    const CommonOptions& options, const std::filesystem::path& home,
+    const std::function<SpoolSend(const store::RunToStore&, const std::filesystem::path&)>& send);
 
 // "stored run KEY (project P, testbed T, branch B, commit abc1234): 3 benchmarks, ..."
 std::string describe_outcome(const store::RunToStore& run, const store::IngestOutcome& outcome);

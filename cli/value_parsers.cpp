@@ -65,8 +65,9 @@ core::Result<std::pair<std::string, formats::MetricOverride>> parse_metric_overr
         if (!dir.empty()) {
             auto d = core::parse_direction(dir);
             if (!d)
-                return fail(ErrorKind::usage,
-                            fmt::format("--metric \"{}\": direction must be higher or lower", text));
+                return fail(
+                    ErrorKind::usage,
+                    fmt::format("--metric \"{}\": direction must be higher or lower", text));
             o.direction = *d;
         }
     }
@@ -88,7 +89,8 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-core::Result<std::int64_t> parse_duration_seconds(const std::string& flag, const std::string& text) {
+core::Result<std::int64_t> parse_duration_seconds(const std::string& flag,
+                                                  const std::string& text) {
     const auto bad = [&] {
         return core::fail(core::ErrorKind::usage,
                           fmt::format("{} \"{}\": expected a positive whole number of "

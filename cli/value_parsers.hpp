@@ -22,7 +22,8 @@ CLI::Option* add_byte_size_option(CLI::App& command, const std::string& name, st
                                   const std::string& description, const std::string& default_text);
 
 // "allocs=higher" -> {"allocs", higher}
-core::Result<std::pair<std::string, core::Direction>> parse_direction_override(std::string_view text);
+core::Result<std::pair<std::string, core::Direction>> parse_direction_override(
+    std::string_view text);
 
 // "latency_p95=ms:lower", "score=:higher", "rss=B" -> name and override
 core::Result<std::pair<std::string, formats::MetricOverride>> parse_metric_override(

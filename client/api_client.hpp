@@ -4,8 +4,8 @@
 //   no answer, or 429/5xx after the retries  -> 3 (the caller spools what it was storing)
 //   any other 4xx, 401/403 included          -> 2, with the server's own message (a missing,
 //                                               wrong or too small token is the caller's to fix)
-// A JSON error body's "exit_code" (1-4) wins over these defaults; 5 stays for perftrack's bugs. The token is scrubbed from every
-// message; URLs are never quoted beyond the server's base.
+// A JSON error body's "exit_code" (1-4) wins over these defaults; 5 stays for perftrack's bugs. The
+// token is scrubbed from every message; URLs are never quoted beyond the server's base.
 
 #include <chrono>
 #include <functional>

@@ -31,6 +31,8 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
 }
 
 // A child killed by signal N is reported as 128 + N, as shells do.
-constexpr int exit_status_for_signal(int signal_number) { return 128 + signal_number; }
+constexpr int exit_status_for_signal(int signal_number) {
+    return 128 + signal_number;
+}
 
 }  // namespace perftrack::core

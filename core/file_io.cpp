@@ -31,7 +31,8 @@ std::string human_bytes(std::uint64_t bytes) {
 
 Result<std::string> read_input_file(const fs::path& path, std::uint64_t max_bytes) {
     if (path == "-") {
-        std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+        std::string text{std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>()};
         if (text.size() > max_bytes)
             return fail(ErrorKind::input,
                         fmt::format("<stdin>: input is larger than the limit of {}",
@@ -118,8 +119,8 @@ Result<void> write_file_atomic(const fs::path& path, std::string_view content) {
     const std::string tmp_name = tmp.string();
     int fd = ::open(tmp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail(ErrorKind::input, fmt::format("{}: cannot create: {}", tmp_name,
-                                                  std::strerror(errno)));
+        return fail(ErrorKind::input,
+                    fmt::format("{}: cannot create: {}", tmp_name, std::strerror(errno)));
     std::size_t done = 0;
     while (done < content.size()) {
         const ssize_t n = ::write(fd, content.data() + done, content.size() - done);

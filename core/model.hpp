@@ -44,13 +44,13 @@ struct RunContext {
     std::optional<std::string> commit_time;     // ISO 8601, as given
     std::optional<std::string> commit_subject;  // first line of the commit message
     std::optional<std::string> parent_commit;
-    std::optional<std::string> run_id;          // explicit idempotency key
-    std::optional<std::string> run_group;       // shards with the same group form one run
-    std::optional<std::string> shard;           // "I/N" when sharded
-    std::optional<std::string> ci_provider;     // github, gitlab, jenkins, buildkite, circleci
-    std::optional<std::string> ci_run_key;      // stable id of the CI job attempt
+    std::optional<std::string> run_id;       // explicit idempotency key
+    std::optional<std::string> run_group;    // shards with the same group form one run
+    std::optional<std::string> shard;        // "I/N" when sharded
+    std::optional<std::string> ci_provider;  // github, gitlab, jenkins, buildkite, circleci
+    std::optional<std::string> ci_run_key;   // stable id of the CI job attempt
     std::optional<std::string> ci_job_url;
-    std::optional<std::string> pull_request;    // PR / MR number
+    std::optional<std::string> pull_request;  // PR / MR number
     // Testbed fingerprint: CPU model, cores, memory, OS, compiler, library build type...
     nlohmann::json fingerprint = nlohmann::json::object();
 };

@@ -185,8 +185,8 @@ Result<RunContext> parse_context(const element& ctx, std::string_view source) {
         for (const auto& c : k_context_fields)
             if (key == c.key) known = &c;
         if (known == nullptr)
-            return input_error(source, path,
-                               fmt::format("unknown context key (known: {})", known_context_keys()));
+            return input_error(
+                source, path, fmt::format("unknown context key (known: {})", known_context_keys()));
         std::string text;
         if (f.value.type() == element_type::STRING) {
             text = std::string(std::string_view(f.value));
@@ -219,9 +219,9 @@ Result<Params> parse_params(const object& entry, std::string_view source, const 
     for (auto f : fields) {
         if (f.key.empty()) return input_error(source, params_path, "empty key");
         if (f.value.type() != element_type::STRING && !is_number(f.value))
-            return input_error(source, json_path(params_path, f.key),
-                               fmt::format("expected a string or a number, got {}",
-                                           type_phrase(f.value)));
+            return input_error(
+                source, json_path(params_path, f.key),
+                fmt::format("expected a string or a number, got {}", type_phrase(f.value)));
         params[std::string(f.key)] = to_nlohmann(f.value);
     }
     return params;
@@ -270,8 +270,9 @@ Result<Measurement> parse_result(const element& entry, std::string_view source,
     if (!samples) return input_error(source, path, "missing required field \"samples\"");
     const std::string samples_path = json_path(path, "samples");
     if (samples->type() != element_type::ARRAY)
-        return input_error(source, samples_path,
-                           fmt::format("expected an array of numbers, got {}", type_phrase(*samples)));
+        return input_error(
+            source, samples_path,
+            fmt::format("expected an array of numbers, got {}", type_phrase(*samples)));
     const auto array = samples->get_array().value_unsafe();
     const bool is_time = is_time_unit(m.series.unit);
     m.samples.reserve(array.size());
@@ -301,7 +302,8 @@ Result<BenchmarkFailure> parse_failure(const element& entry, std::string_view so
         return input_error(source, path,
                            fmt::format("expected an object, got {}", type_phrase(entry)));
     const object obj = entry.get_object().value_unsafe();
-    if (auto ok = reject_unknown_keys(obj, {"suite", "benchmark", "params", "message"}, source, path);
+    if (auto ok =
+            reject_unknown_keys(obj, {"suite", "benchmark", "params", "message"}, source, path);
         !ok)
         return tl::unexpected(ok.error());
     BenchmarkFailure f;
@@ -343,22 +345,23 @@ Result<RunResults> parse_native(std::string_view text, std::string_view source) 
     if (auto code = parser.parse(padded).get(doc); code != simdjson::SUCCESS)
         return syntax_error(text, source, code);
     if (doc.type() != element_type::OBJECT)
-        return input_error(source, "",
-                           fmt::format("expected a JSON object at the top level, got {}",
-                                       type_phrase(doc)));
+        return input_error(
+            source, "",
+            fmt::format("expected a JSON object at the top level, got {}", type_phrase(doc)));
     const object top = doc.get_object().value_unsafe();
-    if (auto ok = reject_unknown_keys(top, {"version", "context", "results", "failures"}, source, "");
+    if (auto ok =
+            reject_unknown_keys(top, {"version", "context", "results", "failures"}, source, "");
         !ok)
         return tl::unexpected(ok.error());
     auto version = field(top, "version");
     if (!version) return input_error(source, "", "missing required field \"version\" (expected 1)");
     if ((version->type() != element_type::INT64 && version->type() != element_type::UINT64) ||
         number_value(*version) != k_native_format_version)
-        return input_error(source, "version",
-                           fmt::format("unsupported version {} (this perftrack reads version {})",
-                                       is_number(*version) ? number_text(*version)
-                                                           : type_phrase(*version),
-                                       k_native_format_version));
+        return input_error(
+            source, "version",
+            fmt::format("unsupported version {} (this perftrack reads version {})",
+                        is_number(*version) ? number_text(*version) : type_phrase(*version),
+                        k_native_format_version));
     RunResults run;
     if (auto ctx = field(top, "context"); ctx && ctx->type() != element_type::NULL_VALUE) {
         auto parsed = parse_context(*ctx, source);

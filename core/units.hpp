@@ -10,7 +10,9 @@ namespace perftrack::core {
 // unit symbol. Accepts ps, ns, us/µs/μs, ms, s, min: the symbols parsers convert to ns.
 std::optional<double> ns_per_unit(std::string_view unit);
 
-inline bool is_time_unit(std::string_view unit) { return ns_per_unit(unit).has_value(); }
+inline bool is_time_unit(std::string_view unit) {
+    return ns_per_unit(unit).has_value();
+}
 
 // ns_per_unit, and also the spelled-out names asv and hand-written records use ("seconds",
 // "sec", "milliseconds", "microseconds", "nanoseconds", "minutes", singular or plural). For

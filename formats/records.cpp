@@ -223,10 +223,10 @@ class RecordReader {
                 continue;
             }
             if (m_context.contains(key) && m_context[key] != value)
-                return core::input_error(
-                    m_source, place.at(fmt::format("{}.{}", k_context_field, key)),
-                    fmt::format("{} differs from {} in an earlier record", value.dump(),
-                                m_context[key].dump()));
+                return core::input_error(m_source,
+                                         place.at(fmt::format("{}.{}", k_context_field, key)),
+                                         fmt::format("{} differs from {} in an earlier record",
+                                                     value.dump(), m_context[key].dump()));
             m_context[key] = value;
         }
         return {};

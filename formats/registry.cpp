@@ -48,7 +48,9 @@ constexpr Adapter k_adapters[] = {
 };
 }  // namespace
 
-std::span<const Adapter> all_adapters() { return k_adapters; }
+std::span<const Adapter> all_adapters() {
+    return k_adapters;
+}
 
 const Adapter* find_adapter(std::string_view name) {
     for (const auto& a : k_adapters)
@@ -71,16 +73,16 @@ core::Result<core::RunResults> parse_results(std::string_view format, std::strin
     if (format == "auto") {
         for (const auto& a : k_adapters)
             if (a.sniff(text)) return a.parse(text, source, options);
-        return core::fail(core::ErrorKind::input,
-                          fmt::format("{}: unrecognised result format (tried: {})", source,
-                                      adapter_names()),
-                          "name the format with --format");
+        return core::fail(
+            core::ErrorKind::input,
+            fmt::format("{}: unrecognised result format (tried: {})", source, adapter_names()),
+            "name the format with --format");
     }
     const Adapter* adapter = find_adapter(format);
     if (adapter == nullptr)
-        return core::fail(core::ErrorKind::usage,
-                          fmt::format("unknown format \"{}\" (known: auto, {})", format,
-                                      adapter_names()));
+        return core::fail(
+            core::ErrorKind::usage,
+            fmt::format("unknown format \"{}\" (known: auto, {})", format, adapter_names()));
     return adapter->parse(text, source, options);
 }
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "fuzz/fuzz_checks.hpp"
 #include "formats/adapter.hpp"
+#include "fuzz/fuzz_checks.hpp"
 
 namespace {
 
@@ -18,8 +18,7 @@ constexpr std::string_view k_source = "target/criterion/fuzz/new/estimates.json"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace perftrack;
-    static const formats::Adapter* adapter =
-        formats::find_adapter(PERFTRACK_FUZZ_FORMAT);
+    static const formats::Adapter* adapter = formats::find_adapter(PERFTRACK_FUZZ_FORMAT);
     if (adapter == nullptr) {
         std::fprintf(stderr, "no adapter named %s\n", PERFTRACK_FUZZ_FORMAT);
         std::abort();

@@ -359,7 +359,7 @@ core::Result<core::RunResults> parse_gbench_entries(const nlohmann::json& contex
     doc["context"] = context.is_object() ? context : nlohmann::json::object();
     doc["benchmarks"] = nlohmann::json(std::move(entries));
     return formats::parse_results("gbench", doc.dump(), suite.binary.string(),
-                                   suite.adapter_options);
+                                  suite.adapter_options);
 }
 
 GbenchInvocation invoke_gbench(const GbenchSuite& suite, const std::string& filter, int repetitions,

@@ -70,13 +70,13 @@ std::optional<GbenchResults> parse_gbench_results(std::string_view text);
 
 // One execution of the binary with a given filter and repetition count.
 struct GbenchInvocation {
-    std::optional<core::ProcessOutcome> child;   // empty when it could not be started
-    std::string start_error;                     // why it could not be started
-    nlohmann::json context;                      // the JSON "context", or null
-    std::vector<nlohmann::json> entries;         // complete "benchmarks" entries
-    bool truncated = false;                      // the file had to be closed
-    std::string output_error;                    // the results file was missing or unreadable
-    std::string warning;                         // something to tell the user (not a failure)
+    std::optional<core::ProcessOutcome> child;  // empty when it could not be started
+    std::string start_error;                    // why it could not be started
+    nlohmann::json context;                     // the JSON "context", or null
+    std::vector<nlohmann::json> entries;        // complete "benchmarks" entries
+    bool truncated = false;                     // the file had to be closed
+    std::string output_error;                   // the results file was missing or unreadable
+    std::string warning;                        // something to tell the user (not a failure)
     bool ok() const { return child && child->ok() && output_error.empty(); }
 };
 

@@ -1,9 +1,9 @@
 #include "store/connection_target.hpp"
 
+#include <cstdlib>
+
 #include <pwd.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 namespace perftrack::store {
 

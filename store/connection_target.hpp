@@ -10,8 +10,8 @@ namespace perftrack::store {
 
 struct ConnectionTarget {
     bool embedded = false;
-    std::string url;            // libpq URL or keyword string; empty while embedded and unstarted
-    std::string source;         // "--db", "PERFTRACK_DB", "DATABASE_URL" or "embedded"
+    std::string url;             // libpq URL or keyword string; empty while embedded and unstarted
+    std::string source;          // "--db", "PERFTRACK_DB", "DATABASE_URL" or "embedded"
     std::filesystem::path home;  // PERFTRACK_HOME (embedded cluster, spool)
 };
 

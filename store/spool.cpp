@@ -21,8 +21,8 @@ constexpr int k_spool_version = 1;
 std::string file_safe(const std::string& text) {
     std::string out;
     for (char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         out += ok ? c : '_';
     }
     if (out.size() > 80) out.resize(80);
@@ -31,7 +31,9 @@ std::string file_safe(const std::string& text) {
 
 }  // namespace
 
-fs::path spool_dir(const fs::path& home) { return home / "spool"; }
+fs::path spool_dir(const fs::path& home) {
+    return home / "spool";
+}
 
 std::string spool_json(const RunToStore& run) {
     json doc = json::object();
@@ -67,7 +69,8 @@ core::Result<RunToStore> parse_spool_json(std::string_view text, std::string_vie
         run.testbed = id.at("testbed").get<std::string>();
         run.branch = id.at("branch").get<std::string>();
         run.commit = id.at("commit").get<std::string>();
-        if (id.contains("commit_time_us")) run.commit_time_us = id.at("commit_time_us").get<std::int64_t>();
+        if (id.contains("commit_time_us"))
+            run.commit_time_us = id.at("commit_time_us").get<std::int64_t>();
         run.commit_subject = id.value("commit_subject", "");
         run.parent_commit = id.value("parent_commit", "");
         run.run_key = id.at("run_key").get<std::string>();

@@ -41,13 +41,15 @@ class SchemaVersionError : public core::ErrorException {
 };
 
 class StoreError : public std::runtime_error {
-public:
+  public:
     StoreError(const std::string& message, std::string sqlstate, bool unavailable)
-        : std::runtime_error(message), m_sqlstate(std::move(sqlstate)), m_unavailable(unavailable) {}
+        : std::runtime_error(message),
+          m_sqlstate(std::move(sqlstate)),
+          m_unavailable(unavailable) {}
     const std::string& sqlstate() const { return m_sqlstate; }
     bool unavailable() const { return m_unavailable; }
 
-private:
+  private:
     std::string m_sqlstate;
     bool m_unavailable;
 };
@@ -59,10 +61,10 @@ struct RunToStore {
     std::string project;
     std::string testbed;
     std::string branch;
-    std::string commit;                        // sha
+    std::string commit;                          // sha
     std::optional<std::int64_t> commit_time_us;  // epoch microseconds
-    std::string commit_subject;                // may be empty
-    std::string parent_commit;                 // may be empty
+    std::string commit_subject;                  // may be empty
+    std::string parent_commit;                   // may be empty
     std::string run_key;   // idempotency key of the run (explicit, CI-derived or random)
     std::string part_key;  // one part of the run: "all", or "shard 2/4"; (run_key, part_key)
                            // is ingested at most once
@@ -156,7 +158,7 @@ struct DetectorStateKey {
 };
 
 class HistoryReader {
-public:
+  public:
     virtual ~HistoryReader() = default;
     // Runs of one project x testbed x branch with every series measured in them. An unknown
     // project, testbed or branch gives an empty history, not an error.
@@ -164,7 +166,9 @@ public:
     // The runs load_history would list, without their samples: cheap even for long histories
     // (the check uses it to place a commit in the branch's history before loading a window).
     // The default reads the whole history; the PostgreSQL store reads only the run rows.
-    virtual std::vector<RunInfo> list_runs(const HistoryQuery& query) { return load_history(query).runs; }
+    virtual std::vector<RunInfo> list_runs(const HistoryQuery& query) {
+        return load_history(query).runs;
+    }
     // The failed benchmarks of the runs of `query`'s project x testbed x branch at `commit` (a
     // full sha), ordered by suite, benchmark, params and run start. The report shows them in
     // place of the values they did not produce. The default keeps no failures: in-memory
@@ -252,10 +256,10 @@ struct Alert {
     core::SeriesId series;
     AlertStatus status = AlertStatus::open;
     AlertSource source = AlertSource::check;
-    std::string commit;                // where it began
-    std::int64_t commit_time_us = 0;   // that commit's time (the opening time when unknown)
-    std::string last_commit;           // the newest commit that still showed it
-    double change_pct = 0;             // latest sighting
+    std::string commit;               // where it began
+    std::int64_t commit_time_us = 0;  // that commit's time (the opening time when unknown)
+    std::string last_commit;          // the newest commit that still showed it
+    double change_pct = 0;            // latest sighting
     std::optional<double> ci_low_pct;
     std::optional<double> ci_high_pct;
     std::optional<double> p_value;
@@ -297,7 +301,7 @@ struct AlertUpdate {
 };
 
 class AlertStore {
-public:
+  public:
     virtual ~AlertStore() = default;
     // Creates an alert for the observation's series, testbed and branch, or updates the active
     // one (latest commit, change, interval; times_seen counts distinct commits). A change-point
@@ -314,8 +318,8 @@ public:
                                       std::optional<std::int64_t> baseline_reset_id) = 0;
     // Records how delivering the alert to `channel` went: delivered, or pending for a retry
     // (with the redacted error). Attempts accumulate over retries.
-    virtual void record_delivery(std::int64_t alert_id, const std::string& channel,
-                                 bool delivered, int attempts, const std::string& error) = 0;
+    virtual void record_delivery(std::int64_t alert_id, const std::string& channel, bool delivered,
+                                 int attempts, const std::string& error) = 0;
 };
 
 // perftrack baseline reset: "this change is intended; start the baseline here".
@@ -323,7 +327,7 @@ struct BaselineResetRequest {
     std::string project;
     std::optional<std::string> testbed;  // every testbed when empty
     std::string benchmark_glob;
-    std::optional<std::string> metric;   // every metric when empty
+    std::optional<std::string> metric;  // every metric when empty
     std::string commit;
     std::optional<std::int64_t> commit_time_us;  // recorded when the commit is not yet known
     std::string reason;
@@ -355,7 +359,7 @@ struct NewToken {
 };
 
 class AccessStore {
-public:
+  public:
     virtual ~AccessStore() = default;
     virtual TokenInfo create_token(const NewToken& token) = 0;
     // The token with this hash (revoked and expired ones too: the caller says why it refuses).
@@ -371,7 +375,7 @@ public:
 };
 
 class Store : public HistoryReader, public AlertStore, public AccessStore {
-public:
+  public:
     // Stores one run in one transaction: all of it or nothing. Idempotent per
     // (run_key, part_key): a second call stores nothing and says so.
     virtual IngestOutcome ingest(const RunToStore& run) = 0;
@@ -379,7 +383,8 @@ public:
     // Records a baseline reset in one transaction. nullopt when the project (or the named
     // testbed) has no results yet. A commit not seen before is recorded (with its time when
     // given, else the reset applies from the moment it was recorded).
-    virtual std::optional<BaselineReset> add_baseline_reset(const BaselineResetRequest& request) = 0;
+    virtual std::optional<BaselineReset> add_baseline_reset(
+        const BaselineResetRequest& request) = 0;
 };
 
 }  // namespace perftrack::store

@@ -1,9 +1,9 @@
 // A Google Benchmark suite of 200 tiny benchmarks, the shape bench/runner_overhead.sh uses to
 // measure what `perftrack run` costs on top of the benchmark processes themselves.
-#include <benchmark/benchmark.h>
-
 #include <cstdint>
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 namespace {
 

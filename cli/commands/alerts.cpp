@@ -127,9 +127,9 @@ CommandResult list_on_server(const AlertsOptions& o, const client::ServerTarget&
     if (!reply) return api_failure(reply.error());
     auto alerts = reports::output::alerts_from_json(reply->body);
     if (!alerts) {
-        print_error(fmt::format("perftrack server {}: {}", target.describe(),
-                                alerts.error().message),
-                    "is the server the same perftrack version as this client?");
+        print_error(
+            fmt::format("perftrack server {}: {}", target.describe(), alerts.error().message),
+            "is the server the same perftrack version as this client?");
         return static_cast<int>(core::ExitCode::internal_error);
     }
     if (o.format == "json") {

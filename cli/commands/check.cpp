@@ -84,12 +84,10 @@ void complete_request(const CheckOptions& o, reports::detect::CheckRequest& requ
 
 // --server: the server judges; the same renderers print (cli/server_check.hpp).
 CommandResult check_on_server(const CheckOptions& o, const client::ServerTarget& target,
-                              reports::detect::CheckRequest request,
-                              const runner::EnvLookup& env) {
+                              reports::detect::CheckRequest request, const runner::EnvLookup& env) {
     complete_request(o, request, env);
-    const auto checked =
-        check_through_server(api_client_for(target, o.common.verbose), request, o.common.quiet,
-                             detection_query(o.detection));
+    const auto checked = check_through_server(api_client_for(target, o.common.verbose), request,
+                                              o.common.quiet, detection_query(o.detection));
     if (!checked.result) return checked.failure_exit_code;
     print_check_result(*checked.result, o.format, use_colour());
     if (checked.result->has_regression() && !o.no_fail)
@@ -182,9 +180,9 @@ void register_check(CLI::App& app, Action& action) {
     cmd->callback([options, cmd, &action] {
         // The detection flags travel as query parameters; the A/B check and the notification
         // channels have no place in the API (the server records and delivers alerts itself).
-        note_refused_flags(*cmd, options->server,
-                           {"--ab", "--webhook-url", "--slack-webhook-url", "--github",
-                            "--report-url"});
+        note_refused_flags(
+            *cmd, options->server,
+            {"--ab", "--webhook-url", "--slack-webhook-url", "--github", "--report-url"});
         action = [options] { return run_check(*options); };
     });
 }

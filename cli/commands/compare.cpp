@@ -2,8 +2,10 @@
 // files (old.json new.json: the series present in both; no database), two stored commits
 // (--commit B --vs A, read through HistoryReader), or variants inside files or a stored commit
 // that differ in one param (--by mode --ref eager). The statistics are in
-// reports/compare/compare.hpp (docs/compare.md). Exit 0 whatever the verdicts (a comparison is not a gate; use
-// check for that), 2 on bad input.
+// reports/compare/compare.hpp (docs/compare.md). Exit 0 whatever the verdicts (a comparison is not
+// a gate; use check for that), 2 on bad input.
+#include "reports/compare/compare.hpp"
+
 #include <algorithm>
 #include <regex>
 
@@ -20,7 +22,6 @@
 #include "core/exit_code.hpp"
 #include "core/file_io.hpp"
 #include "formats/adapter.hpp"
-#include "reports/compare/compare.hpp"
 #include "reports/compare/compare_output.hpp"
 #include "reports/compare/grouping.hpp"
 
@@ -29,8 +30,8 @@ namespace perftrack::cli {
 namespace {
 
 struct CompareOptions {
-    CommonOptions common;              // --db, --project, --testbed, --branch, --commit, ...
-    std::optional<std::string> vs;     // the reference commit (database mode)
+    CommonOptions common;           // --db, --project, --testbed, --branch, --commit, ...
+    std::optional<std::string> vs;  // the reference commit (database mode)
     std::optional<std::string> vs_branch;
     std::vector<std::string> files;
     std::string format = "auto";
@@ -85,8 +86,8 @@ core::Result<reports::compare::Grouping> by_param(const std::vector<core::Measur
     }
     if (g->rows.empty())
         return core::fail(core::ErrorKind::input,
-                          fmt::format("{}: no series has another {} than {} to compare with",
-                                      what, *o.by, *o.ref));
+                          fmt::format("{}: no series has another {} than {} to compare with", what,
+                                      *o.by, *o.ref));
     return g;
 }
 
@@ -105,8 +106,9 @@ core::Result<Rows> rows_from_store(const CompareOptions& o,
         return fmt::format("project {}, testbed {}, branch {}", id->project, id->testbed, branch);
     };
     // The measurements at a commit, and the full sha a prefix named.
-    const auto at = [&](const std::string& branch, const std::string& commit)
-        -> core::Result<reports::compare::CommitMeasurements> {
+    const auto at =
+        [&](const std::string& branch,
+            const std::string& commit) -> core::Result<reports::compare::CommitMeasurements> {
         const auto history =
             store->load_history({id->project, id->testbed, branch, std::nullopt, std::nullopt});
         auto ms = reports::compare::measurements_at_commit(history, commit, where(branch));
@@ -118,8 +120,8 @@ core::Result<Rows> rows_from_store(const CompareOptions& o,
     if (!candidate) return tl::unexpected(candidate.error());
     Rows out;
     if (o.by) {
-        auto g = by_param(candidate->measurements, o,
-                          "commit " + core::short_sha(candidate->commit));
+        auto g =
+            by_param(candidate->measurements, o, "commit " + core::short_sha(candidate->commit));
         if (!g) return tl::unexpected(g.error());
         return Rows{std::move(*g), {fmt::format("{}={}", *o.by, *o.ref), "candidate"}};
     }
@@ -131,8 +133,7 @@ core::Result<Rows> rows_from_store(const CompareOptions& o,
     if (out.grouping.rows.empty())
         return core::fail(core::ErrorKind::input,
                           fmt::format("{} against {}: no series to compare ({})",
-                                      out.names.candidate, out.names.reference,
-                                      where(id->branch)));
+                                      out.names.candidate, out.names.reference, where(id->branch)));
     return out;
 }
 
@@ -234,8 +235,9 @@ void register_compare(CLI::App& app, Action& action) {
     add_common_options(*cmd, options->common);
     add_read_db_options(*cmd, options->common);
     cmd->get_option("--commit")
-        ->description("Stored runs: the candidate commit (a sha or a unique prefix; default: git "
-                      "HEAD)");
+        ->description(
+            "Stored runs: the candidate commit (a sha or a unique prefix; default: git "
+            "HEAD)");
     cmd->add_option("--vs", options->vs,
                     "Stored runs: the reference commit (a sha or a unique prefix)");
     cmd->add_option("--vs-branch", options->vs_branch,

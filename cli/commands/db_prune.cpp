@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
-#include "cli/value_parsers.hpp"
 #include "cli/common_options.hpp"
+#include "cli/value_parsers.hpp"
 #include "core/error.hpp"
 #include "reports/detect/replay.hpp"
 #include "reports/detect/settings.hpp"
@@ -28,7 +28,6 @@ struct PruneOptions {
     std::vector<std::string> baseline_branches{"main"};
     std::size_t baseline_runs = reports::detect::DetectionSettings{}.baseline_runs;
 };
-
 
 std::string utc_minute(std::int64_t epoch_us) {
     const std::time_t t = static_cast<std::time_t>(epoch_us / 1'000'000);

@@ -11,8 +11,8 @@
 #include "cli/commands/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/detection_options.hpp"
-#include "cli/read_target.hpp"
 #include "cli/output.hpp"
+#include "cli/read_target.hpp"
 #include "cli/server_check.hpp"
 #include "cli/server_options.hpp"
 #include "client/api_calls.hpp"
@@ -122,11 +122,11 @@ CommandResult run_report(const ReportOptions& o) {
     if (!server) return tl::unexpected(server.error());
     const std::string format = output_format(o);
     if (*server && format == "html")
-        return core::fail(core::ErrorKind::usage,
-                          "report --server writes the report JSON; the HTML page is the "
-                          "server's dashboard",
-                          fmt::format("open {} in a browser, or pass --format json",
-                                      (*server)->describe()));
+        return core::fail(
+            core::ErrorKind::usage,
+            "report --server writes the report JSON; the HTML page is the "
+            "server's dashboard",
+            fmt::format("open {} in a browser, or pass --format json", (*server)->describe()));
     if (auto url = check_commit_url(o.commit_url); !url) return tl::unexpected(url.error());
     const auto settings = detection_settings(o.detection);
     if (!settings) return tl::unexpected(settings.error());
@@ -250,8 +250,9 @@ void register_report(CLI::App& app, Action& action) {
     add_server_option(*cmd, options->server);
     cmd->callback([options, cmd, &action] {
         // The server renders with its own settings.
-        note_refused_flags(*cmd, options->server, {"--commit-url", "--title", "--compare-by", "--compare-ref",
-                                                      "--compare-metric"});
+        note_refused_flags(
+            *cmd, options->server,
+            {"--commit-url", "--title", "--compare-by", "--compare-ref", "--compare-metric"});
         action = [options] { return run_report(*options); };
     });
 }

@@ -15,7 +15,6 @@
 #include "cli/baseline_target.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
-#include "runner/run_assembly.hpp"
 #include "cli/run_flags.hpp"
 #include "cli/server_check.hpp"
 #include "cli/server_upload.hpp"
@@ -31,6 +30,7 @@
 #include "reports/output/check_output.hpp"
 #include "runner/process/interrupt.hpp"
 #include "runner/progress.hpp"
+#include "runner/run_assembly.hpp"
 #include "runner/testbed.hpp"
 
 namespace perftrack::cli {
@@ -393,12 +393,13 @@ core::Result<reports::detect::CheckResult> RunCommand::check(const store::RunToS
         // rather than apply them silently to nothing.
         if (!settings->per_metric.empty() && !m_warned_thresholds) {
             m_warned_thresholds = true;
-            warn("perftrack.toml's per-metric min_change_pct has no API parameter: the server "
-                 "judges with --min-change or its default; check with --db to apply it");
+            warn(
+                "perftrack.toml's per-metric min_change_pct has no API parameter: the server "
+                "judges with --min-change or its default; check with --db to apply it");
         }
-        auto checked = check_through_server(api_client_for(*m_server, m_flags.common.verbose),
-                                            request, m_flags.common.quiet,
-                                            detection_query(m_flags.detection));
+        auto checked =
+            check_through_server(api_client_for(*m_server, m_flags.common.verbose), request,
+                                 m_flags.common.quiet, detection_query(m_flags.detection));
         if (checked.result) return std::move(*checked.result);
         m_check_failure = checked.failure_exit_code;
         return core::fail(core::ErrorKind::internal, "the server's check failed (printed above)");
@@ -644,8 +645,10 @@ void register_run(CLI::App& app, Action& action) {
                     "Suite config (default: ./perftrack.toml when present)");
     cmd->add_option("--repetitions,-r", flags->request.repetitions,
                     "Google Benchmark repetitions and command runs (default 10)");
-    cmd->add_option("--suite", flags->request.suites, "Run only this suite of the config (repeatable)");
-    cmd->add_option("--timeout", flags->request.timeout_seconds, "Time limit per suite, in seconds");
+    cmd->add_option("--suite", flags->request.suites,
+                    "Run only this suite of the config (repeatable)");
+    cmd->add_option("--timeout", flags->request.timeout_seconds,
+                    "Time limit per suite, in seconds");
     cmd->add_option("--shard", flags->identity.shard,
                     "Run shard I/N: a stable 1/N of the benchmarks, by a hash of their names");
     cmd->add_option("--run-group", flags->identity.run_group,
@@ -653,7 +656,8 @@ void register_run(CLI::App& app, Action& action) {
                     "CI variables)");
     cmd->add_option("--run-id", flags->identity.run_id,
                     "Idempotency key of the run (else derived from CI variables, else random)");
-    cmd->add_option("--type", flags->request.type, "For the command after --: auto, gbench or command")
+    cmd->add_option("--type", flags->request.type,
+                    "For the command after --: auto, gbench or command")
         ->capture_default_str();
     cmd->add_option("--name", flags->request.name, "Suite name for the command after --");
     cmd->add_option("--warmup", flags->request.warmup,
@@ -689,9 +693,8 @@ void register_run(CLI::App& app, Action& action) {
     add_server_option(*cmd, flags->server);
     cmd->add_option("command", flags->request.command,
                     "-- CMD ARGS...: a Google Benchmark binary or any command to measure");
-    cmd->callback([flags, cmd, &action] {
-        action = [flags] { return RunCommand(*flags).execute(); };
-    });
+    cmd->callback(
+        [flags, cmd, &action] { action = [flags] { return RunCommand(*flags).execute(); }; });
 }
 
 }  // namespace perftrack::cli

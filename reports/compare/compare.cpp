@@ -133,9 +133,9 @@ core::Result<Comparison> compare_rows(std::vector<RowInput> inputs,
         return core::fail(core::ErrorKind::input,
                           fmt::format("alpha must be between 0 and 1, got {}", settings.alpha));
     if (!(settings.confidence > 0 && settings.confidence < 1))
-        return core::fail(core::ErrorKind::input,
-                          fmt::format("the confidence must be between 0 and 1, got {}",
-                                      settings.confidence));
+        return core::fail(
+            core::ErrorKind::input,
+            fmt::format("the confidence must be between 0 and 1, got {}", settings.confidence));
     Comparison out;
     out.settings = settings;
     std::vector<double> p_values;

@@ -16,7 +16,9 @@ namespace {
 constexpr std::size_t k_columns = 9;
 using Cells = std::array<std::string, k_columns>;
 
-std::string ratio_text(double r) { return core::format_number(r) + "x"; }
+std::string ratio_text(double r) {
+    return core::format_number(r) + "x";
+}
 
 std::string interval_text(const Row& row) {
     if (!row.ratio) return std::string(core::k_missing);
@@ -35,8 +37,7 @@ std::string method_line(const Comparison& c) {
     return fmt::format(
         "ratio = candidate / reference, a Hodges-Lehmann estimate on log values with its {:g}% "
         "interval from the {} distribution; two-sided {} p, Benjamini-Hochberg q at {:g}",
-        100 * c.settings.confidence,
-        any_paired ? "Wilcoxon signed-rank (paired)" : "Mann-Whitney",
+        100 * c.settings.confidence, any_paired ? "Wilcoxon signed-rank (paired)" : "Mann-Whitney",
         any_paired ? "signed-rank" : "Mann-Whitney", c.settings.alpha);
 }
 
@@ -45,8 +46,7 @@ std::string summary_line(const Comparison& c, const SideNames& names) {
         "{} against {}: {} rows, {} worse, {} better, {} no significant difference, {} not "
         "compared",
         names.candidate, names.reference, c.rows.size(), c.count(Verdict::worse),
-        c.count(Verdict::better), c.count(Verdict::no_difference),
-        c.count(Verdict::insufficient));
+        c.count(Verdict::better), c.count(Verdict::no_difference), c.count(Verdict::insufficient));
 }
 
 Cells cells(const Row& row) {
@@ -163,20 +163,19 @@ nlohmann::json render_compare_json(const Comparison& c, const SideNames& names) 
         if (!row.note.empty()) j["note"] = row.note;
         rows.push_back(std::move(j));
     }
-    return nlohmann::json{
-        {"reference", names.reference},
-        {"candidate", names.candidate},
-        {"settings",
-         {{"alpha", c.settings.alpha},
-          {"confidence", c.settings.confidence},
-          {"paired", c.settings.paired}}},
-        {"rows", std::move(rows)},
-        {"summary",
-         {{"rows", c.rows.size()},
-          {"better", c.count(Verdict::better)},
-          {"worse", c.count(Verdict::worse)},
-          {"no_difference", c.count(Verdict::no_difference)},
-          {"insufficient", c.count(Verdict::insufficient)}}}};
+    return nlohmann::json{{"reference", names.reference},
+                          {"candidate", names.candidate},
+                          {"settings",
+                           {{"alpha", c.settings.alpha},
+                            {"confidence", c.settings.confidence},
+                            {"paired", c.settings.paired}}},
+                          {"rows", std::move(rows)},
+                          {"summary",
+                           {{"rows", c.rows.size()},
+                            {"better", c.count(Verdict::better)},
+                            {"worse", c.count(Verdict::worse)},
+                            {"no_difference", c.count(Verdict::no_difference)},
+                            {"insufficient", c.count(Verdict::insufficient)}}}};
 }
 
 }  // namespace perftrack::reports::compare

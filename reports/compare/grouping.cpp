@@ -66,10 +66,9 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
         std::string values;
         for (const auto& v : seen) values += (values.empty() ? "" : ", ") + v;
         return core::fail(core::ErrorKind::input,
-                          seen.empty()
-                              ? fmt::format("no series has the param '{}'", param)
-                              : fmt::format("no series has {}={} (values seen: {})", param,
-                                            reference_value, values));
+                          seen.empty() ? fmt::format("no series has the param '{}'", param)
+                                       : fmt::format("no series has {}={} (values seen: {})", param,
+                                                     reference_value, values));
     }
     Grouping g;
     for (const auto& [id, by_value] : variants) {
@@ -101,8 +100,7 @@ core::Result<CommitMeasurements> measurements_at_commit(const store::History& hi
     std::set<std::string> matched;
     std::vector<bool> at(history.runs.size(), false);
     for (std::size_t i = 0; i < history.runs.size(); ++i) {
-        if (exact ? history.runs[i].commit == commit
-                  : history.runs[i].commit.starts_with(commit)) {
+        if (exact ? history.runs[i].commit == commit : history.runs[i].commit.starts_with(commit)) {
             at[i] = true;
             matched.insert(history.runs[i].commit);
         }

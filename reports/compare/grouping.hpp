@@ -15,9 +15,9 @@
 namespace perftrack::reports::compare {
 
 struct Grouping {
-    std::vector<RowInput> rows;         // sorted by series, then candidate label
-    std::size_t only_reference = 0;     // series without a partner on the candidate side
-    std::size_t only_candidate = 0;     // ... on the reference side
+    std::vector<RowInput> rows;      // sorted by series, then candidate label
+    std::size_t only_reference = 0;  // series without a partner on the candidate side
+    std::size_t only_candidate = 0;  // ... on the reference side
 };
 
 // One row per series present in both groups (suite, benchmark, params, metric and unit equal).
@@ -37,9 +37,9 @@ core::Result<Grouping> rows_by_param(const std::vector<core::Measurement>& measu
                                      std::string_view param, std::string_view reference_value);
 
 // The measurements of every run in `history` at `commit` (a stored commit name exactly, else a
-// unique prefix of at least 4 characters), each series' samples joined across those runs. Errors (kind input): no
-// run at that commit (the message names `where`, e.g. "project p, testbed t, branch main"), or
-// a prefix that matches two commits.
+// unique prefix of at least 4 characters), each series' samples joined across those runs. Errors
+// (kind input): no run at that commit (the message names `where`, e.g. "project p, testbed t,
+// branch main"), or a prefix that matches two commits.
 struct CommitMeasurements {
     std::string commit;  // the full sha the prefix matched
     std::vector<core::Measurement> measurements;

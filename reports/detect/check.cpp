@@ -84,7 +84,8 @@ std::string rerun_note(const Assessment& a) {
             return fmt::format(
                 "decided on {} runs: the first {}, the {} re-run{} {} on their own, "
                 "staying where the first run was: a step",
-                a.runs_used, first, reruns, reruns == 1 ? "" : "s", core::format_change(a.rerun_change));
+                a.runs_used, first, reruns, reruns == 1 ? "" : "s",
+                core::format_change(a.rerun_change));
         case RerunStage::cleared:
             return fmt::format(
                 "the first run was {}, the {} re-run{} {}: back at the baseline, "

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/series_id.hpp"
-#include "reports/output/json_fields.hpp"
 #include "core/time.hpp"
+#include "reports/output/json_fields.hpp"
 
 namespace perftrack::reports::output {
 
@@ -15,8 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-using json_fields::BadField;
 using json_fields::at;
+using json_fields::BadField;
 using json_fields::number_or_null;
 using json_fields::text;
 

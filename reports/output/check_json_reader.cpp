@@ -17,8 +17,8 @@ using detect::RerunStage;
 using detect::Status;
 using nlohmann::json;
 
-using json_fields::BadField;
 using json_fields::at;
+using json_fields::BadField;
 using json_fields::count;
 using json_fields::flag;
 using json_fields::number;

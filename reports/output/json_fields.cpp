@@ -38,8 +38,7 @@ double number(const json& object, const char* key, const std::string& path) {
     return number(at(object, key, path), path + "." + key);
 }
 
-std::optional<double> number_or_null(const json& object, const char* key,
-                                     const std::string& path) {
+std::optional<double> number_or_null(const json& object, const char* key, const std::string& path) {
     const json& v = at(object, key, path);
     if (v.is_null()) return std::nullopt;
     if (!v.is_number()) throw BadField(fmt::format("{}.{}: not a number", path, key));

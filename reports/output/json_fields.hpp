@@ -26,8 +26,7 @@ std::optional<std::string> text_or_null(const json& object, const char* key,
 // A number; null reads as NaN (how the outputs write "no value").
 double number(const json& value, const std::string& where);
 double number(const json& object, const char* key, const std::string& path);
-std::optional<double> number_or_null(const json& object, const char* key,
-                                     const std::string& path);
+std::optional<double> number_or_null(const json& object, const char* key, const std::string& path);
 std::size_t count(const json& object, const char* key, const std::string& path);
 bool flag(const json& object, const char* key, const std::string& path);
 

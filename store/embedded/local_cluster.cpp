@@ -96,7 +96,7 @@ core::Result<core::ProcessOutcome> run_as_server(const LocalClusterLayout& l,
 
 // An exclusive advisory lock held for the lifetime of the object.
 class FileLock {
-public:
+  public:
     explicit FileLock(const fs::path& path) {
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
@@ -112,7 +112,7 @@ public:
     FileLock& operator=(const FileLock&) = delete;
     bool ok() const { return m_fd >= 0; }
 
-private:
+  private:
     int m_fd = -1;
 };
 
@@ -248,9 +248,10 @@ core::Result<std::string> LocalCluster::ensure_running() const {
 
     FileLock lock(l->lock_file);
     if (!lock.ok())
-        return fail(ErrorKind::database_unavailable,
-                    fmt::format("cannot create {}: {}", l->lock_file.string(), std::strerror(errno)),
-                    "set PERFTRACK_HOME to a writable directory");
+        return fail(
+            ErrorKind::database_unavailable,
+            fmt::format("cannot create {}: {}", l->lock_file.string(), std::strerror(errno)),
+            "set PERFTRACK_HOME to a writable directory");
     if (running_pid()) return conninfo(*l);  // another process started it meanwhile
 
     const fs::path bindir = postgres_bindir();
@@ -296,15 +297,16 @@ core::Result<std::string> LocalCluster::ensure_running() const {
                         fmt::format("cannot write {}", (scratch / "postgresql.conf").string()));
         fs::rename(scratch, l->data_dir, ec);
         if (ec)
-            return fail(ErrorKind::database_unavailable,
-                        fmt::format("cannot move {} into place: {}", scratch.string(),
-                                    ec.message()));
+            return fail(
+                ErrorKind::database_unavailable,
+                fmt::format("cannot move {} into place: {}", scratch.string(), ec.message()));
     }
     std::error_code size_ec;
     std::uintmax_t log_before = fs::file_size(l->log_file, size_ec);
     if (size_ec) log_before = 0;
-    auto r = run_as_server(*l, {(bindir / "pg_ctl").string(), "-D", l->data_dir.string(), "-l",
-                                l->log_file.string(), "-w", "-t", "60", "-s", "start"},
+    auto r = run_as_server(*l,
+                           {(bindir / "pg_ctl").string(), "-D", l->data_dir.string(), "-l",
+                            l->log_file.string(), "-w", "-t", "60", "-s", "start"},
                            l->cluster_dir / "pg_ctl.out");
     if (!r) return tl::unexpected(r.error());
     if (!r->ok() || !running_pid()) {

@@ -8,12 +8,12 @@
 // cannot reach $PERFTRACK_HOME (e.g. under /root, mode 0700), the cluster lives in
 // /var/lib/perftrack/clusters/<hash of PERFTRACK_HOME> instead, and `db status` says so.
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include <sys/types.h>
 
 #include "core/error.hpp"
 
@@ -33,7 +33,7 @@ struct LocalClusterLayout {
 };
 
 class LocalCluster {
-public:
+  public:
     explicit LocalCluster(std::filesystem::path home);
 
     // Works out where the cluster lives and as whom it runs. Errors when perftrack runs as
@@ -56,7 +56,7 @@ public:
     static std::string conninfo(const LocalClusterLayout& layout);
     static constexpr int k_port = 5432;  // private socket directory, so no clash with others
 
-private:
+  private:
     std::filesystem::path m_home;
 };
 

@@ -93,7 +93,8 @@ void split_copy_line(std::string_view line, std::vector<std::string>& fields) {
             case 'v':
                 field->push_back('\v');
                 break;
-            case 'N': break;  // NULL: empty
+            case 'N':
+                break;  // NULL: empty
             default:
                 field->push_back(e);
                 break;

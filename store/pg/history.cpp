@@ -85,9 +85,9 @@ std::vector<RunInfo> read_runs(pqxx::connection& conn, const HistoryQuery& query
     if (ids.empty()) return runs;
     std::optional<std::int64_t> limit;
     if (query.last_runs) limit = static_cast<std::int64_t>(*query.last_runs);
-    for (const auto& row : tx.exec_prepared(sql::k_history_runs, ids[0][0].as<std::int64_t>(),
-                                            ids[0][1].as<std::int64_t>(), ids[0][2].as<std::int64_t>(),
-                                            query.until_commit_time_us, limit))
+    for (const auto& row : tx.exec_prepared(
+             sql::k_history_runs, ids[0][0].as<std::int64_t>(), ids[0][1].as<std::int64_t>(),
+             ids[0][2].as<std::int64_t>(), query.until_commit_time_us, limit))
         runs.push_back(run_from_row(row, query.branch));
     tx.commit();
     return runs;
@@ -99,9 +99,9 @@ std::vector<StoredFailure> read_failures(pqxx::connection& conn, const HistoryQu
     pqxx::work tx(conn);
     auto ids = tx.exec_prepared(sql::k_ids_for_history, query.project, query.testbed, query.branch);
     if (ids.empty()) return out;
-    for (const auto& row : tx.exec_prepared(sql::k_history_failures, ids[0][0].as<std::int64_t>(),
-                                            ids[0][1].as<std::int64_t>(),
-                                            ids[0][2].as<std::int64_t>(), commit)) {
+    for (const auto& row :
+         tx.exec_prepared(sql::k_history_failures, ids[0][0].as<std::int64_t>(),
+                          ids[0][1].as<std::int64_t>(), ids[0][2].as<std::int64_t>(), commit)) {
         StoredFailure f;
         f.commit = row[0].as<std::string>();
         f.run_key = row[1].as<std::string>();
@@ -170,12 +170,13 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
             if (!line.empty() && line.back() == '\n') line.pop_back();
             split_copy_line(line, fields);
             if (fields.size() != 4 || !parse_float_array(fields[3], values))
-                throw StoreError("unexpected row in sample table: " + line.substr(0, 200), "", false);
+                throw StoreError("unexpected row in sample table: " + line.substr(0, 200), "",
+                                 false);
             const std::int64_t run_id = parse_id(fields[0]);
             const std::int64_t benchmark_id = parse_id(fields[1]);
             const std::int64_t metric_id = parse_id(fields[2]);
-            auto [it, inserted] =
-                series_index.emplace(std::make_pair(benchmark_id, metric_id), history.series.size());
+            auto [it, inserted] = series_index.emplace(std::make_pair(benchmark_id, metric_id),
+                                                       history.series.size());
             if (inserted) {
                 SeriesHistory s;
                 s.benchmark_id = benchmark_id;
@@ -193,7 +194,8 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
         metric_ids.push_back(s.metric_id);
     }
     std::sort(benchmark_ids.begin(), benchmark_ids.end());
-    benchmark_ids.erase(std::unique(benchmark_ids.begin(), benchmark_ids.end()), benchmark_ids.end());
+    benchmark_ids.erase(std::unique(benchmark_ids.begin(), benchmark_ids.end()),
+                        benchmark_ids.end());
     std::sort(metric_ids.begin(), metric_ids.end());
     metric_ids.erase(std::unique(metric_ids.begin(), metric_ids.end()), metric_ids.end());
 
@@ -212,7 +214,8 @@ History read_history(pqxx::connection& conn, const HistoryQuery& query) {
         core::Direction direction;
     };
     std::unordered_map<std::int64_t, MetricRow> metrics;
-    for (const auto& row : tx.exec_prepared(sql::k_history_metrics, bigint_array_literal(metric_ids))) {
+    for (const auto& row :
+         tx.exec_prepared(sql::k_history_metrics, bigint_array_literal(metric_ids))) {
         metrics[row[0].as<std::int64_t>()] = {
             row[1].as<std::string>(), row[2].as<std::string>(),
             core::parse_direction(row[3].as<std::string>()).value_or(core::Direction::lower)};
@@ -254,10 +257,9 @@ std::vector<std::string> explain_history_reads(pqxx::connection& conn, const His
         run_ids.push_back(row[0].as<std::int64_t>());
     // The prepared statement itself (libpqxx prepares it on first use, just above), with the
     // values load_history binds (our own integers).
-    plans.push_back(plan_of(fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs,
-                                        project_id, testbed_id, branch_id,
-                                        sql_literal(query.until_commit_time_us),
-                                        sql_literal(limit))));
+    plans.push_back(plan_of(
+        fmt::format("EXECUTE {}({}, {}, {}, {}, {})", sql::k_history_runs, project_id, testbed_id,
+                    branch_id, sql_literal(query.until_commit_time_us), sql_literal(limit))));
     plans.push_back(plan_of(sample_rows_query(run_ids)));
     tx.commit();
     return plans;

@@ -3,9 +3,9 @@
 // resolved on the client, and the sample arrays go straight into the sample table with one
 // binary COPY (store/pg/copy_binary.hpp) -- the rows `psql \copy` would send, without printing
 // and parsing every sample as text.
-#include <fmt/format.h>
-
 #include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "store/pg/copy_binary.hpp"
 #include "store/pg/pg_internal.hpp"
@@ -50,8 +50,8 @@ struct Identity {
 };
 
 std::int64_t create_testbed(pqxx::work& tx, std::int64_t project_id, const RunToStore& run) {
-    if (auto t = first_id(
-            tx.exec_prepared(sql::k_testbed_insert, project_id, run.testbed, run.fingerprint.dump())))
+    if (auto t = first_id(tx.exec_prepared(sql::k_testbed_insert, project_id, run.testbed,
+                                           run.fingerprint.dump())))
         return *t;
     if (auto t = first_id(tx.exec_prepared(sql::k_testbed_select, project_id, run.testbed)))
         return *t;
@@ -75,9 +75,9 @@ Identity resolve_identity(pqxx::work& tx, const RunToStore& run) {
     if (id.branch_id == 0)
         id.branch_id = find_or_create(tx, sql::k_branch_insert, sql::k_branch_select,
                                       "branch " + run.branch, id.project_id, run.branch);
-    if (auto c = first_id(tx.exec_prepared(sql::k_commit_insert, id.project_id, run.commit,
-                                           run.commit_time_us, run.parent_commit,
-                                           run.commit_subject))) {
+    if (auto c =
+            first_id(tx.exec_prepared(sql::k_commit_insert, id.project_id, run.commit,
+                                      run.commit_time_us, run.parent_commit, run.commit_subject))) {
         id.commit_id = *c;
         return id;
     }
@@ -123,7 +123,8 @@ std::unordered_map<std::string, std::int64_t> resolve_benchmarks(pqxx::work& tx,
     {
         pqxx::stream_to stage(tx, sql::k_new_benchmarks_table,
                               std::vector<std::string>{"suite", "name", "params", "params_key"});
-        for (const auto& b : missing) stage << std::make_tuple(b.suite, b.name, b.params_key, b.params_key);
+        for (const auto& b : missing)
+            stage << std::make_tuple(b.suite, b.name, b.params_key, b.params_key);
         stage.complete();
     }
     tx.exec_params(sql::k_new_benchmarks_insert, project_id);
@@ -164,10 +165,10 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
     const bool partial = !run.results.failures.empty();
     std::int64_t run_id = 0;
     bool new_run = false;
-    if (auto r = first_id(tx.exec_prepared(
-            sql::k_run_insert, id.project_id, id.testbed_id, id.branch_id, id.commit_id,
-            run.run_key, run.started_at_us, run.ended_at_us, partial ? "partial" : "complete",
-            run.context.dump()))) {
+    if (auto r =
+            first_id(tx.exec_prepared(sql::k_run_insert, id.project_id, id.testbed_id, id.branch_id,
+                                      id.commit_id, run.run_key, run.started_at_us, run.ended_at_us,
+                                      partial ? "partial" : "complete", run.context.dump()))) {
         run_id = *r;
         new_run = true;
     } else {
@@ -207,10 +208,10 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
             metric_of[i] =
                 metric_id(tx, id.project_id, run.results.measurements[i].series, metric_ids);
         if (!new_run) tx.exec(sql::k_create_sample_stage);
-        BinaryCopy rows(tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
-                        new_run ? std::vector<std::string>{"run_id", "benchmark_id", "metric_id",
-                                                           "samples"}
-                                : std::vector<std::string>{"benchmark_id", "metric_id", "samples"});
+        BinaryCopy rows(
+            tx, new_run ? sql::k_sample_table : sql::k_sample_stage_table,
+            new_run ? std::vector<std::string>{"run_id", "benchmark_id", "metric_id", "samples"}
+                    : std::vector<std::string>{"benchmark_id", "metric_id", "samples"});
         for (std::size_t i = 0; i < run.results.measurements.size(); ++i) {
             const auto& m = run.results.measurements[i];
             rows.begin_row(new_run ? 4 : 3);
@@ -223,8 +224,8 @@ IngestOutcome ingest_once(pqxx::connection& conn, const RunToStore& run) {
         if (!new_run) tx.exec_params(sql::k_stage_to_sample, run_id);
     }
     for (const auto& f : run.results.failures)
-        tx.exec_prepared(sql::k_failure_insert, run_id, benchmark_of(f.suite, f.benchmark, f.params),
-                         f.message);
+        tx.exec_prepared(sql::k_failure_insert, run_id,
+                         benchmark_of(f.suite, f.benchmark, f.params), f.message);
     tx.commit();
     out.stored = true;
     return out;

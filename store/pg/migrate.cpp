@@ -117,8 +117,9 @@ MigrationReport apply_migrations(pqxx::connection& conn) {
     try {
         {
             pqxx::work tx(conn);
-            tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-                    "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            tx.exec(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             // Whether each migration left the database usable by older releases; the rows of
             // migrations applied before this was recorded are filled in from what we know.
             tx.exec(

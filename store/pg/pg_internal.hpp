@@ -1,10 +1,10 @@
 #pragma once
 // Shared by the files of store/pg/ only: libpqxx types and helpers.
 
-#include <pqxx/pqxx>
-
 #include <string>
 #include <utility>
+
+#include <pqxx/pqxx>
 
 #include "store/retention.hpp"
 #include "store/store.hpp"

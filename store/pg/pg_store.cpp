@@ -21,7 +21,7 @@ std::string one_line(std::string text) {
 }
 
 class PgStore final : public Store, public DashboardReader {
-public:
+  public:
     PgStore(const std::string& conninfo, const ConnectOptions& options)
         : m_secrets(options.secrets),
           m_conn(guarded(m_secrets, [&] { return std::make_unique<pqxx::connection>(conninfo); })) {
@@ -63,8 +63,9 @@ public:
     }
     AlertUpdate resolve_alert(std::int64_t id, AlertResolution resolution,
                               std::optional<std::int64_t> baseline_reset_id) override {
-        return guarded(m_secrets,
-                       [&] { return pg::resolve_alert(*m_conn, id, resolution, baseline_reset_id); });
+        return guarded(m_secrets, [&] {
+            return pg::resolve_alert(*m_conn, id, resolution, baseline_reset_id);
+        });
     }
     void record_delivery(std::int64_t alert_id, const std::string& channel, bool delivered,
                          int attempts, const std::string& error) override {
@@ -124,7 +125,7 @@ public:
         return guarded(m_secrets, [&] { return read_data_version(*m_conn, project); });
     }
 
-private:
+  private:
     std::vector<std::string> m_secrets;
     std::unique_ptr<pqxx::connection> m_conn;
 };
@@ -162,7 +163,8 @@ StoreStatus read_status(pqxx::connection& conn) {
     pqxx::work tx(conn);
     auto r = tx.exec(
         "SELECT (SELECT count(*) FROM project), (SELECT count(*) FROM run), "
-        "(SELECT count(*) FROM sample), (SELECT COALESCE(sum(cardinality(samples)), 0) FROM sample), "
+        "(SELECT count(*) FROM sample), (SELECT COALESCE(sum(cardinality(samples)), 0) FROM "
+        "sample), "
         "pg_database_size(current_database())");
     s.projects = r[0][0].as<std::int64_t>();
     s.runs = r[0][1].as<std::int64_t>();

@@ -25,19 +25,23 @@ void prepare_all(pqxx::connection& conn) {
     conn.prepare(k_branch_select, "SELECT id FROM branch WHERE project_id = $1 AND name = $2");
     conn.prepare(k_commit_insert,
                  "INSERT INTO commit (project_id, sha, commit_time, parent_sha, subject) "
-                 "VALUES ($1, $2, (timestamptz 'epoch' + $3::bigint * interval '1 microsecond'), NULLIF($4, ''), NULLIF($5, '')) "
+                 "VALUES ($1, $2, (timestamptz 'epoch' + $3::bigint * interval '1 microsecond'), "
+                 "NULLIF($4, ''), NULLIF($5, '')) "
                  "ON CONFLICT (project_id, sha) DO NOTHING RETURNING id");
     conn.prepare(k_commit_select,
                  "SELECT id, commit_time IS NULL, subject IS NULL, parent_sha IS NULL "
                  "FROM commit WHERE project_id = $1 AND sha = $2");
     // Fills what an earlier ingest of the same commit did not know; never overwrites.
-    conn.prepare(k_commit_fill,
-                 "UPDATE commit SET commit_time = COALESCE(commit_time, (timestamptz 'epoch' + $2::bigint * interval '1 microsecond')), subject = COALESCE(subject, NULLIF($3, '')), parent_sha = "
-                 "COALESCE(parent_sha, NULLIF($4, '')) WHERE id = $1");
+    conn.prepare(
+        k_commit_fill,
+        "UPDATE commit SET commit_time = COALESCE(commit_time, (timestamptz 'epoch' + $2::bigint * "
+        "interval '1 microsecond')), subject = COALESCE(subject, NULLIF($3, '')), parent_sha = "
+        "COALESCE(parent_sha, NULLIF($4, '')) WHERE id = $1");
     conn.prepare(k_run_insert,
                  "INSERT INTO run (project_id, testbed_id, branch_id, commit_id, run_key, "
                  "started_at, ended_at, status, context) VALUES ($1, $2, $3, $4, $5, "
-                 "(timestamptz 'epoch' + $6::bigint * interval '1 microsecond'), (timestamptz 'epoch' + $7::bigint * interval '1 microsecond'), $8, $9::jsonb) "
+                 "(timestamptz 'epoch' + $6::bigint * interval '1 microsecond'), (timestamptz "
+                 "'epoch' + $7::bigint * interval '1 microsecond'), $8, $9::jsonb) "
                  "ON CONFLICT (project_id, run_key) DO NOTHING RETURNING id");
     conn.prepare(k_run_select,
                  "SELECT r.id, t.name, c.sha FROM run r JOIN testbed t ON t.id = r.testbed_id "
@@ -56,9 +60,10 @@ void prepare_all(pqxx::connection& conn) {
     conn.prepare(k_project_benchmarks,
                  "SELECT id, suite, name, params_key FROM benchmark WHERE project_id = $1");
     conn.prepare(k_project_metrics, "SELECT id, name, unit FROM metric WHERE project_id = $1");
-    conn.prepare(k_failure_insert,
-                 "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
-                 "ON CONFLICT DO NOTHING");
+    conn.prepare(
+        k_failure_insert,
+        "INSERT INTO benchmark_failure (run_id, benchmark_id, message) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING");
 
     // API tokens (access.cpp); times as epoch microseconds.
     const std::string token_columns =
@@ -90,27 +95,29 @@ void prepare_all(pqxx::connection& conn) {
                  "JOIN testbed t ON t.project_id = p.id AND t.name = $2 "
                  "JOIN branch b ON b.project_id = p.id AND b.name = $3 WHERE p.name = $1");
     // Runs in commit order; $4 bounds the commit time (NULL: no bound), $5 keeps the newest N.
-    conn.prepare(k_history_runs,
-                 "SELECT * FROM ("
-                 " SELECT r.id, r.run_key, c.sha, "
-                 "  (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint AS ct,"
-                 "  COALESCE(c.subject, ''), (extract(epoch FROM r.started_at) * 1e6)::bigint AS st,"
-                 "  r.status = 'partial'"
-                 " FROM run r JOIN commit c ON c.id = r.commit_id"
-                 " WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3"
-                 "  AND ($4::bigint IS NULL OR"
-                 "       (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint"
-                 "        <= $4::bigint)"
-                 " ORDER BY ct DESC, st DESC, r.id DESC LIMIT $5"
-                 ") newest ORDER BY ct, st, id");
+    conn.prepare(
+        k_history_runs,
+        "SELECT * FROM ("
+        " SELECT r.id, r.run_key, c.sha, "
+        "  (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint AS ct,"
+        "  COALESCE(c.subject, ''), (extract(epoch FROM r.started_at) * 1e6)::bigint AS st,"
+        "  r.status = 'partial'"
+        " FROM run r JOIN commit c ON c.id = r.commit_id"
+        " WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3"
+        "  AND ($4::bigint IS NULL OR"
+        "       (extract(epoch FROM COALESCE(c.commit_time, r.started_at)) * 1e6)::bigint"
+        "        <= $4::bigint)"
+        " ORDER BY ct DESC, st DESC, r.id DESC LIMIT $5"
+        ") newest ORDER BY ct, st, id");
     // The failed benchmarks of the runs at one commit ($4, a full sha) of a project x testbed x
     // branch, for the report's variant tables.
-    conn.prepare(k_history_failures,
-                 "SELECT c.sha, r.run_key, b.suite, b.name, b.params_key, f.message "
-                 "FROM benchmark_failure f JOIN run r ON r.id = f.run_id "
-                 "JOIN commit c ON c.id = r.commit_id JOIN benchmark b ON b.id = f.benchmark_id "
-                 "WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3 AND c.sha = $4 "
-                 "ORDER BY b.suite, b.name, b.params_key, r.started_at, r.id");
+    conn.prepare(
+        k_history_failures,
+        "SELECT c.sha, r.run_key, b.suite, b.name, b.params_key, f.message "
+        "FROM benchmark_failure f JOIN run r ON r.id = f.run_id "
+        "JOIN commit c ON c.id = r.commit_id JOIN benchmark b ON b.id = f.benchmark_id "
+        "WHERE r.project_id = $1 AND r.testbed_id = $2 AND r.branch_id = $3 AND c.sha = $4 "
+        "ORDER BY b.suite, b.name, b.params_key, r.started_at, r.id");
     conn.prepare(k_history_benchmarks,
                  "SELECT id, suite, name, params_key FROM benchmark WHERE id = ANY($1::bigint[])");
     conn.prepare(k_history_metrics,
@@ -127,37 +134,38 @@ void prepare_all(pqxx::connection& conn) {
     // the active alert of a series is the arbiter, so concurrent checks cannot open two.
     // (xmax = 0) is true only for a freshly inserted row: PostgreSQL's documented way to tell
     // the two outcomes of ON CONFLICT DO UPDATE apart.
-    conn.prepare(k_alert_upsert,
-                 "WITH ids AS ("
-                 " SELECT p.id AS project_id, t.id AS testbed_id, br.id AS branch_id,"
-                 "  b.id AS benchmark_id, m.id AS metric_id, c.id AS commit_id, sc.id AS seen_id"
-                 " FROM project p"
-                 " JOIN testbed t ON t.project_id = p.id AND t.name = $2"
-                 " JOIN branch br ON br.project_id = p.id AND br.name = $3"
-                 " JOIN benchmark b ON b.project_id = p.id AND b.suite = $4 AND b.name = $5"
-                 "  AND b.params_key = $6"
-                 " JOIN metric m ON m.project_id = p.id AND m.name = $7 AND m.unit = $8"
-                 " JOIN commit c ON c.project_id = p.id AND c.sha = $10"
-                 " JOIN commit sc ON sc.project_id = p.id AND sc.sha = $11"
-                 " WHERE p.name = $1)"
-                 "INSERT INTO alert AS a (project_id, testbed_id, branch_id, benchmark_id, metric_id,"
-                 " source, commit_id, last_commit_id, change_pct, ci_low_pct, ci_high_pct, p_value,"
-                 " q_value, baseline_value, regressed_value) "
-                 "SELECT project_id, testbed_id, branch_id, benchmark_id, metric_id, $9, commit_id,"
-                 " seen_id, $12, $13, $14, $15, $16, $17, $18 FROM ids "
-                 "ON CONFLICT (project_id, testbed_id, branch_id, benchmark_id, metric_id)"
-                 " WHERE status <> 'resolved' DO UPDATE SET"
-                 " last_commit_id = EXCLUDED.last_commit_id,"
-                 " times_seen = a.times_seen +"
-                 "  CASE WHEN a.last_commit_id = EXCLUDED.last_commit_id THEN 0 ELSE 1 END,"
-                 " last_seen_at = now(), change_pct = EXCLUDED.change_pct,"
-                 " ci_low_pct = EXCLUDED.ci_low_pct, ci_high_pct = EXCLUDED.ci_high_pct,"
-                 " p_value = EXCLUDED.p_value, q_value = EXCLUDED.q_value,"
-                 " regressed_value = EXCLUDED.regressed_value,"
-                 " baseline_value = COALESCE(a.baseline_value, EXCLUDED.baseline_value),"
-                 " commit_id = CASE WHEN EXCLUDED.source = 'change_point' THEN EXCLUDED.commit_id"
-                 "  ELSE a.commit_id END "
-                 "RETURNING a.id, (a.xmax = 0)");
+    conn.prepare(
+        k_alert_upsert,
+        "WITH ids AS ("
+        " SELECT p.id AS project_id, t.id AS testbed_id, br.id AS branch_id,"
+        "  b.id AS benchmark_id, m.id AS metric_id, c.id AS commit_id, sc.id AS seen_id"
+        " FROM project p"
+        " JOIN testbed t ON t.project_id = p.id AND t.name = $2"
+        " JOIN branch br ON br.project_id = p.id AND br.name = $3"
+        " JOIN benchmark b ON b.project_id = p.id AND b.suite = $4 AND b.name = $5"
+        "  AND b.params_key = $6"
+        " JOIN metric m ON m.project_id = p.id AND m.name = $7 AND m.unit = $8"
+        " JOIN commit c ON c.project_id = p.id AND c.sha = $10"
+        " JOIN commit sc ON sc.project_id = p.id AND sc.sha = $11"
+        " WHERE p.name = $1)"
+        "INSERT INTO alert AS a (project_id, testbed_id, branch_id, benchmark_id, metric_id,"
+        " source, commit_id, last_commit_id, change_pct, ci_low_pct, ci_high_pct, p_value,"
+        " q_value, baseline_value, regressed_value) "
+        "SELECT project_id, testbed_id, branch_id, benchmark_id, metric_id, $9, commit_id,"
+        " seen_id, $12, $13, $14, $15, $16, $17, $18 FROM ids "
+        "ON CONFLICT (project_id, testbed_id, branch_id, benchmark_id, metric_id)"
+        " WHERE status <> 'resolved' DO UPDATE SET"
+        " last_commit_id = EXCLUDED.last_commit_id,"
+        " times_seen = a.times_seen +"
+        "  CASE WHEN a.last_commit_id = EXCLUDED.last_commit_id THEN 0 ELSE 1 END,"
+        " last_seen_at = now(), change_pct = EXCLUDED.change_pct,"
+        " ci_low_pct = EXCLUDED.ci_low_pct, ci_high_pct = EXCLUDED.ci_high_pct,"
+        " p_value = EXCLUDED.p_value, q_value = EXCLUDED.q_value,"
+        " regressed_value = EXCLUDED.regressed_value,"
+        " baseline_value = COALESCE(a.baseline_value, EXCLUDED.baseline_value),"
+        " commit_id = CASE WHEN EXCLUDED.source = 'change_point' THEN EXCLUDED.commit_id"
+        "  ELSE a.commit_id END "
+        "RETURNING a.id, (a.xmax = 0)");
     // Every filter is optional (NULL: no filter).
     conn.prepare(k_alert_list,
                  "SELECT a.id, p.name, t.name, br.name, b.suite, b.name, b.params_key, m.name,"
@@ -180,23 +188,25 @@ void prepare_all(pqxx::connection& conn) {
                  " AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM alert_delivery d"
                  "  WHERE d.alert_id = a.id AND d.channel = $6 AND d.state = 'pending')) "
                  "ORDER BY a.id DESC LIMIT $7");
-    conn.prepare(k_alert_deliveries,
-                 "SELECT alert_id, channel, state = 'delivered', attempts, COALESCE(last_error, ''),"
-                 " (extract(epoch FROM updated_at) * 1e6)::bigint "
-                 "FROM alert_delivery WHERE alert_id = ANY($1::bigint[]) ORDER BY alert_id, channel");
+    conn.prepare(
+        k_alert_deliveries,
+        "SELECT alert_id, channel, state = 'delivered', attempts, COALESCE(last_error, ''),"
+        " (extract(epoch FROM updated_at) * 1e6)::bigint "
+        "FROM alert_delivery WHERE alert_id = ANY($1::bigint[]) ORDER BY alert_id, channel");
     conn.prepare(k_alert_acknowledge,
                  "UPDATE alert SET status = 'acknowledged', acknowledged_at = now(), note = $2 "
                  "WHERE id = $1 AND status <> 'resolved' RETURNING id");
     conn.prepare(k_alert_resolve,
                  "UPDATE alert SET status = 'resolved', resolved_at = now(), resolution = $2,"
                  " baseline_reset_id = $3 WHERE id = $1 AND status <> 'resolved' RETURNING id");
-    conn.prepare(k_alert_delivery_record,
-                 "INSERT INTO alert_delivery AS d (alert_id, channel, state, attempts, last_error,"
-                 " delivered_at) VALUES ($1, $2, CASE WHEN $3 THEN 'delivered' ELSE 'pending' END,"
-                 " $4, NULLIF($5, ''), CASE WHEN $3 THEN now() END) "
-                 "ON CONFLICT (alert_id, channel) DO UPDATE SET state = EXCLUDED.state,"
-                 " attempts = d.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,"
-                 " updated_at = now(), delivered_at = COALESCE(EXCLUDED.delivered_at, d.delivered_at)");
+    conn.prepare(
+        k_alert_delivery_record,
+        "INSERT INTO alert_delivery AS d (alert_id, channel, state, attempts, last_error,"
+        " delivered_at) VALUES ($1, $2, CASE WHEN $3 THEN 'delivered' ELSE 'pending' END,"
+        " $4, NULLIF($5, ''), CASE WHEN $3 THEN now() END) "
+        "ON CONFLICT (alert_id, channel) DO UPDATE SET state = EXCLUDED.state,"
+        " attempts = d.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,"
+        " updated_at = now(), delivered_at = COALESCE(EXCLUDED.delivered_at, d.delivered_at)");
     // Baseline resets ($2: testbed id or NULL for every testbed); returns what history reads.
     conn.prepare(k_baseline_reset_insert,
                  "WITH ins AS (INSERT INTO baseline_reset (project_id, testbed_id, benchmark_glob, "

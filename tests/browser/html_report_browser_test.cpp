@@ -280,7 +280,8 @@ TEST(HostileReportInBrowser, InjectedMarkupStaysText) {
     EXPECT_EQ(count_occurrences(r.dom, "<script"), 2u);
     EXPECT_EQ(r.dom.find("onerror=\""), std::string::npos);
     // The text shows literally, in server-rendered parts and in parts the script built.
-    EXPECT_GE(count_occurrences(r.dom, "&lt;img src=x onerror=alert(1)&gt;"), 3u);  // table, chart title, alert
+    EXPECT_GE(count_occurrences(r.dom, "&lt;img src=x onerror=alert(1)&gt;"),
+              3u);  // table, chart title, alert
     EXPECT_NE(r.dom.find("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
               std::string::npos);
     EXPECT_NE(r.dom.find("Trend of &lt;img src=x onerror=alert(1)&gt;"),

@@ -14,8 +14,8 @@ const std::string k_dir = PERFTRACK_SOURCE_DIR "/tests/fixtures/formats/gbench/"
 
 TEST(CompareIntegration, TwoStoredCommitsGiveTheSameRowsAsTheFiles) {
     TestSchema schema;
-    const std::vector<std::string> identity{"--db",     schema.dsn(), "--project", "p",
-                                            "--testbed", "t",         "--branch",  "main"};
+    const std::vector<std::string> identity{"--db",      schema.dsn(), "--project", "p",
+                                            "--testbed", "t",          "--branch",  "main"};
     const auto with = [&](std::vector<std::string> args) {
         args.insert(args.end(), identity.begin(), identity.end());
         return run_perftrack(args);
@@ -59,12 +59,13 @@ TEST(CompareIntegration, ModesOfAStoredCommitAgainstEager) {
     TestSchema schema;
     const std::string records =
         PERFTRACK_SOURCE_DIR "/tests/fixtures/formats/records/ml-suite-all-modes.json";
-    const std::vector<std::string> identity{"--db",     schema.dsn(), "--project", "ml",
-                                            "--testbed", "t",         "--branch",  "main",
+    const std::vector<std::string> identity{"--db",      schema.dsn(), "--project", "ml",
+                                            "--testbed", "t",          "--branch",  "main",
                                             "--commit",  "cccc3333"};
-    const std::vector<std::string> records_flags{"--format", "records", "--params",
-                                                 "framework,mode,model,batch_size",
-                                                 "--ignore-fields", "num_iterations,warmup_time_ms"};
+    const std::vector<std::string> records_flags{
+        "--format",        "records",
+        "--params",        "framework,mode,model,batch_size",
+        "--ignore-fields", "num_iterations,warmup_time_ms"};
     std::vector<std::string> ingest{"ingest"};
     ingest.insert(ingest.end(), identity.begin(), identity.end());
     ingest.insert(ingest.end(), records_flags.begin(), records_flags.end());
@@ -72,13 +73,15 @@ TEST(CompareIntegration, ModesOfAStoredCommitAgainstEager) {
     auto r = run_perftrack(ingest);
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
-    std::vector<std::string> stored{"compare", "--by", "mode", "--ref", "eager", "--metric",
-                                    "step_time", "--output-format", "json"};
+    std::vector<std::string> stored{"compare", "--by",     "mode",      "--ref",
+                                    "eager",   "--metric", "step_time", "--output-format",
+                                    "json"};
     stored.insert(stored.end(), identity.begin(), identity.end());
     r = run_perftrack(stored);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::vector<std::string> file{"compare", records, "--by", "mode", "--ref", "eager",
-                                  "--metric", "step_time", "--output-format", "json"};
+    std::vector<std::string> file{"compare",         records, "--by",     "mode",
+                                  "--ref",           "eager", "--metric", "step_time",
+                                  "--output-format", "json"};
     file.insert(file.end(), records_flags.begin(), records_flags.end());
     const auto from_file = run_perftrack(file);
     ASSERT_EQ(from_file.exit_code, 0) << from_file.err;

@@ -28,14 +28,15 @@ std::string describe_schema(const std::string& schema) {
              "FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2",
              schema))
         out += fmt::format("idx {} {} {}\n", row[0].c_str(), row[1].c_str(), row[2].c_str());
-    for (const auto& row : tx.exec_params(
-             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-             "WHERE connamespace = $1::regnamespace ORDER BY 2",
-             schema)) {
+    for (const auto& row : tx.exec_params("SELECT conrelid::regclass::text, conname, "
+                                          "pg_get_constraintdef(oid) FROM pg_constraint "
+                                          "WHERE connamespace = $1::regnamespace ORDER BY 2",
+                                          schema)) {
         std::string table = row[0].c_str();
         if (auto dot = table.find('.'); dot != std::string::npos) table = table.substr(dot + 1);
         std::string def = row[2].c_str();
-        for (auto pos = def.find(schema + "."); pos != std::string::npos; pos = def.find(schema + "."))
+        for (auto pos = def.find(schema + "."); pos != std::string::npos;
+             pos = def.find(schema + "."))
             def.erase(pos, schema.size() + 1);
         out += fmt::format("con {} {} {}\n", table, row[1].c_str(), def);
     }
@@ -63,7 +64,8 @@ TEST(Migrations, TwiceAndConcurrentlyEndInTheSameSchema) {
     std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 6; ++i)
         pids.push_back(spawn_perftrack({"db", "migrate", "--db", concurrent.dsn()}, {},
-                                       dir / fmt::format("out{}", i), dir / fmt::format("err{}", i)));
+                                       dir / fmt::format("out{}", i),
+                                       dir / fmt::format("err{}", i)));
     for (std::size_t i = 0; i < pids.size(); ++i)
         EXPECT_EQ(wait_child(pids[i]), 0) << read_file(dir / fmt::format("err{}", i));
 
@@ -292,9 +294,10 @@ TEST(EmbeddedCluster, ManyProcessesStartingItAtOnceShareOneCluster) {
     for (int i = 0; i < 4; ++i) {
         const auto f = dir.write(
             fmt::format("r{}.json", i),
-            fmt::format(R"({{"version":1,"context":{{"project":"p","testbed":"t","branch":"main","commit":"c{}"}},)"
-                        R"("results":[{{"benchmark":"b","metric":"m","unit":"ns","direction":"lower","samples":[1]}}]}})",
-                        i));
+            fmt::format(
+                R"({{"version":1,"context":{{"project":"p","testbed":"t","branch":"main","commit":"c{}"}},)"
+                R"("results":[{{"benchmark":"b","metric":"m","unit":"ns","direction":"lower","samples":[1]}}]}})",
+                i));
         pids.push_back(spawn_perftrack({"ingest", f.string()}, o, dir / fmt::format("out{}", i),
                                        dir / fmt::format("err{}", i)));
     }

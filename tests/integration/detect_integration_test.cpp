@@ -174,9 +174,9 @@ TEST_F(DetectIntegration, CheckWithoutACommitOutsideGitChecksTheNewestStoredComm
 
     ProcessOptions o = options();
     // No commit may come from this process's environment either (a CI job running the tests).
-    o.unset_env = {"GITHUB_ACTIONS",   "GITHUB_SHA",       "GITLAB_CI",        "CI_COMMIT_SHA",
-                   "JENKINS_URL",      "JENKINS_HOME",     "GIT_COMMIT",       "BUILDKITE",
-                   "BUILDKITE_COMMIT", "CIRCLECI",         "CIRCLE_SHA1",      "PERFTRACK_COMMIT",
+    o.unset_env = {"GITHUB_ACTIONS",   "GITHUB_SHA",        "GITLAB_CI",        "CI_COMMIT_SHA",
+                   "JENKINS_URL",      "JENKINS_HOME",      "GIT_COMMIT",       "BUILDKITE",
+                   "BUILDKITE_COMMIT", "CIRCLECI",          "CIRCLE_SHA1",      "PERFTRACK_COMMIT",
                    "PERFTRACK_BRANCH", "PERFTRACK_PROJECT", "PERFTRACK_TESTBED"};
     const auto run = [&](std::vector<std::string> a) {
         a.insert(a.begin() + 1, {"--db", schema.dsn(), "--project", "demo", "--testbed", "ci",

@@ -131,8 +131,8 @@ TEST_F(HistoryScale, WindowedCheckGivesTheVerdictsOfTheWholeHistory) {
                                            65,  127, 128, 130, 131, 132, 180, 181, 191,
                                            192, 205, 210, 211, 255, 256, 293, 294, 299};
     for (const std::size_t i : commits) {
-        reports::detect::CheckRequest req{"demo", "ci-a", "main", sha("main", i), "main",
-                                          std::nullopt, std::nullopt};
+        reports::detect::CheckRequest req{"demo", "ci-a",       "main",      sha("main", i),
+                                          "main", std::nullopt, std::nullopt};
         auto windowed = reports::detect::run_check(*store, req, settings);
         auto in_memory = reports::detect::run_check(whole, req, settings);
         ASSERT_TRUE(windowed) << windowed.error().message;
@@ -161,8 +161,8 @@ TEST_F(HistoryScale, WindowedCheckGivesTheVerdictsOfTheWholeHistory) {
     EXPECT_GE(flags_seen, 1u);
 
     // A pull request against the merge-base main-0250, both ways.
-    reports::detect::CheckRequest pr{"demo", "ci-a", "feature", sha("feature", 251), "main",
-                                     sha("main", 250), std::nullopt};
+    reports::detect::CheckRequest pr{"demo", "ci-a",           "feature",   sha("feature", 251),
+                                     "main", sha("main", 250), std::nullopt};
     auto windowed = reports::detect::run_check(*store, pr, settings);
     auto in_memory = reports::detect::run_check(whole, pr, settings);
     ASSERT_TRUE(windowed) << windowed.error().message;

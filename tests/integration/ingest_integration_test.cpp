@@ -1,14 +1,13 @@
 // perftrack ingest against a real PostgreSQL (started by ci/test.sh): exact values, idempotency,
 // concurrency, crash safety, bad input, unavailability.
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
-#include <signal.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+#include <signal.h>
+#include <unistd.h>
 
 #include "store/pg/pg_store.hpp"
 #include "tests/support/cli_process.hpp"
@@ -20,23 +19,25 @@ namespace {
 
 std::string native_run(const std::string& commit, const std::string& time,
                        const std::vector<double>& samples, const std::string& project = "demo") {
-    nlohmann::json doc = {
-        {"version", 1},
-        {"context",
-         {{"project", project}, {"testbed", "ci-x86"}, {"branch", "main"}, {"commit", commit},
-          {"commit_time", time}}},
-        {"results",
-         {{{"benchmark", "train_step/mlp"},
-           {"params", {{"framework", "pytorch"}, {"batch_size", 32}}},
-           {"metric", "step_time"},
-           {"unit", "ms"},
-           {"direction", "lower"},
-           {"samples", samples}},
-          {{"benchmark", "BM_Sort/1024"},
-           {"metric", "throughput"},
-           {"unit", "items/s"},
-           {"direction", "higher"},
-           {"samples", {1.5e6, 1.25e6}}}}}};
+    nlohmann::json doc = {{"version", 1},
+                          {"context",
+                           {{"project", project},
+                            {"testbed", "ci-x86"},
+                            {"branch", "main"},
+                            {"commit", commit},
+                            {"commit_time", time}}},
+                          {"results",
+                           {{{"benchmark", "train_step/mlp"},
+                             {"params", {{"framework", "pytorch"}, {"batch_size", 32}}},
+                             {"metric", "step_time"},
+                             {"unit", "ms"},
+                             {"direction", "lower"},
+                             {"samples", samples}},
+                            {{"benchmark", "BM_Sort/1024"},
+                             {"metric", "throughput"},
+                             {"unit", "items/s"},
+                             {"direction", "higher"},
+                             {"samples", {1.5e6, 1.25e6}}}}}};
     return doc.dump();
 }
 
@@ -60,7 +61,7 @@ std::string big_run(std::size_t series, std::size_t per_series, const std::strin
 }
 
 class IngestIntegration : public ::testing::Test {
-protected:
+  protected:
     TestSchema schema;
     TempDir dir;
 
@@ -76,8 +77,8 @@ protected:
 };
 
 TEST_F(IngestIntegration, StoresExactValuesAndReadsThemBack) {
-    const auto f = dir.write("r.json", native_run("abc123", "2024-05-01T12:00:00Z",
-                                                  {12.1, 12.3, 0.1 + 0.2}));
+    const auto f =
+        dir.write("r.json", native_run("abc123", "2024-05-01T12:00:00Z", {12.1, 12.3, 0.1 + 0.2}));
     auto r = ingest({"--format", "perftrack", f.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("2 benchmarks, 2 metrics, 5 samples"), std::string::npos) << r.out;
@@ -100,7 +101,8 @@ TEST_F(IngestIntegration, StoresExactValuesAndReadsThemBack) {
     EXPECT_EQ(rows[0][5].as<std::string>(), R"({"framework": "pytorch", "batch_size": 32})");
 
     auto store = store::pg::connect(schema.dsn());
-    const auto history = store->load_history({"demo", "ci-x86", "main", std::nullopt, std::nullopt});
+    const auto history =
+        store->load_history({"demo", "ci-x86", "main", std::nullopt, std::nullopt});
     ASSERT_EQ(history.runs.size(), 1u);
     EXPECT_EQ(history.runs[0].commit, "abc123");
     ASSERT_EQ(history.series.size(), 2u);
@@ -114,7 +116,8 @@ TEST_F(IngestIntegration, StoresExactValuesAndReadsThemBack) {
 // of earlier releases stored for the same values, extremes included (times are positive).
 TEST_F(IngestIntegration, BinaryCopyStoresWhatTextCopyStored) {
     const std::vector<double> values{5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
-                                     1e-300, 123456789.12345679, 0.1 + 0.2, 3.0};
+                                     1e-300, 123456789.12345679,      0.1 + 0.2,
+                                     3.0};
     const auto f = dir.write("r.json", native_run("edge", "2024-05-01T12:00:00Z", values));
     auto r = ingest({"--format", "perftrack", f.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -132,18 +135,20 @@ TEST_F(IngestIntegration, BinaryCopyStoresWhatTextCopyStored) {
 TEST_F(IngestIntegration, ManyFilesWithOwnContextsAreOneRunEach) {
     std::vector<std::string> args{"--format", "perftrack"};
     for (int i = 0; i < 5; ++i)
-        args.push_back(dir.write(fmt::format("c{}.json", i),
-                                 native_run(fmt::format("sha{}", i),
-                                            fmt::format("2024-05-0{}T12:00:00Z", i + 1),
-                                            {10.0 + i}))
-                           .string());
+        args.push_back(
+            dir.write(fmt::format("c{}.json", i),
+                      native_run(fmt::format("sha{}", i),
+                                 fmt::format("2024-05-0{}T12:00:00Z", i + 1), {10.0 + i}))
+                .string());
     auto r = ingest(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(q("SELECT count(*) FROM run"), "5");
     auto store = store::pg::connect(schema.dsn());
-    const auto history = store->load_history({"demo", "ci-x86", "main", std::nullopt, std::nullopt});
+    const auto history =
+        store->load_history({"demo", "ci-x86", "main", std::nullopt, std::nullopt});
     ASSERT_EQ(history.runs.size(), 5u);
-    for (int i = 0; i < 5; ++i) EXPECT_EQ(history.runs[static_cast<std::size_t>(i)].commit, fmt::format("sha{}", i));
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(history.runs[static_cast<std::size_t>(i)].commit, fmt::format("sha{}", i));
     // Bounded history: the newest 2 runs up to the 4th commit.
     const auto bounded = store->load_history(
         {"demo", "ci-x86", "main", 1714737600LL * 1000000 /* 2024-05-03T12:00Z */, 2});
@@ -186,7 +191,8 @@ TEST_F(IngestIntegration, SameRunKeyTwiceStoresOneRun) {
     ASSERT_EQ(first.exit_code, 0) << first.err;
     auto second = ingest({"--run-id", "ci-42", f.string()});
     ASSERT_EQ(second.exit_code, 0) << second.err;
-    EXPECT_NE(second.out.find("already ingested; nothing written"), std::string::npos) << second.out;
+    EXPECT_NE(second.out.find("already ingested; nothing written"), std::string::npos)
+        << second.out;
     EXPECT_EQ(q("SELECT count(*) FROM run"), "1");
     EXPECT_EQ(q("SELECT sum(cardinality(samples)) FROM sample"), "5");
 }
@@ -199,7 +205,8 @@ TEST_F(IngestIntegration, SameRunKeyFromTwoProcessesAtOnceStoresOneRun) {
     std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 2; ++i)
         pids.push_back(spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o,
-                                       dir / fmt::format("out{}", i), dir / fmt::format("err{}", i)));
+                                       dir / fmt::format("out{}", i),
+                                       dir / fmt::format("err{}", i)));
     for (std::size_t i = 0; i < pids.size(); ++i)
         EXPECT_EQ(wait_child(pids[i]), 0) << read_file(dir / fmt::format("err{}", i));
     EXPECT_EQ(q("SELECT count(*) FROM run"), "1");
@@ -215,9 +222,11 @@ TEST_F(IngestIntegration, EightProcessesWithDifferentRunsAllLand) {
     o.cwd = dir.path();
     std::vector<core::RunningProcess> pids;
     for (int i = 0; i < 8; ++i) {
-        const auto f = dir.write(fmt::format("r{}.json", i), big_run(500, 10, fmt::format("run-{}", i)));
+        const auto f =
+            dir.write(fmt::format("r{}.json", i), big_run(500, 10, fmt::format("run-{}", i)));
         pids.push_back(spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o,
-                                       dir / fmt::format("out{}", i), dir / fmt::format("err{}", i)));
+                                       dir / fmt::format("out{}", i),
+                                       dir / fmt::format("err{}", i)));
     }
     for (std::size_t i = 0; i < pids.size(); ++i)
         EXPECT_EQ(wait_child(pids[i]), 0) << read_file(dir / fmt::format("err{}", i));
@@ -233,15 +242,16 @@ TEST_F(IngestIntegration, SigkillInTheMiddleLeavesNoTrace) {
     o.cwd = dir.path();
     // Migrate first so the kill lands in the ingest transaction, not in the migration.
     ASSERT_EQ(run_perftrack({"db", "migrate", "--db", schema.dsn()}, o).exit_code, 0);
-    auto child = spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o, dir / "out",
-                                      dir / "err");
+    auto child =
+        spawn_perftrack({"ingest", "--db", schema.dsn(), f.string()}, o, dir / "out", dir / "err");
     // Wait until the samples are streaming into the staging table, then kill -9.
     pqxx::connection watcher(test_dsn());
     bool streaming = false;
     for (int i = 0; i < 3000 && !streaming; ++i) {
         pqxx::nontransaction tx(watcher);
-        streaming = tx.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                            "'COPY sample%' AND pid <> pg_backend_pid()")[0][0]
+        streaming = tx.exec(
+                          "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                          "'COPY sample%' AND pid <> pg_backend_pid()")[0][0]
                         .as<int>() > 0;
         if (!streaming) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -324,7 +334,8 @@ TEST_F(IngestIntegration, ContextFromGithubActionsVariables) {
     EXPECT_EQ(q("SELECT name FROM testbed"), "gha-ubuntu");
     EXPECT_EQ(q("SELECT name FROM branch"), "main");
     EXPECT_EQ(q("SELECT sha FROM commit"), "0123456789abcdef");
-    EXPECT_EQ(q("SELECT run_key FROM run"), "github:acme/engine:777.2:bench:gha-ubuntu:0123456789abcdef");
+    EXPECT_EQ(q("SELECT run_key FROM run"),
+              "github:acme/engine:777.2:bench:gha-ubuntu:0123456789abcdef");
     EXPECT_EQ(q("SELECT context->>'ci_job_url' FROM run"),
               "https://github.com/acme/engine/actions/runs/777");
     // The CI key makes a retried upload of the same results a no-op.
@@ -360,14 +371,17 @@ TEST_F(IngestIntegration, ContextFromGit) {
     std::filesystem::create_directories(repo);
     ProcessOptions g;
     g.cwd = repo;
-    g.env = {{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@x"}, {"GIT_COMMITTER_NAME", "t"},
-             {"GIT_COMMITTER_EMAIL", "t@x"}, {"GIT_COMMITTER_DATE", "2024-07-01T10:00:00+00:00"}};
+    g.env = {{"GIT_AUTHOR_NAME", "t"},
+             {"GIT_AUTHOR_EMAIL", "t@x"},
+             {"GIT_COMMITTER_NAME", "t"},
+             {"GIT_COMMITTER_EMAIL", "t@x"},
+             {"GIT_COMMITTER_DATE", "2024-07-01T10:00:00+00:00"}};
     ASSERT_EQ(run_process({"/usr/bin/git", "init", "-q", "-b", "trunk"}, g).exit_code, 0);
-    ASSERT_EQ(run_process({"/usr/bin/git", "commit", "-q", "--allow-empty", "-m",
-                           "Make it \"fast\" & <safe>"},
-                          g)
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_process(
+            {"/usr/bin/git", "commit", "-q", "--allow-empty", "-m", "Make it \"fast\" & <safe>"}, g)
+            .exit_code,
+        0);
     const std::string sha = run_process({"/usr/bin/git", "rev-parse", "HEAD"}, g).out.substr(0, 40);
     const auto f = dir.write(
         "r.json",

@@ -1,14 +1,13 @@
 // perftrack db prune against a real PostgreSQL (started by ci/test.sh): what goes, what is
 // protected (baseline windows, active alerts, change points, baseline resets), thinning, dry
 // run, bad flags, and no loss while CI jobs ingest at the same time.
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include "tests/support/cli_schema_fixture.hpp"
 
@@ -277,8 +276,9 @@ INSERT INTO sample (run_id, benchmark_id, metric_id, samples)
     pqxx::connection watch(schema.dsn());
     const auto prune_waiting = [&] {
         pqxx::nontransaction tx(watch);
-        return tx.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                       "AND query LIKE '%FOR UPDATE OF r%'")[0][0]
+        return tx.exec(
+                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                     "AND query LIKE '%FOR UPDATE OF r%'")[0][0]
                    .as<int>() == 1;
     };
     bool waiting = false;
@@ -305,9 +305,10 @@ INSERT INTO sample (run_id, benchmark_id, metric_id, samples)
     EXPECT_EQ(count("SELECT count(*) FROM sample s JOIN run r ON r.id = s.run_id "
                     "WHERE r.run_key LIKE 'new-run-%'"),
               jobs * 20);
-    EXPECT_EQ(count("SELECT sum(cardinality(s.samples)) FROM sample s JOIN run r ON r.id = s.run_id "
-                    "WHERE r.run_key LIKE 'new-run-%'"),
-              jobs * 20 * 4);
+    EXPECT_EQ(
+        count("SELECT sum(cardinality(s.samples)) FROM sample s JOIN run r ON r.id = s.run_id "
+              "WHERE r.run_key LIKE 'new-run-%'"),
+        jobs * 20 * 4);
     // The late shard and the run it belongs to, whole.
     EXPECT_TRUE(has_run("main-c2"));
     EXPECT_EQ(count("SELECT count(*) FROM sample s JOIN run r ON r.id = s.run_id "

@@ -223,7 +223,8 @@ TEST_F(RunTest, DatabaseStoppedMidRunSpoolsAndPushLosesAndDuplicatesNothing) {
     args.insert(args.end(),
                 {"--run-id", "spool-test-1", "-r", "2", "--name", "waiter", "--", "/bin/sh", "-c",
                  "touch started; while [ ! -f go ]; do sleep 0.02; done"});
-    auto perftrack_process = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    auto perftrack_process =
+        spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
     ASSERT_TRUE(wait_for_file(started, 60s)) << read_file(m_work / "err.txt");
     ASSERT_TRUE(pg.stop());
     touch(go);
@@ -379,7 +380,8 @@ TEST_F(RunTest, CtrlCStopsTheBenchmarkAndStoresNothing) {
     for (const auto& a : identity()) args.push_back(a);
     args.insert(args.end(), {"-r", "3", "--name", "sleeper", "--", "/bin/sh", "-c",
                              "echo $$ > child.pid; sleep 60"});
-    auto perftrack_process = spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
+    auto perftrack_process =
+        spawn_perftrack(args, options(), m_work / "out.txt", m_work / "err.txt");
     ASSERT_TRUE(wait_for_file(m_work / "child.pid", 60s));
     std::this_thread::sleep_for(100ms);
     ::kill(perftrack_process.pid(), SIGINT);
@@ -539,15 +541,24 @@ TEST_F(RunTest, CheckWithConfirmReRunsOnlyTheRegressedBenchmarks) {
     EXPECT_EQ(q("SELECT count(*) FROM run WHERE run_key LIKE '%:confirm-%'"), "1");
 
     // A pull request re-runs by default; --confirm 0 turns it off.
-    std::vector<std::string> pr2 = {"--project",     "demo",
-                                    "--testbed",     "bench-box",
-                                    "--branch",      "feature",
-                                    "--commit",      "pr2",
-                                    "--commit-time", "2024-04-02T00:00:00Z",
-                                    "-r",            "3",
-                                    "--check",       "--base-commit",
-                                    "m11",           "--no-fail",
-                                    "--",            SAMPLE_GBENCH,
+    std::vector<std::string> pr2 = {"--project",
+                                    "demo",
+                                    "--testbed",
+                                    "bench-box",
+                                    "--branch",
+                                    "feature",
+                                    "--commit",
+                                    "pr2",
+                                    "--commit-time",
+                                    "2024-04-02T00:00:00Z",
+                                    "-r",
+                                    "3",
+                                    "--check",
+                                    "--base-commit",
+                                    "m11",
+                                    "--no-fail",
+                                    "--",
+                                    SAMPLE_GBENCH,
                                     "--benchmark_filter=^BM_Accumulate/512$",
                                     k_fast};
     const auto by_default = run(pr2);

@@ -48,9 +48,9 @@ ChromiumSession::ChromiumSession(int width, int height) {
     if (::pipe(to) != 0 || ::pipe(from) != 0) throw std::runtime_error("pipe failed");
     std::vector<std::string> args = {chromium->string()};
     for (auto& flag : chromium_base_flags()) args.push_back(std::move(flag));
-    args.insert(args.end(), {"--remote-debugging-pipe",
-                             fmt::format("--window-size={},{}", width, height),
-                             "--user-data-dir=" + m_profile.string(), "about:blank"});
+    args.insert(args.end(),
+                {"--remote-debugging-pipe", fmt::format("--window-size={},{}", width, height),
+                 "--user-data-dir=" + m_profile.string(), "about:blank"});
     m_pid = ::fork();
     if (m_pid < 0) throw std::runtime_error("fork failed");
     if (m_pid == 0) {

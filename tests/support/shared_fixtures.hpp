@@ -23,9 +23,9 @@ std::filesystem::path project_fixture(const std::string& relative);
 }  // namespace perftrack::testing
 
 // Skips the current test with a plain message when ../shared is not beside the checkout.
-#define PERFTRACK_REQUIRE_SHARED()                                                              \
-    do {                                                                                        \
-        if (!::perftrack::testing::shared_dir())                                                \
+#define PERFTRACK_REQUIRE_SHARED()                                                             \
+    do {                                                                                       \
+        if (!::perftrack::testing::shared_dir())                                               \
             GTEST_SKIP() << "SKIPPED: ../shared is not beside this checkout (CI has it); the " \
-                            "tests over its fixtures did not run";                            \
+                            "tests over its fixtures did not run";                             \
     } while (0)

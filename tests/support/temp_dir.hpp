@@ -8,7 +8,7 @@ namespace perftrack::testing {
 // A fresh directory under $TMPDIR (mode 0711, so an unprivileged PostgreSQL server started
 // from it can traverse it), removed when the object dies unless PERFTRACK_KEEP_TEST_DIRS=1.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -18,7 +18,7 @@ public:
     // Writes `content` to path()/name and returns the full path.
     std::filesystem::path write(std::string_view name, std::string_view content) const;
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

@@ -14,19 +14,19 @@ std::string test_dsn();
 // table of the test lives there. Migrated to this binary's version unless asked for empty (a
 // shared database is migrated by `perftrack db migrate`, which the tests do not repeat).
 class TestSchema {
-public:
-  enum class Content { migrated, empty };
-  explicit TestSchema(Content content = Content::migrated);
-  ~TestSchema();
-  TestSchema(const TestSchema&) = delete;
-  TestSchema& operator=(const TestSchema&) = delete;
-  const std::string& dsn() const { return m_dsn; }
-  const std::string& name() const { return m_name; }
-  // Runs SQL in this schema and returns the first column of the first row as text ("" when no
-  // rows).
-  std::string scalar(const std::string& sql) const;
+  public:
+    enum class Content { migrated, empty };
+    explicit TestSchema(Content content = Content::migrated);
+    ~TestSchema();
+    TestSchema(const TestSchema&) = delete;
+    TestSchema& operator=(const TestSchema&) = delete;
+    const std::string& dsn() const { return m_dsn; }
+    const std::string& name() const { return m_name; }
+    // Runs SQL in this schema and returns the first column of the first row as text ("" when no
+    // rows).
+    std::string scalar(const std::string& sql) const;
 
-private:
+  private:
     std::string m_name;
     std::string m_dsn;
 };

@@ -58,7 +58,8 @@ TEST(CompareCli, TextIsTheDefaultAndFilterNarrowsTheTable) {
         << r.out;
     EXPECT_NE(r.out.find("slower"), std::string::npos);
     EXPECT_NE(r.out.find("  compare-old-1.7.1.json  compare-new-1.7.1.json  "), std::string::npos)
-        << "columns named by the files' names:\n" << r.out;
+        << "columns named by the files' names:\n"
+        << r.out;
     EXPECT_EQ(r.out.find("BM_Fill"), std::string::npos);
 
     const auto md = testing::run_perftrack(
@@ -69,9 +70,9 @@ TEST(CompareCli, TextIsTheDefaultAndFilterNarrowsTheTable) {
 }
 
 TEST(CompareCli, ThroughputOfTheSlowerBuildIsSlowerToo) {
-    const auto j = json_of(testing::run_perftrack(
-        {"compare", k_old, k_new, "--metric", "throughput", "--filter", "BM_Accumulate",
-         "--output-format", "json"}));
+    const auto j =
+        json_of(testing::run_perftrack({"compare", k_old, k_new, "--metric", "throughput",
+                                        "--filter", "BM_Accumulate", "--output-format", "json"}));
     ASSERT_EQ(j["rows"].size(), 2u) << j.dump();
     for (const auto& row : j["rows"]) {
         EXPECT_EQ(row["direction"], "higher");
@@ -84,9 +85,8 @@ TEST(CompareCli, ThroughputOfTheSlowerBuildIsSlowerToo) {
 TEST(CompareCli, ModesOfOneRealMlSuiteRunAgainstEager) {
     const auto r = testing::run_perftrack(
         {"compare", fixture("records/ml-suite-all-modes.json"), "--format", "records", "--params",
-         "framework,mode,model,batch_size", "--ignore-fields",
-         "num_iterations,warmup_time_ms", "--by", "mode", "--ref", "eager", "--metric",
-         "step_time", "--output-format", "json"});
+         "framework,mode,model,batch_size", "--ignore-fields", "num_iterations,warmup_time_ms",
+         "--by", "mode", "--ref", "eager", "--metric", "step_time", "--output-format", "json"});
     const auto j = json_of(r);
     EXPECT_EQ(j["reference"], "mode=eager");
     ASSERT_FALSE(j["rows"].empty()) << r.out << r.err;

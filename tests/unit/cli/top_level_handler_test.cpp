@@ -113,8 +113,7 @@ TEST(TopLevelHandler, EveryErrorKindMapsToItsDocumentedCode) {
     EXPECT_EQ(core::exit_code_for(ErrorKind::usage), ExitCode::bad_input);
     EXPECT_EQ(core::exit_code_for(ErrorKind::input), ExitCode::bad_input);
     EXPECT_EQ(core::exit_code_for(ErrorKind::config), ExitCode::bad_input);
-    EXPECT_EQ(core::exit_code_for(ErrorKind::database_unavailable),
-              ExitCode::database_unavailable);
+    EXPECT_EQ(core::exit_code_for(ErrorKind::database_unavailable), ExitCode::database_unavailable);
     EXPECT_EQ(core::exit_code_for(ErrorKind::benchmark_failed), ExitCode::benchmark_failed);
     EXPECT_EQ(core::exit_code_for(ErrorKind::internal), ExitCode::internal_error);
     EXPECT_EQ(static_cast<int>(ExitCode::internal_error), 5);

@@ -39,10 +39,11 @@ std::string complete(const std::string& words, const std::filesystem::path& cwd 
 }
 
 TEST(Completion, CompletesSubcommandsAtEveryLevel) {
-    EXPECT_EQ(complete("perftrack ''"),
-              "ingest db push alerts check backtest report baseline run compare serve token project "
-              "completion -h "
-              "--help --version\n");
+    EXPECT_EQ(
+        complete("perftrack ''"),
+        "ingest db push alerts check backtest report baseline run compare serve token project "
+        "completion -h "
+        "--help --version\n");
     EXPECT_EQ(complete("perftrack db st"), "status start stop\n");
     EXPECT_EQ(complete("perftrack alerts ''"), "list ack resolve -h --help\n");
     EXPECT_EQ(complete("perftrack baseline reset --re"), "--reason\n");

@@ -80,8 +80,9 @@ TEST_P(NativeFormatRejects, WithPathAndProblem) {
         << c.name << ": " << run.error().message;
 }
 
-#define RESULT(extra) \
-    R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1,2]},{"benchmark":"b","metric":"t","unit":"ns","direction":"lower",)" extra "}]}"
+#define RESULT(extra)                                                                                                                                                                \
+    R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1,2]},{"benchmark":"b","metric":"t","unit":"ns","direction":"lower",)" extra \
+    "}]}"
 
 INSTANTIATE_TEST_SUITE_P(
     BadInputs, NativeFormatRejects,
@@ -103,27 +104,34 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"zero time", RESULT(R"("samples":[0])"), "results[1].samples[0]"},
         BadCase{"empty samples", RESULT(R"("samples":[])"), "results[1].samples: no samples"},
         BadCase{"missing samples", RESULT(R"("x":1)"), "results[1].x: unknown key"},
-        BadCase{"unknown direction",
-                R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"down","samples":[1]}]})",
-                "results[0].direction: unknown direction \"down\""},
-        BadCase{"missing metric",
-                R"({"version":1,"results":[{"benchmark":"a","unit":"ns","direction":"lower","samples":[1]}]})",
-                "results[0]: missing required field \"metric\""},
-        BadCase{"benchmark not string",
-                R"({"version":1,"results":[{"benchmark":3,"metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
-                "results[0].benchmark: expected a string, got a number"},
-        BadCase{"nested params",
-                R"({"version":1,"results":[{"benchmark":"a","params":{"x":{"y":1}},"metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
-                "results[0].params.x: expected a string or a number"},
-        BadCase{"bad commit time",
-                R"({"version":1,"context":{"commit_time":"yesterday"},"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
-                "context.commit_time"},
-        BadCase{"unknown context key",
-                R"({"version":1,"context":{"sha":"x"},"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
-                "context.sha: unknown context key"},
-        BadCase{"duplicate series",
-                R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]},{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[2]}]})",
-                "results[1]: duplicate series"}),
+        BadCase{
+            "unknown direction",
+            R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"down","samples":[1]}]})",
+            "results[0].direction: unknown direction \"down\""},
+        BadCase{
+            "missing metric",
+            R"({"version":1,"results":[{"benchmark":"a","unit":"ns","direction":"lower","samples":[1]}]})",
+            "results[0]: missing required field \"metric\""},
+        BadCase{
+            "benchmark not string",
+            R"({"version":1,"results":[{"benchmark":3,"metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
+            "results[0].benchmark: expected a string, got a number"},
+        BadCase{
+            "nested params",
+            R"({"version":1,"results":[{"benchmark":"a","params":{"x":{"y":1}},"metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
+            "results[0].params.x: expected a string or a number"},
+        BadCase{
+            "bad commit time",
+            R"({"version":1,"context":{"commit_time":"yesterday"},"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
+            "context.commit_time"},
+        BadCase{
+            "unknown context key",
+            R"({"version":1,"context":{"sha":"x"},"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]}]})",
+            "context.sha: unknown context key"},
+        BadCase{
+            "duplicate series",
+            R"({"version":1,"results":[{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[1]},{"benchmark":"a","metric":"t","unit":"ns","direction":"lower","samples":[2]}]})",
+            "results[1]: duplicate series"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) {
         std::string name = param_info.param.name;
         for (char& c : name)

@@ -12,7 +12,8 @@ TEST(Redact, HidesPasswordsInEveryUrlForm) {
               "postgres://alice:***@h/db?sslmode=require");
     EXPECT_EQ(redact_database_url("host=h user=u password=s3cret dbname=d"),
               "host=h user=u password=*** dbname=d");
-    EXPECT_EQ(redact_database_url("host=h password='a b\\'c' dbname=d"), "host=h password=*** dbname=d");
+    EXPECT_EQ(redact_database_url("host=h password='a b\\'c' dbname=d"),
+              "host=h password=*** dbname=d");
     EXPECT_EQ(redact_database_url("postgresql://h/db?user=u&password=s3cret&x=1"),
               "postgresql://h/db?user=u&password=***&x=1");
     EXPECT_EQ(redact_database_url("postgresql://alice@h/db"), "postgresql://alice@h/db");

@@ -22,8 +22,8 @@ core::Result<core::RunResults> parse(std::string_view text, const AdapterOptions
 }
 
 TEST(RecordsAdapter, ArrayOfRecordsWithInferredUnitsAndRepetitions) {
-    auto run = test::parse_file("records",
-                                testing::project_fixture("formats/records/ml-frameworks.json"));
+    auto run =
+        test::parse_file("records", testing::project_fixture("formats/records/ml-frameworks.json"));
     ASSERT_TRUE(run) << run.error().message;
     // No name field: the benchmark is the file's name. Strings and batch_size are params;
     // throughput (an integer, but named like a measurement) is a metric.
@@ -170,9 +170,9 @@ TEST(RecordsAdapter, IgnoredFieldsAreNeitherParamsNorMetrics) {
     // Without the option an integer that names no measurement is a param, as it always was.
     auto plain = parse(text);
     ASSERT_TRUE(plain) << plain.error().message;
-    EXPECT_NE(test::find_series(*plain, "step", R"({"batch_size":8,"num_iterations":30})",
-                                "warmup_time"),
-              nullptr)
+    EXPECT_NE(
+        test::find_series(*plain, "step", R"({"batch_size":8,"num_iterations":30})", "warmup_time"),
+        nullptr)
         << test::describe(*plain);
 }
 
@@ -210,16 +210,16 @@ TEST_F(MlSuiteOutput, EveryConfigurationIsASeriesWithItsPerIterationSamples) {
         if (!r.contains("benchmark") || r["benchmark"] == "framework_import") continue;
         ++configurations;
         const bool train = r["benchmark"] == "train_step";
-        const auto* samples = test::find_series(m_run, r["benchmark"].get<std::string>(),
-                                                params_of(r), train ? "step_time" : "latency",
-                                                "ns", "ml_frameworks");
+        const auto* samples =
+            test::find_series(m_run, r["benchmark"].get<std::string>(), params_of(r),
+                              train ? "step_time" : "latency", "ns", "ml_frameworks");
         ASSERT_NE(samples, nullptr) << r.dump() << "\n" << test::describe(m_run);
         const auto& times = r[train ? "step_time_ms" : "latency_ms"];
         ASSERT_EQ(samples->samples.size(), r["num_iterations"].get<std::size_t>());
         for (std::size_t i = 0; i < times.size(); ++i)
             EXPECT_DOUBLE_EQ(samples->samples[i], times[i].get<double>() * 1e6);
-        const auto* throughput = test::find_series(m_run, r["benchmark"].get<std::string>(),
-                                                   params_of(r), "throughput");
+        const auto* throughput =
+            test::find_series(m_run, r["benchmark"].get<std::string>(), params_of(r), "throughput");
         ASSERT_NE(throughput, nullptr);
         EXPECT_EQ(throughput->series.unit, "items/s");
         EXPECT_EQ(throughput->series.direction, Direction::higher);

@@ -110,7 +110,9 @@ TEST(OutputShapes, TextAndMarkdownScaleUnitsLikeTheReport) {
     EXPECT_NE(text.find("real_time   47.4 \xC2\xB5s    53.2 \xC2\xB5s  +12.3%  [+10.0%, +15.0%]"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("real_time       n/a   3.00 MiB     n/a               n/a"), std::string::npos) << text;
+    EXPECT_NE(text.find("real_time       n/a   3.00 MiB     n/a               n/a"),
+              std::string::npos)
+        << text;
     EXPECT_EQ(text.find("e-05"), std::string::npos);
     EXPECT_NE(text.find("0123456789ab on feature vs main @ fedcba987654"), std::string::npos);
     const auto md = render_check_markdown(r);

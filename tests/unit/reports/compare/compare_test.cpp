@@ -117,7 +117,8 @@ TEST(Compare, BenjaminiHochbergOverTwoHundredRowsOfNoiseFlagsNothing) {
 
 // Reference data for the scipy / statsmodels values below (ties between the samples: the
 // normal approximation with tie and continuity corrections).
-const std::vector<double> k_ref = {10.2, 9.8, 10.5, 10.1, 9.9, 10.7, 10.3, 9.6, 10.0, 10.4, 10.8, 9.7};
+const std::vector<double> k_ref = {10.2, 9.8, 10.5, 10.1, 9.9,  10.7,
+                                   10.3, 9.6, 10.0, 10.4, 10.8, 9.7};
 const std::vector<double> k_cand = {10.9, 11.3, 10.6, 11.8, 11.0, 10.4, 11.5,
                                     11.1, 12.0, 10.8, 11.2, 11.6, 10.7, 11.4};
 
@@ -153,11 +154,10 @@ TEST(CompareReference, QValuesMatchStatsmodels) {
     for (auto& v : reversed) v *= 1.01;
     std::vector<double> cand_faster = k_cand;
     for (auto& v : cand_faster) v *= 0.9;
-    const auto c = judge({RowInput{series_of("a"), "", k_ref, k_cand},
-                          RowInput{series_of("b"), "", k_ref, reversed},
-                          RowInput{series_of("c"), "", k_cand, cand_faster},
-                          RowInput{series_of("d"), "", k_ref,
-                                   {10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6}}});
+    const auto c = judge(
+        {RowInput{series_of("a"), "", k_ref, k_cand}, RowInput{series_of("b"), "", k_ref, reversed},
+         RowInput{series_of("c"), "", k_cand, cand_faster},
+         RowInput{series_of("d"), "", k_ref, {10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6}}});
     // scipy 1.17.1 mannwhitneyu(candidate, reference, method='auto').pvalue per row
     const double p[] = {9.190549845821899e-05, 0.525282721765125, 2.8919613860364086e-05,
                         0.4208094054177579};

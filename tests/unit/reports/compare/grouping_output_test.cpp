@@ -10,7 +10,8 @@ namespace perftrack::reports::compare {
 namespace {
 
 core::Measurement measurement(const std::string& benchmark, core::Params params,
-                              std::vector<double> samples, const std::string& metric = "real_time") {
+                              std::vector<double> samples,
+                              const std::string& metric = "real_time") {
     core::Measurement m;
     m.series.suite = "ml";
     m.series.benchmark = benchmark;
@@ -68,7 +69,8 @@ TEST(CompareGrouping, RowsByParamPairEveryVariantWithItsReference) {
 
     auto missing = rows_by_param(ms, "mode", "xla");
     ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().message, "no series has mode=xla (values seen: compile, eager, script)");
+    EXPECT_EQ(missing.error().message,
+              "no series has mode=xla (values seen: compile, eager, script)");
     auto no_param = rows_by_param(ms, "framework", "pytorch");
     ASSERT_FALSE(no_param);
     EXPECT_EQ(no_param.error().message, "no series has the param 'framework'");
@@ -134,7 +136,8 @@ Comparison sample_comparison() {
     }
     core::SeriesId single = slow;
     single.benchmark = "BM_One";
-    auto c = compare_rows({RowInput{slow, "", ref, cand}, RowInput{single, "", {10.0}, {11.0}}}, {});
+    auto c =
+        compare_rows({RowInput{slow, "", ref, cand}, RowInput{single, "", {10.0}, {11.0}}}, {});
     EXPECT_TRUE(c);
     return *c;
 }

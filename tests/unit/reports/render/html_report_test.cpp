@@ -68,8 +68,10 @@ TEST_F(HtmlReport, IsOneSelfContainedDocument) {
     EXPECT_EQ(count_occurrences(html, "@import"), 0u);
     EXPECT_EQ(count_occurrences(html, "url("), 0u);
     EXPECT_EQ(count_occurrences(html, " style=\""), 0u);  // the CSP forbids inline style attributes
-    EXPECT_EQ(count_occurrences(html, " on"), count_occurrences(html, " only") + count_occurrences(html, " one") + count_occurrences(html, " on ") +
-                                      count_occurrences(html, " once"));  // no inline event handlers
+    EXPECT_EQ(count_occurrences(html, " on"),
+              count_occurrences(html, " only") + count_occurrences(html, " one") +
+                  count_occurrences(html, " on ") +
+                  count_occurrences(html, " once"));  // no inline event handlers
 }
 
 TEST_F(HtmlReport, ContentSecurityPolicyComesFirstAndHashesTheInlineCode) {
