@@ -68,12 +68,29 @@ port=$(sed -n '1s/^listening on .*:\([0-9]*\)$/\1/p' "$work/serve.out")
 [[ -n $port ]] || { echo "fuzz_api: perftrack serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
 base=http://127.0.0.1:$port
 
-# Some history so the read endpoints have a project, branch and testbed to find.
+# Some history so the read endpoints have a project, branch and testbed to find: six commits,
+# the last twice as slow, and a check of it, which opens alerts for ack and resolve.
 fixture=tests/fixtures/formats/gbench/aggregates-only-1.7.1.json
-for i in 1 2 3; do
+python3 - "$fixture" "$work/slow.json" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+for b in data["benchmarks"]:
+    for key in ("real_time", "cpu_time"):
+        if b.get("aggregate_name") != "cv" and key in b:
+            b[key] *= 2
+json.dump(data, open(sys.argv[2], "w"))
+PY
+for i in 1 2 3 4 5 6; do
+  file=$fixture
+  [[ $i == 6 ]] && file=$work/slow.json
   "$perftrack" ingest --db "$db" --quiet --project fuzz --branch main --commit "c$i" \
-    --commit-time "2026-01-0${i}T00:00:00Z" --testbed fuzz "$fixture"
+    --commit-time "2026-01-0${i}T00:00:00Z" --testbed fuzz "$file" 2>/dev/null
 done
+"$perftrack" check --db "$db" --project fuzz --branch main --testbed fuzz --commit c6 \
+  --no-notify >/dev/null 2>&1 || true
+alerts=$("$perftrack" alerts list --db "$db" --project fuzz --format json | python3 -c \
+  'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?")
+echo "fuzz_api: project fuzz: 6 runs, $alerts alerts"
 
 report_dir=$(realpath -m "$build_dir/fuzz-api-report")
 rm -rf "$report_dir"
