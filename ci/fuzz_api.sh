@@ -103,7 +103,7 @@ echo "fuzz_api: schemathesis $schemathesis_version against $base (max $max_examp
 status=0
 # No proxy may carry the traffic elsewhere; the token is masked in schemathesis's output.
 env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u all_proxy \
-  NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 \
+  NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 PERFTRACK_FUZZ_CACHE="$(realpath -m "$build_dir/fuzz-api-cache")" \
   "$venv/bin/schemathesis" --config-file ci/fuzz_api.toml "${args[@]}" || status=$?
 
 # The server must still answer after the run.
