@@ -166,11 +166,17 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     const auto handler = [impl](const httplib::Request& req, httplib::Response& res) {
         impl->handle(req, res);
     };
-    s.Get(".*", handler);
-    s.Post(".*", handler);
-    s.Put(".*", handler);
-    s.Delete(".*", handler);
-    s.Patch(".*", handler);
+    // Every path and method goes to the router, which answers unknown paths, methods (405) and
+    // bad encodings itself with the JSON error. Not ".*": httplib matches the decoded path, and
+    // '.' stops at a decoded CR or LF (%0D, %0A), which then got httplib's own 404 instead of
+    // the router's 400; OPTIONS got httplib's 404 too (both found by ci/fuzz_api.sh).
+    constexpr const char* k_any_path = R"([\s\S]*)";
+    s.Get(k_any_path, handler);
+    s.Post(k_any_path, handler);
+    s.Put(k_any_path, handler);
+    s.Delete(k_any_path, handler);
+    s.Patch(k_any_path, handler);
+    s.Options(k_any_path, handler);
     // What httplib refuses before a handler runs (413 over the body limit, 400 for a broken
     // request line): a JSON body like every other error.
     s.set_error_handler([impl](const httplib::Request& req, httplib::Response& res) {

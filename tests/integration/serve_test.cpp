@@ -197,6 +197,25 @@ TEST_F(ServeTest, OversizedBodiesAndTooManySeriesAre413AndNothingIsWritten) {
     EXPECT_EQ(schema.scalar("SELECT count(*) FROM sample"), "0");
 }
 
+// Found by ci/fuzz_api.sh: a decoded CR or LF in the path, and the OPTIONS method, got
+// httplib's own 404 ("bad request (404)") instead of the router's answer.
+TEST_F(ServeTest, ControlCharactersInThePathAndOptionsGetTheRoutersAnswer) {
+    ServeProcess server(schema.dsn());
+    httplib::Client client("127.0.0.1", server.port());
+    for (const char* path : {"/api/v1/projects/de%0Amo/alerts", "/api/v1/projects/de%0Dmo/alerts",
+                             "/api/v1/projects/demo/alerts?branch=a%0Ab"}) {
+        auto r = client.Get(path, bearer(admin));
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 400) << path;
+        EXPECT_NE(error_of(r).find("percent-encoded UTF-8"), std::string::npos) << r->body;
+    }
+    auto options = client.Options("/api/v1/projects/demo/runs");
+    ASSERT_TRUE(options);
+    EXPECT_EQ(options->status, 405);
+    EXPECT_NE(error_of(options).find("method OPTIONS is not allowed"), std::string::npos)
+        << options->body;
+}
+
 TEST_F(ServeTest, PathTraversalInNamesIsRefused) {
     ServeProcess server(schema.dsn());
     httplib::Client client("127.0.0.1", server.port());
