@@ -4,20 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include <fmt/format.h>
-
 namespace perftrack::store::pg {
-
-std::string float_array_literal(const std::vector<double>& values) {
-    fmt::memory_buffer buf;
-    buf.push_back('{');
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0) buf.push_back(',');
-        fmt::format_to(std::back_inserter(buf), "{}", values[i]);
-    }
-    buf.push_back('}');
-    return fmt::to_string(buf);
-}
 
 bool parse_float_array(std::string_view text, std::vector<double>& out) {
     out.clear();

@@ -8,9 +8,6 @@
 
 namespace perftrack::store::pg {
 
-// "{1.5,2,3e-07}": shortest round-trip decimal form of each (finite) value.
-std::string float_array_literal(const std::vector<double>& values);
-
 // Parses PostgreSQL's float8[] output ("{1.5,2,NaN}"); false when malformed.
 bool parse_float_array(std::string_view text, std::vector<double>& out);
 

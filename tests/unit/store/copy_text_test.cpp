@@ -8,10 +8,24 @@
 #include <limits>
 #include <random>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace perftrack::store::pg {
 namespace {
+
+// "{1.5,2,3e-07}": the shortest round-trip form of each value, as PostgreSQL prints float8[]
+// (ingest itself sends samples by binary COPY now, so only these tests write the literal).
+std::string float_array_literal(const std::vector<double>& values) {
+    fmt::memory_buffer buf;
+    buf.push_back('{');
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) buf.push_back(',');
+        fmt::format_to(std::back_inserter(buf), "{}", values[i]);
+    }
+    buf.push_back('}');
+    return fmt::to_string(buf);
+}
 
 std::uint64_t bits(double v) {
     std::uint64_t b = 0;
