@@ -23,6 +23,7 @@ using namespace std::chrono_literals;
 struct UploadStats {
     std::atomic<int> unavailable{0};  // 503 answers
     std::atomic<int> without_retry_after{0};
+    std::atomic<int> stored{0};             // uploads answered 200 or 201
     std::atomic<int> connection_errors{0};  // server gone (killed)
     std::atomic<int> failures{0};           // given up, or an unexpected status
     std::atomic<double> slowest_ms{0};
@@ -51,6 +52,7 @@ void upload_with_retry(int port, const std::string& token, const std::string& bo
         if (!r) {
             ++stats.connection_errors;
         } else if (r->status == 200 || r->status == 201) {
+            ++stats.stored;
             return;
         } else if (r->status == 503) {
             ++stats.unavailable;
@@ -68,7 +70,10 @@ void upload_with_retry(int port, const std::string& token, const std::string& bo
 TEST(ServeFaults, SigkillDuringUploadsThenRestartStoresEveryRunOnce) {
     TestSchema schema;
     const std::string token = create_token(schema.dsn(), "demo", "ingest");
-    auto server = std::make_unique<ServeProcess>(schema.dsn());
+    // The rate limit is not what this test is about (it has tests of its own): the 8 clients'
+    // 240 uploads from one token would pass 50 requests/s whenever the server is fast enough.
+    const std::vector<std::string> no_rate_limit = {"--rate-limit", "0"};
+    auto server = std::make_unique<ServeProcess>(schema.dsn(), no_rate_limit);
     const int port = server->port();
     constexpr int k_clients = 8;
     constexpr int k_runs = 30;
@@ -79,10 +84,14 @@ TEST(ServeFaults, SigkillDuringUploadsThenRestartStoresEveryRunOnce) {
         clients.emplace_back([&, c] {
             for (int i = 0; i < k_runs; ++i) upload_with_retry(port, token, body, c, i, stats);
         });
-    std::this_thread::sleep_for(150ms);
+    // Killed once some uploads are stored and most are not: a fixed sleep let a fast server
+    // finish all 240 first.
+    const auto wait_until = std::chrono::steady_clock::now() + 60s;
+    while (stats.stored.load() < 20 && std::chrono::steady_clock::now() < wait_until)
+        std::this_thread::sleep_for(1ms);
     EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
     std::this_thread::sleep_for(500ms);
-    server = std::make_unique<ServeProcess>(schema.dsn(), std::vector<std::string>{}, port);
+    server = std::make_unique<ServeProcess>(schema.dsn(), no_rate_limit, port);
     for (auto& t : clients) t.join();
     fmt::print("sigkill: {} connection errors retried\n", stats.connection_errors.load());
     EXPECT_EQ(stats.failures.load(), 0);
